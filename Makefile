@@ -1,0 +1,78 @@
+# Two commands do all set-up on a fresh Debian/Ubuntu machine: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+# Debian packages WeasyPrint and Chinese PDFs need, plus gettext to compile translations.
+SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk gettext
+
+.PHONY: run test system-deps install install-dev messages migrate demo check-deploy clean help
+
+help:
+	@echo "make run   - install, migrate, load the standards and demo accounts, serve on http://$(HOST):$(PORT)"
+	@echo "make test  - install and run the whole test suite"
+
+system-deps:
+	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = "0" ]; then \
+	    echo "Installing system packages:$$missing"; \
+	    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing; \
+	  else \
+	    echo "Missing system packages:$$missing"; \
+	    echo "Run as root:  sudo apt-get update && sudo apt-get install -y$$missing"; \
+	    exit 1; \
+	  fi; \
+	fi
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.runtime: requirements.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements-dev.txt
+	touch $@ $(VENV)/.runtime
+
+install: system-deps $(VENV)/.runtime
+install-dev: system-deps $(VENV)/.dev
+
+messages:
+	@mkdir -p var/static
+	$(MANAGE) compilemessages --ignore=.venv -v0
+
+migrate: install messages
+	$(MANAGE) migrate --noinput -v0
+
+demo: migrate
+	@if $(MANAGE) help load_standards >/dev/null 2>&1; then $(MANAGE) load_standards; fi
+	$(MANAGE) load_demo
+
+run: demo
+	$(MANAGE) collectstatic --noinput -v0
+	@echo ""
+	@echo "Serving on http://$(HOST):$(PORT)/  (all demo accounts use the password demo1234)"
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+test: install-dev messages
+	@mkdir -p var/static
+	DJANGO_SETTINGS_MODULE=lms.settings.test $(BIN)/pytest $(PYTEST_ARGS)
+
+check-deploy: install
+	DJANGO_SETTINGS_MODULE=lms.settings.production \
+	DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-check-deploy-$$(head -c 48 /dev/urandom | base64 | tr -d '/+=')} \
+	DJANGO_ALLOWED_HOSTS=$${DJANGO_ALLOWED_HOSTS:-lms.example.internal} \
+	WAGTAILADMIN_BASE_URL=$${WAGTAILADMIN_BASE_URL:-https://lms.example.internal} \
+	DATABASE_URL=$${DATABASE_URL:-sqlite:///var/check.sqlite3} \
+	$(MANAGE) check --deploy --fail-level WARNING
+
+clean:
+	rm -rf $(VENV) var/static var/test-media

@@ -1,0 +1,73 @@
+"""The role home page at ``/``: one section per role the user holds.
+
+Domain apps add panels through ``settings.LMS_HOME_PANEL_PROVIDERS``: each is
+a function ``panels(request, profile) -> list[Panel]``. A panel names the role
+section it belongs to, a template and its context, so the home page grows with
+each app without the core knowing their models.
+"""
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+from .roles import Role
+
+# The order sections appear in when a person holds several roles.
+ROLE_ORDER = [
+    Role.TRAINEE,
+    Role.MENTOR,
+    Role.TRAINING_LEAD,
+    Role.TRAINING_SUPERVISOR,
+    Role.REGIONAL_MANAGER,
+    Role.POST_HEAD,
+    Role.REGIONAL_HEAD,
+    Role.CONTENT_EDITOR,
+]
+
+
+@dataclass
+class Panel:
+    role: str
+    template: str
+    context: dict = field(default_factory=dict)
+    order: int = 100
+    # Items waiting for this person; shown as a badge on the panel title.
+    count: int | None = None
+
+
+@dataclass
+class Section:
+    role: str
+    label: str
+    panels: list
+
+
+def core_panels(request, profile):
+    """Panels the core itself provides, for roles whose apps add nothing yet."""
+    roles = profile.role_set()
+    result = []
+    if Role.TRAINING_LEAD in roles:
+        result.append(Panel(Role.TRAINING_LEAD, "lms/panels/cohort.html", order=900))
+    approver_roles = {Role.TRAINING_SUPERVISOR, Role.REGIONAL_MANAGER, Role.POST_HEAD, Role.REGIONAL_HEAD}
+    for role in roles & approver_roles:
+        scopes = request.user.role_assignments.filter(role=role).select_related("region", "post")
+        result.append(Panel(role, "lms/panels/scope.html", {"scopes": scopes}, order=900))
+    if Role.CONTENT_EDITOR in roles:
+        result.append(Panel(Role.CONTENT_EDITOR, "lms/panels/editor.html", order=900))
+    return result
+
+
+def build_home(request, profile):
+    """The sections of ``profile``'s home page, in role order, panels sorted."""
+    roles = profile.role_set()
+    panels = core_panels(request, profile)
+    for path in settings.LMS_HOME_PANEL_PROVIDERS:
+        panels.extend(import_string(path)(request, profile))
+    sections = []
+    for role in ROLE_ORDER:
+        if role not in roles:
+            continue
+        role_panels = sorted((p for p in panels if p.role == role), key=lambda p: p.order)
+        sections.append(Section(role, Role(role).label, role_panels))
+    return sections

@@ -1,0 +1,17 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.utils.module_loading import import_string
+
+from lms.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, load_organisation
+
+
+class Command(BaseCommand):
+    help = "Load the demo organisation, one account per role, and each app's demo data (idempotent)."
+
+    def handle(self, *args, **options):
+        load_organisation()
+        for path in settings.LMS_DEMO_LOADERS:
+            import_string(path)(stdout=self.stdout)
+        self.stdout.write(self.style.SUCCESS("Demo data loaded. Accounts (password %s):" % DEMO_PASSWORD))
+        for username in DEMO_ACCOUNTS:
+            self.stdout.write(f"  {username}")

@@ -1,0 +1,38 @@
+"""Chinese first, English available; the catalog is complete and its placeholders match."""
+
+import re
+from pathlib import Path
+
+import polib
+
+PO = Path(__file__).resolve().parents[2] / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
+
+
+def test_it_switches_to_english_and_back(client, cast):
+    client.force_login(cast.trainee)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    html = client.get("/").content.decode()
+    assert '<html lang="en">' in html
+    assert "My mentor" in html
+    client.post("/i18n/setlang/", {"language": "zh-hans", "next": "/"})
+    assert "我的导师" in client.get("/").content.decode()
+
+
+def _entries():
+    return [e for e in polib.pofile(str(PO)) if not e.obsolete]
+
+
+def test_it_has_a_chinese_translation_for_every_message():
+    missing = [e.msgid for e in _entries() if not e.translated() or "fuzzy" in e.flags]
+    assert missing == []
+
+
+def test_it_keeps_the_placeholders_of_each_message():
+    pattern = re.compile(r"%\(\w+\)[sd]|\{\w*\}|%[sd]")
+    wrong = []
+    for entry in _entries():
+        expected = sorted(set(pattern.findall(entry.msgid)))
+        for text in [entry.msgstr, *entry.msgstr_plural.values()]:
+            if text and sorted(set(pattern.findall(text))) != expected:
+                wrong.append((entry.msgid, text))
+    assert wrong == []

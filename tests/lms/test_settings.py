@@ -1,0 +1,94 @@
+"""Settings: typed environment helpers, SQLite concurrency options, production checks."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from lms.settings import base
+from lms.settings.env import envbool, envint, envlist, envsecret
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_it_reads_booleans_and_fails_on_nonsense(monkeypatch):
+    monkeypatch.setenv("X_FLAG", "yes")
+    assert envbool("X_FLAG", False) is True
+    monkeypatch.setenv("X_FLAG", "maybe")
+    with pytest.raises(ImproperlyConfigured):
+        envbool("X_FLAG", False)
+
+
+def test_it_reads_integers_and_fails_on_nonsense(monkeypatch):
+    monkeypatch.setenv("X_NUM", "12")
+    assert envint("X_NUM", 0) == 12
+    monkeypatch.setenv("X_NUM", "twelve")
+    with pytest.raises(ImproperlyConfigured):
+        envint("X_NUM", 0)
+
+
+def test_it_splits_lists(monkeypatch):
+    monkeypatch.setenv("X_HOSTS", "a.example, b.example,,")
+    assert envlist("X_HOSTS") == ["a.example", "b.example"]
+
+
+def test_it_requires_secrets(monkeypatch):
+    monkeypatch.delenv("X_SECRET", raising=False)
+    with pytest.raises(ImproperlyConfigured):
+        envsecret("X_SECRET")
+
+
+def test_it_configures_sqlite_to_wait_for_writers():
+    db = base.configure_sqlite({"ENGINE": "django.db.backends.sqlite3", "NAME": "x"})
+    assert db["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+    assert db["OPTIONS"]["timeout"] >= 5
+    assert "journal_mode=WAL" in db["OPTIONS"]["init_command"]
+
+
+def test_it_leaves_other_databases_alone():
+    db = base.configure_sqlite({"ENGINE": "django.db.backends.postgresql", "NAME": "x"})
+    assert "OPTIONS" not in db
+
+
+def test_it_uses_wal_on_the_live_sqlite_connection(db):
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite only: PostgreSQL has no journal mode")
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA journal_mode")
+        assert cursor.fetchone()[0].lower() == "wal"
+
+
+def _production_env(**extra):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    env.update(
+        DJANGO_SETTINGS_MODULE="lms.settings.production",
+        DJANGO_SECRET_KEY="p" * 20 + "-production-secret-key-with-enough-entropy-1234567890",
+        DJANGO_ALLOWED_HOSTS="lms.example.internal",
+        WAGTAILADMIN_BASE_URL="https://lms.example.internal",
+        DATABASE_URL="sqlite:///" + str(ROOT / "var" / "deploy-check.sqlite3"),
+    )
+    env.update(extra)
+    return env
+
+
+def test_it_passes_the_deploy_checks_in_production():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT, env=_production_env(), capture_output=True, text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_it_refuses_to_start_in_production_without_a_secret_key():
+    env = _production_env()
+    del env["DJANGO_SECRET_KEY"]
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY" in result.stderr
