@@ -1,0 +1,18 @@
+"""Domain events shared between apps.
+
+Apps send these when something happens that other apps react to (for example
+certificates re-checking a person's eligibility). Senders pass keyword
+arguments only; receivers must accept ``**kwargs``.
+
+- ``course_completed``: ``user``, ``course`` (a ``courses.CoursePage``)
+- ``ride_along_signed_off``: ``trainee``, ``ride_along``
+- ``skill_assessed``: ``trainee``, ``assessment``
+- ``checklist_completed``: ``trainee``
+"""
+
+from django.dispatch import Signal
+
+course_completed = Signal()
+ride_along_signed_off = Signal()
+skill_assessed = Signal()
+checklist_completed = Signal()
