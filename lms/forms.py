@@ -19,3 +19,20 @@ class LoginForm(AuthenticationForm):
 
 class PeopleSearchForm(forms.Form):
     q = forms.CharField(label=_("Search by name or employee number"), required=False, max_length=64)
+
+
+class RosterUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Roster file"),
+        help_text=_("An .xlsx or .csv file with the template's columns, at most 5 MB."),
+    )
+
+    MAX_BYTES = 5 * 1024 * 1024
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > self.MAX_BYTES:
+            raise forms.ValidationError(_("The file is larger than 5 MB."))
+        if not upload.name.lower().endswith((".xlsx", ".csv")):
+            raise forms.ValidationError(_("Unsupported file type: upload an .xlsx or .csv file."))
+        return upload

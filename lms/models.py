@@ -201,3 +201,29 @@ def holders_of(role, *, region=None, post=None):
     if post is not None:
         query &= Q(role_assignments__post=post)
     return get_user_model().objects.filter(query, is_active=True).distinct()
+
+
+class RosterImport(models.Model):
+    """An applied roster import: who, when, which file, and every change it made.
+
+    Kept so that changes to staff records from HR files are never silent.
+    """
+
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("imported by"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    imported_at = models.DateTimeField(_("imported at"), auto_now_add=True)
+    filename = models.CharField(_("file name"), max_length=200, blank=True)
+    created = models.PositiveIntegerField(_("created"), default=0)
+    updated = models.PositiveIntegerField(_("updated"), default=0)
+    unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
+    changes = models.JSONField(_("changes"), default=list)
+
+    class Meta:
+        verbose_name = _("roster import")
+        verbose_name_plural = _("roster imports")
+        ordering = ["-imported_at"]
+
+    def __str__(self):
+        return f"{self.filename} · {self.imported_at:%Y-%m-%d %H:%M}"

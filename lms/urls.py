@@ -5,7 +5,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from . import views
+from . import roster_views, views
 from .forms import LoginForm
 
 handler404 = "lms.views.not_found"
@@ -27,6 +27,9 @@ urlpatterns = [
     path("accounts/", include(accounts)),
     path("people/", views.people, name="people"),
     path("people/<int:pk>/", views.person, name="person"),
+    path("people/import/", roster_views.roster_import, name="roster_import"),
+    path("people/import/confirm/", roster_views.roster_import_confirm, name="roster_import_confirm"),
+    path("people/import/template.xlsx", roster_views.roster_template, name="roster_template"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("courses/", include("courses.urls")),
     path("mentorship/", include("mentorship.urls")),

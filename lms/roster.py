@@ -1,0 +1,375 @@
+"""Roster import from the HR spreadsheet (.xlsx or .csv).
+
+Parsing and validation are separate from applying, so the same checked rows
+drive the preview (what will be created, what will change, field by field),
+the command line's ``--dry-run`` and the final, atomic write. A file with any
+bad row changes nothing; every bad row is reported with its row number.
+
+Accounts are never changed silently: new staff get a login named after their
+employee number with no usable password (an administrator sets it), and for
+existing staff only the profile fields below change, each change listed in
+the preview and recorded on the ``RosterImport``.
+"""
+
+import csv
+import datetime
+import io
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from .models import Post, Region, RosterImport, StaffProfile
+
+# Column headers as HR writes them, mapped to our field names.
+COLUMNS = {
+    "工号": "employee_no",
+    "姓名": "name",
+    "区域": "region",
+    "上级区域": "parent_region",
+    "岗位": "post",
+    "入职日期": "hire_date",
+    "状态": "status",
+    "电话": "phone",
+}
+REQUIRED = ("employee_no", "name", "region")
+STATUS_WORDS = {
+    "试用": StaffProfile.Status.PROBATION,
+    "试用期": StaffProfile.Status.PROBATION,
+    "转正": StaffProfile.Status.REGULAR,
+    "正式": StaffProfile.Status.REGULAR,
+    "probation": StaffProfile.Status.PROBATION,
+    "regular": StaffProfile.Status.REGULAR,
+}
+MAX_ROWS = 20000
+MAX_LENGTH = {"employee_no": 32, "name": 64, "region": 100, "parent_region": 100, "post": 100, "phone": 32}
+PROFILE_FIELDS = ("name", "region", "post", "hire_date", "status", "phone")
+
+
+class RosterFileError(Exception):
+    """The file as a whole cannot be read (wrong format, no header, too large)."""
+
+
+@dataclass
+class RowError:
+    row: int
+    message: str
+
+
+@dataclass
+class PlannedRow:
+    row: int
+    employee_no: str
+    name: str
+    action: str  # "create" | "update" | "unchanged"
+    changes: list = field(default_factory=list)  # [(field label, old, new)]
+    values: dict = field(default_factory=dict)
+
+
+@dataclass
+class RosterPlan:
+    rows: list = field(default_factory=list)
+    errors: list = field(default_factory=list)
+    new_regions: list = field(default_factory=list)
+    region_parents: dict = field(default_factory=dict)  # new region name → parent name
+    new_posts: list = field(default_factory=list)
+
+    @property
+    def ok(self):
+        return not self.errors
+
+    def count(self, action):
+        return sum(1 for r in self.rows if r.action == action)
+
+    def summary(self):
+        return {
+            "create": self.count("create"),
+            "update": self.count("update"),
+            "unchanged": self.count("unchanged"),
+            "errors": len(self.errors),
+            "new_regions": list(self.new_regions),
+            "new_posts": list(self.new_posts),
+        }
+
+
+# --- reading -----------------------------------------------------------------
+
+
+def read_rows(data: bytes, filename: str):
+    """Yield ``(row_number, {field: text})`` from an .xlsx or .csv file's bytes."""
+    name = filename.lower()
+    if name.endswith(".xlsx"):
+        table = _read_xlsx(data)
+    elif name.endswith(".csv"):
+        table = _read_csv(data)
+    else:
+        raise RosterFileError(_("Unsupported file type: upload an .xlsx or .csv file."))
+    if not table:
+        raise RosterFileError(_("The file is empty."))
+    header = [str(h or "").strip() for h in table[0]]
+    fields = [COLUMNS.get(h) for h in header]
+    missing = [h for h, f in COLUMNS.items() if f in REQUIRED and f not in fields]
+    if missing:
+        raise RosterFileError(_("Missing column(s): %(columns)s") % {"columns": "、".join(missing)})
+    if len(table) - 1 > MAX_ROWS:
+        raise RosterFileError(_("The file has more than %(max)d rows.") % {"max": MAX_ROWS})
+    for number, cells in enumerate(table[1:], start=2):
+        values = {}
+        for f, cell in zip(fields, cells):
+            if f:
+                values[f] = cell
+        if all(v in (None, "") for v in values.values()):
+            continue  # blank line
+        yield number, values
+
+
+def _read_xlsx(data):
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds on a damaged file
+        raise RosterFileError(_("The Excel file cannot be read.")) from exc
+    sheet = workbook.worksheets[0]
+    return [list(row) for row in sheet.iter_rows(values_only=True)]
+
+
+def _read_csv(data):
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise RosterFileError(_("The CSV file is not in UTF-8 or GB18030 encoding."))
+    try:
+        return [row for row in csv.reader(io.StringIO(text))]
+    except csv.Error as exc:
+        raise RosterFileError(_("The CSV file cannot be read.")) from exc
+
+
+# --- checking ----------------------------------------------------------------
+
+
+def _text(value):
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def _date(value):
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    text = _text(value).replace("/", "-").replace(".", "-").replace("年", "-").replace("月", "-").rstrip("日")
+    try:
+        return datetime.date.fromisoformat("-".join(part.zfill(2) for part in text.split("-")))
+    except ValueError:
+        raise ValueError(_("Bad date “%(value)s”: use YYYY-MM-DD.") % {"value": _text(value)}) from None
+
+
+def plan_import(data: bytes, filename: str, *, allowed_region_ids=None):
+    """Check every row and work out what applying the file would do. Writes nothing.
+
+    ``allowed_region_ids``: when given (a training lead's scope), rows whose
+    region is outside it are errors.
+    """
+    plan = RosterPlan()
+    regions = {r.name: r for r in Region.objects.all()}
+    regions.update({r.code: r for r in regions.values()})
+    posts = {p.name: p for p in Post.objects.all()}
+    posts.update({p.code: p for p in posts.values()})
+    new_region_parents = plan.region_parents
+    seen = {}
+    rows = list(read_rows(data, filename))
+    existing = {
+        p.employee_no: p
+        for p in StaffProfile.objects.filter(employee_no__in=[_text(v.get("employee_no")) for _, v in rows])
+        .select_related("region", "post")
+    }
+    for number, raw in rows:
+        values = {k: _text(v) for k, v in raw.items() if k != "hire_date"}
+        problems = []
+        for f in REQUIRED:
+            if not values.get(f):
+                label = next(h for h, name in COLUMNS.items() if name == f)
+                problems.append(_("%(column)s is empty") % {"column": label})
+        for f, limit in MAX_LENGTH.items():
+            if len(values.get(f, "")) > limit:
+                label = next(h for h, name in COLUMNS.items() if name == f)
+                problems.append(_("%(column)s is longer than %(max)d characters") % {"column": label, "max": limit})
+        employee_no = values.get("employee_no", "")
+        if employee_no:
+            if employee_no in seen:
+                problems.append(
+                    _("Duplicate employee number %(no)s (also in row %(row)d)") % {"no": employee_no, "row": seen[employee_no]}
+                )
+            else:
+                seen[employee_no] = number
+        try:
+            hire_date = _date(raw.get("hire_date"))
+        except ValueError as exc:
+            problems.append(str(exc))
+            hire_date = None
+        status_text = values.get("status", "")
+        status = STATUS_WORDS.get(status_text.lower() if status_text.isascii() else status_text)
+        if status_text and status is None:
+            problems.append(_("Unknown status “%(value)s”: use 试用 or 转正.") % {"value": status_text})
+        region_name = values.get("region", "")
+        region = regions.get(region_name)
+        if region_name and region is None and region_name not in new_region_parents:
+            parent_name = values.get("parent_region", "")
+            parent = regions.get(parent_name)
+            if parent is None and parent_name not in new_region_parents:
+                problems.append(_("Unknown region “%(value)s”") % {"value": region_name})
+            else:
+                new_region_parents[region_name] = parent_name
+                plan.new_regions.append(region_name)
+        if allowed_region_ids is not None and region_name:
+            scope_region = region or regions.get(new_region_parents.get(region_name, ""))
+            if scope_region is None or scope_region.pk not in allowed_region_ids:
+                problems.append(_("Region “%(value)s” is outside your scope") % {"value": region_name})
+        post_name = values.get("post", "")
+        if post_name and post_name not in posts and post_name not in plan.new_posts:
+            plan.new_posts.append(post_name)
+        if problems:
+            plan.errors.extend(RowError(number, p) for p in problems)
+            continue
+        new = {
+            "name": values["name"],
+            "region": region_name,
+            "post": post_name,
+            "hire_date": hire_date,
+            "status": status,
+            "phone": values.get("phone", ""),
+        }
+        current = existing.get(employee_no)
+        if current is None:
+            new["status"] = status or StaffProfile.Status.PROBATION
+            plan.rows.append(PlannedRow(number, employee_no, new["name"], "create", values=new))
+            continue
+        old = {
+            "name": current.name,
+            "region": current.region.name if current.region else "",
+            "post": current.post.name if current.post else "",
+            "hire_date": current.hire_date,
+            "status": current.status,
+            "phone": current.phone,
+        }
+        changes = []
+        for f in PROFILE_FIELDS:
+            if f in ("hire_date", "status", "phone", "post") and not new[f]:
+                new[f] = old[f]  # an empty optional cell keeps what we have
+            if new[f] != old[f]:
+                changes.append((_field_label(f), _display(f, old[f]), _display(f, new[f])))
+        plan.rows.append(
+            PlannedRow(number, employee_no, new["name"], "update" if changes else "unchanged", changes, new)
+        )
+    return plan
+
+
+def _field_label(name):
+    return str(StaffProfile._meta.get_field(name).verbose_name)
+
+
+def _display(name, value):
+    if name == "status" and value:
+        return str(StaffProfile.Status(value).label)
+    return value if value not in (None, "") else ""
+
+
+# --- applying ----------------------------------------------------------------
+
+
+@transaction.atomic
+def apply_plan(plan, *, user=None, filename=""):
+    """Write a checked plan in one transaction; refuses a plan with errors."""
+    if not plan.ok:
+        raise ValueError("A roster with errors cannot be applied.")
+    regions = {r.name: r for r in Region.objects.all()}
+    regions.update({r.code: r for r in Region.objects.all()})
+    posts = {p.name: p for p in Post.objects.all()}
+    posts.update({p.code: p for p in Post.objects.all()})
+    for name in plan.new_posts:
+        posts[name] = Post.objects.create(name=name, code=_free_code(Post, "post"))
+    # New regions hang under a known region or under another new one of this file.
+    pending = list(plan.new_regions)
+    while pending:
+        ready = [name for name in pending if plan.region_parents[name] in regions]
+        if not ready:
+            raise ValueError("Region parents form a cycle.")
+        for name in ready:
+            regions[name] = Region.objects.create(
+                name=name, code=_free_code(Region, "region"), parent=regions[plan.region_parents[name]]
+            )
+            pending.remove(name)
+
+    User = get_user_model()
+    profiles = {
+        p.employee_no: p for p in StaffProfile.objects.filter(employee_no__in=[r.employee_no for r in plan.rows])
+    }
+    for row in plan.rows:
+        v = row.values
+        fields = {
+            "name": v["name"],
+            "region": regions[v["region"]],
+            "post": posts.get(v["post"]) if v["post"] else None,
+            "hire_date": v["hire_date"],
+            "status": v["status"],
+            "phone": v["phone"] or "",
+        }
+        if row.action == "create":
+            username = row.employee_no
+            if User.objects.filter(username=username).exists():
+                username = f"{row.employee_no}-{row.row}"
+            account = User(username=username)
+            account.set_unusable_password()
+            account.save()
+            StaffProfile.objects.create(user=account, employee_no=row.employee_no, **fields)
+        elif row.action == "update":
+            profile = profiles[row.employee_no]
+            for key, value in fields.items():
+                setattr(profile, key, value)
+            profile.save()
+    return RosterImport.objects.create(
+        imported_by=user,
+        filename=filename[:200],
+        created=plan.count("create"),
+        updated=plan.count("update"),
+        unchanged=plan.count("unchanged"),
+        changes=[
+            {"row": r.row, "employee_no": r.employee_no, "action": r.action,
+             "changes": [[f, str(old), str(new)] for f, old, new in r.changes]}
+            for r in plan.rows if r.action != "unchanged"
+        ],
+    )
+
+
+def _free_code(model, prefix):
+    number = model.objects.count() + 1
+    while model.objects.filter(code=f"{prefix}-{number}").exists():
+        number += 1
+    return f"{prefix}-{number}"
+
+
+def template_workbook():
+    """An .xlsx template with the headers and one example row."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "花名册"
+    sheet.append(list(COLUMNS))
+    sheet.append(["T2026101", "示例姓名", "上海区域", "华东大区", "大堂经理", "2026-09-01", "试用", "13800000000"])
+    for column in "ABCDEFGH":
+        sheet.column_dimensions[column].width = 14
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
