@@ -82,7 +82,7 @@ def load_organisation():
                 post=posts[post],
                 status=status,
                 hire_date=datetime.date.fromisoformat(hired),
-                phone=f"138{employee_no[-5:].rjust(8, '0')}",
+                phone="138" + "".join(c for c in employee_no if c.isdigit()).rjust(8, "0"),
             )
         elif not StaffProfile.objects.filter(user=user).exists():
             continue  # an account of the same name that is not ours: leave it alone

@@ -18,6 +18,13 @@ def test_it_switches_to_english_and_back(client, cast):
     assert "我的导师" in client.get("/").content.decode()
 
 
+def test_it_stays_chinese_for_an_english_browser(client, cast):
+    client.force_login(cast.trainee)
+    html = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="zh-hans">' in html
+    assert "我的导师" in html
+
+
 def _entries():
     return [e for e in polib.pofile(str(PO)) if not e.obsolete]
 
