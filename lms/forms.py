@@ -17,10 +17,6 @@ class LoginForm(AuthenticationForm):
     }
 
 
-class PeopleSearchForm(forms.Form):
-    q = forms.CharField(label=_("Search by name or employee number"), required=False, max_length=64)
-
-
 class RosterUploadForm(forms.Form):
     file = forms.FileField(
         label=_("Roster file"),

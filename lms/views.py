@@ -1,10 +1,12 @@
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import OuterRef, Subquery
+from django.http import Http404
 from django.shortcuts import render
 
 from .access import get_profile_or_404, visible_profiles
-from .forms import PeopleSearchForm
+from .exports import roster_table, table_response
+from .filters import PeopleFilter
 from .home import build_home
 
 PAGE_SIZE = 25
@@ -17,15 +19,29 @@ def home(request):
     return render(request, "lms/home.html", {"profile": profile, "sections": sections})
 
 
+def _filtered_people(request):
+    """The people the user may see, with the list's filters applied and mentor names annotated."""
+    from mentorship.models import MentorAssignment
+
+    scope = visible_profiles(request.user).order_by("employee_no")
+    current_mentor = MentorAssignment.objects.current().filter(trainee=OuterRef("user")).order_by("-start_date")
+    scope = scope.annotate(current_mentor_name=Subquery(current_mentor.values("mentor__profile__name")[:1]))
+    return PeopleFilter(request.GET or None, queryset=scope, request=request)
+
+
 @login_required
 def people(request):
-    form = PeopleSearchForm(request.GET or None)
-    profiles = visible_profiles(request.user).order_by("employee_no")
-    if form.is_valid() and form.cleaned_data["q"]:
-        q = form.cleaned_data["q"].strip()
-        profiles = profiles.filter(Q(name__icontains=q) | Q(employee_no__icontains=q))
-    page = Paginator(profiles, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "lms/people.html", {"form": form, "page": page})
+    filterset = _filtered_people(request)
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "lms/people.html", {"filter": filterset, "page": page})
+
+
+@login_required
+def people_export(request, fmt):
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    headers, rows = roster_table(_filtered_people(request).qs)
+    return table_response(headers, rows, filename="roster", fmt=fmt)
 
 
 @login_required

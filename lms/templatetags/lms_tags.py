@@ -8,7 +8,10 @@ def query_replace(context, **kwargs):
     """The current query string with some parameters replaced (keeps filters across pages)."""
     query = context["request"].GET.copy()
     for key, value in kwargs.items():
-        query[key] = value
+        if value in ("", None):
+            query.pop(key, None)
+        else:
+            query[key] = value
     return query.urlencode()
 
 
