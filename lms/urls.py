@@ -27,6 +27,7 @@ urlpatterns = [
     path("accounts/", include(accounts)),
     path("people/", views.people, name="people"),
     path("people/<int:pk>/", views.person, name="person"),
+    path("people/<int:pk>/record.pdf", views.person_record, name="person_record"),
     path("people/export.<str:fmt>", views.people_export, name="people_export"),
     path("people/import/", roster_views.roster_import, name="roster_import"),
     path("people/import/confirm/", roster_views.roster_import_confirm, name="roster_import_confirm"),

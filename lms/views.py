@@ -1,13 +1,15 @@
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import OuterRef, Subquery
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 
 from .access import get_profile_or_404, visible_profiles
 from .exports import roster_table, table_response
 from .filters import PeopleFilter
 from .home import build_home
+from .person import build_person_sections, render_pdf
 
 PAGE_SIZE = 25
 
@@ -44,14 +46,30 @@ def people_export(request, fmt):
     return table_response(headers, rows, filename="roster", fmt=fmt)
 
 
+def _person_context(request, pk):
+    profile = get_profile_or_404(request.user, pk)
+    return {
+        "person": profile,
+        "roles": profile.user.role_assignments.select_related("region", "post"),
+        "mentor_history": profile.user.mentor_assignments_as_trainee.select_related("mentor__profile"),
+        "sections": build_person_sections(request, profile),
+    }
+
+
 @login_required
 def person(request, pk):
-    profile = get_profile_or_404(request.user, pk)
-    roles = profile.user.role_assignments.select_related("region", "post")
-    mentor_history = profile.user.mentor_assignments_as_trainee.select_related("mentor__profile")
-    return render(
-        request, "lms/person.html", {"person": profile, "roles": roles, "mentor_history": mentor_history}
-    )
+    return render(request, "lms/person.html", _person_context(request, pk))
+
+
+@login_required
+def person_record(request, pk):
+    """The printable onboarding record of one person, as a PDF for the personnel file."""
+    context = _person_context(request, pk)
+    html = render_to_string("lms/person_record.html", context, request=request)
+    pdf = render_pdf(html, base_url=request.build_absolute_uri("/"))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="record-{context["person"].employee_no}.pdf"'
+    return response
 
 
 def not_found(request, exception=None):

@@ -139,3 +139,18 @@ def test_the_list_and_export_run_constant_queries(client, cohort, django_assert_
         t = make_person(f"bulk{i}", role="trainee", region=cohort.org.sh, post=cohort.org.field)
         MentorAssignment.objects.create(trainee=t, mentor=cohort.mentor)
     assert (count("/people/"), count("/people/export.csv")) == small
+
+
+def test_the_printable_record_is_a_pdf_with_the_person_in_it(client, cast):
+    from pypdf import PdfReader
+
+    client.force_login(cast.lead)
+    response = client.get(f"/people/{cast.trainee.profile.pk}/record.pdf")
+    assert response["Content-Type"] == "application/pdf"
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert "李明轩" in text and "T0001" in text and "王建国" in text
+
+
+def test_the_printable_record_is_404_outside_scope(client, cast):
+    client.force_login(cast.other_lead)
+    assert client.get(f"/people/{cast.trainee.profile.pk}/record.pdf").status_code == 404
