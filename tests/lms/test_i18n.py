@@ -5,7 +5,9 @@ from pathlib import Path
 
 import polib
 
-PO = Path(__file__).resolve().parents[2] / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
+ROOT = Path(__file__).resolve().parents[2]
+# The core's catalog and one per domain app (see scripts/messages.sh).
+CATALOGS = [ROOT / "locale/zh_Hans/LC_MESSAGES/django.po", *sorted(ROOT.glob("*/locale/zh_Hans/LC_MESSAGES/django.po"))]
 
 
 def test_it_switches_to_english_and_back(client, cast):
@@ -26,7 +28,11 @@ def test_it_stays_chinese_for_an_english_browser(client, cast):
 
 
 def _entries():
-    return [e for e in polib.pofile(str(PO)) if not e.obsolete]
+    return [e for po in CATALOGS for e in polib.pofile(str(po)) if not e.obsolete]
+
+
+def test_each_domain_app_has_its_own_catalog():
+    assert {p.parts[-5] for p in CATALOGS[1:]} >= {"courses", "mentorship", "certificates"}
 
 
 def test_it_has_a_chinese_translation_for_every_message():
