@@ -24,7 +24,18 @@ from wagtail.search import index
 from .blocks import LessonBodyBlock
 
 
-class TrainingIndexPage(Page):
+class LearnerPageMixin:
+    """Training pages are for signed-in staff: anyone else is sent to the login page."""
+
+    def serve(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            from django.contrib.auth.views import redirect_to_login
+
+            return redirect_to_login(request.get_full_path())
+        return super().serve(request, *args, **kwargs)
+
+
+class TrainingIndexPage(LearnerPageMixin, Page):
     """The training home: lists the courses."""
 
     intro = RichTextField(_("introduction"), blank=True)
@@ -39,8 +50,19 @@ class TrainingIndexPage(Page):
     def courses(self):
         return CoursePage.objects.child_of(self).live().specific().order_by("path")
 
+    def get_context(self, request, *args, **kwargs):
+        from .services import assignments_for, progress_for_courses
 
-class CoursePage(Page):
+        context = super().get_context(request, *args, **kwargs)
+        assignments = list(assignments_for(request.user)) if request.user.is_authenticated else []
+        assigned = {a.course_id for a in assignments}
+        rows = progress_for_courses(request.user, self.courses(), assignments)
+        context["assigned_progress"] = [p for p in rows if p.course.pk in assigned]
+        context["other_progress"] = [p for p in rows if p.course.pk not in assigned and p.course.open_to_all]
+        return context
+
+
+class CoursePage(LearnerPageMixin, Page):
     code = models.CharField(
         _("code"), max_length=20, unique=True, help_text=_("Short stable code, e.g. WIN; clause ids start with it.")
     )
@@ -79,12 +101,19 @@ class CoursePage(Page):
     def quizzes(self):
         return QuizPage.objects.child_of(self).live().order_by("path")
 
+    def get_context(self, request, *args, **kwargs):
+        from .services import course_progress
+
+        context = super().get_context(request, *args, **kwargs)
+        context["progress"] = course_progress(request.user, self)
+        return context
+
     def missing_prerequisites(self, completed_ids):
         """Prerequisite courses not in ``completed_ids`` (a set of course ids); uses prefetched data if present."""
         return [c for c in self.prerequisites.all() if c.pk not in completed_ids]
 
 
-class LessonPage(Page):
+class LessonPage(LearnerPageMixin, Page):
     body = StreamField(LessonBodyBlock(), verbose_name=_("body"), blank=True)
     material_change = models.BooleanField(
         _("material change (重大修订)"),
@@ -114,6 +143,33 @@ class LessonPage(Page):
 
     def clause_ids(self):
         return [b.value["clause_id"] for b in self.body if b.block_type == "clause"]
+
+    def serve(self, request, *args, **kwargs):
+        if request.method == "POST" and request.user.is_authenticated and "mark_read" in request.POST:
+            from django.contrib import messages
+            from django.shortcuts import redirect
+            from django.utils.translation import gettext
+
+            from .services import course_progress, mark_lesson_read
+
+            if course_progress(request.user, self.course).locked:
+                messages.error(request, gettext("This course is locked until its prerequisites are completed."))
+            else:
+                completed = mark_lesson_read(request.user, self)
+                messages.success(request, gettext("Marked as read."))
+                if completed:
+                    messages.success(request, gettext("Course completed. Well done!"))
+            return redirect(self.url)
+        return super().serve(request, *args, **kwargs)
+
+    def get_context(self, request, *args, **kwargs):
+        from .services import course_progress
+
+        context = super().get_context(request, *args, **kwargs)
+        progress = course_progress(request.user, self.course)
+        context["progress"] = progress
+        context["read"] = any(lesson.pk == self.pk and read for lesson, read in progress.lessons)
+        return context
 
 
 class QuestionCategory(models.Model):
@@ -214,7 +270,7 @@ class QuestionOption(Orderable):
         return self.text
 
 
-class QuizPage(Page):
+class QuizPage(LearnerPageMixin, Page):
     class Grading(models.TextChoices):
         HIGHEST = "highest", _("Highest attempt")
         LAST = "last", _("Last attempt")
@@ -320,9 +376,14 @@ class QuizPage(Page):
             Q(category__in=self.random_draws.values("category")) | Q(category__parent__in=self.random_draws.values("category"))
         ).exists()
 
-    def graded_attempt(self, user):
-        """The attempt that counts for ``user`` under this quiz's grading (highest or last), or None."""
-        attempts = [a for a in self.attempts.filter(user=user) if a.state != "in_progress"]
+    def graded_attempt(self, user, attempts=None):
+        """The attempt that counts for ``user`` under this quiz's grading (highest or last), or None.
+
+        ``attempts`` may be given (already fetched, any quiz) to avoid a query.
+        """
+        if attempts is None:
+            attempts = self.attempts.filter(user=user)
+        attempts = [a for a in attempts if a.quiz_id == self.pk and a.user_id == user.pk and a.state != "in_progress"]
         if not attempts:
             return None
         if self.grading == self.Grading.LAST:
@@ -333,6 +394,23 @@ class QuizPage(Page):
         """Whether the attempt that counts (highest or last, per ``grading``) passed."""
         attempt = self.graded_attempt(user)
         return bool(attempt and attempt.passed)
+
+    def get_context(self, request, *args, **kwargs):
+        from .services import completed_course_ids, course_progress, open_attempt, start_refusal
+
+        context = super().get_context(request, *args, **kwargs)
+        user = request.user
+        progress = course_progress(user, self.course)
+        current = open_attempt(user, self)
+        attempts = list(self.attempts.filter(user=user).order_by("-number"))
+        context.update(
+            progress=progress,
+            attempts=attempts,
+            open_attempt=current,
+            graded=self.graded_attempt(user, attempts),
+            refusal=None if current else start_refusal(user, self, completed=completed_course_ids(user)),
+        )
+        return context
 
     def result_text(self, passed):
         return self.success_text if passed else self.fail_text

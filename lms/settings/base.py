@@ -194,7 +194,7 @@ LMS_HOME_PANEL_PROVIDERS = [
     "mentorship.home.panels",
     "certificates.home.panels",
 ]
-LMS_PERSON_SECTION_PROVIDERS = []
+LMS_PERSON_SECTION_PROVIDERS = ["courses.person.sections"]
 LMS_DEMO_LOADERS = [
     "courses.demo.load",
     "mentorship.demo.load",
