@@ -36,6 +36,7 @@ urlpatterns = [
     path("courses/", include("courses.urls")),
     path("mentorship/", include("mentorship.urls")),
     path("certificates/", include("certificates.urls")),
+    path("cockpit/", include("cockpit.urls")),
     path("cms/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     # Wagtail serves the lesson and quiz pages under /learn/.

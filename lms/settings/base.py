@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "courses",
     "mentorship",
     "certificates",
+    "cockpit",
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
