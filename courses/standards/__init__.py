@@ -1,0 +1,1 @@
+"""The shipped standards library: courses, lessons and question banks as TOML data (see data.py)."""
