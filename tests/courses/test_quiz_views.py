@@ -189,3 +189,12 @@ def test_question_images_are_shown_with_alt_text(client, learner):
     attempt = _start(client, learner, quiz)
     page = client.get(reverse("courses:question", args=[attempt.pk, 1])).text
     assert 'alt="柜台前站立服务的员工"' in page
+
+
+def test_a_trainee_does_not_see_their_mentors_attempts(client, learner, cast, quiz):
+    attempt, _ = finish_attempt(start_attempt(cast.mentor, quiz))
+    client.force_login(learner)
+    assert client.get(reverse("courses:result", args=[attempt.pk])).status_code == 404
+    client.force_login(cast.mentor)
+    mine, _ = finish_attempt(start_attempt(learner, quiz))
+    assert client.get(reverse("courses:result", args=[mine.pk])).status_code == 200
