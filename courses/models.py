@@ -22,6 +22,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from .blocks import LessonBodyBlock
+from .forms import QuestionAdminForm
 
 
 class LearnerPageMixin:
@@ -237,6 +238,7 @@ class Question(index.Indexed, ClusterableModel):
         FieldPanel("tags"),
     ]
     search_fields = [index.SearchField("stem"), index.SearchField("clause_ids"), index.FilterField("category")]
+    base_form_class = QuestionAdminForm
 
     class Meta:
         verbose_name = _("question")
@@ -252,6 +254,23 @@ class Question(index.Indexed, ClusterableModel):
     def clean(self):
         if self.image_id and not self.image_alt.strip():
             raise ValidationError({"image_alt": _("Describe the image for people who cannot see it.")})
+
+    @classmethod
+    def option_problems(cls, type, options):
+        """What is wrong with ``options`` (a list of (text, correct)) for a question of ``type``."""
+        if type == cls.Type.ESSAY:
+            return []
+        correct = sum(1 for _text, ok in options if ok)
+        problems = []
+        if len(options) < 2:
+            problems.append(_("Give at least two options."))
+        if not correct:
+            problems.append(_("Mark the correct option."))
+        if type in (cls.Type.SINGLE, cls.Type.TRUE_FALSE) and correct > 1:
+            problems.append(_("Only one option may be correct for this type."))
+        if type == cls.Type.TRUE_FALSE and len(options) != 2:
+            problems.append(_("A true/false question has exactly two options."))
+        return problems
 
 
 class QuestionOption(Orderable):
@@ -495,6 +514,11 @@ class CourseAssignment(models.Model):
 
     def __str__(self):
         return f"{self.course} → {self.user or self.post or self.region}"
+
+    def clean(self):
+        targets = [t for t in (self.user_id, self.post_id, self.region_id) if t]
+        if len(targets) != 1:
+            raise ValidationError(_("Choose exactly one of person, post or region."))
 
 
 class Attempt(models.Model):

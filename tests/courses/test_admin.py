@@ -62,3 +62,74 @@ def test_trainees_cannot_import(client, cast):
     client.force_login(cast.trainee)
     response = client.get(reverse("courses_import:upload"))
     assert response.status_code in (302, 403)
+
+
+def _question_form_data(category, type_, options):
+    data = {"category": category.pk, "type": type_, "stem": "题干", "explanation": "", "reference_answer": "",
+            "clause_ids": "", "tags": "", "image_alt": "",
+            "options-TOTAL_FORMS": len(options), "options-INITIAL_FORMS": 0,
+            "options-MIN_NUM_FORMS": 0, "options-MAX_NUM_FORMS": 1000}
+    for i, (text, correct) in enumerate(options):
+        data[f"options-{i}-text"] = text
+        data[f"options-{i}-feedback"] = ""
+        data[f"options-{i}-ORDER"] = i + 1
+        if correct:
+            data[f"options-{i}-correct"] = "on"
+    return data
+
+
+def test_the_admin_refuses_a_single_choice_question_with_two_correct_options(editor_client):
+    from .conftest import make_category
+
+    category = make_category()
+    url = reverse("wagtailsnippets_courses_question:add")
+    bad = editor_client.post(url, _question_form_data(category, "single", [("甲", True), ("乙", True)]))
+    assert bad.status_code == 200 and "只能有一个正确选项" in bad.text
+    assert Question.objects.count() == 0
+    good = editor_client.post(url, _question_form_data(category, "single", [("甲", True), ("乙", False)]))
+    assert good.status_code == 302
+    assert Question.objects.get().options.count() == 2
+
+
+def test_a_course_assignment_needs_exactly_one_target(cast):
+    from django.core.exceptions import ValidationError
+
+    from courses.models import CourseAssignment
+
+    from .conftest import make_course
+
+    assignment = CourseAssignment(course=make_course(), user=cast.trainee, post=cast.org.field)
+    with pytest.raises(ValidationError):
+        assignment.full_clean()
+
+
+def test_a_quiz_page_with_fixed_and_random_questions_is_created_in_the_admin(client, django_user_model):
+    from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text
+
+    from courses.models import QuizPage
+
+    from .conftest import make_category, make_course, make_question
+
+    admin = django_user_model.objects.create_superuser("root", "root@example.com", "pw")
+    client.force_login(admin)
+    course = make_course()
+    category = make_category()
+    question = make_question(category)
+    data = nested_form_data({
+        "title": "窗口服务测验", "slug": "win-quiz", "intro": rich_text(""),
+        "fixed_questions": inline_formset([{"question": question.pk}]),
+        "random_draws": inline_formset([{"category": category.pk, "count": 5}]),
+        "shuffle_questions": "on", "shuffle_options": "on", "attempts_allowed": 0, "grading": "highest",
+        "pass_mark": 80, "time_limit_minutes": "", "show_answers": "after_attempt", "max_questions": "",
+        "success_text": "", "fail_text": "",
+    })
+    data["action-publish"] = "1"
+    url = reverse("wagtailadmin_pages:add", args=["courses", "quizpage", course.pk])
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["form"].errors if response.context else response
+    quiz = QuizPage.objects.get(slug="win-quiz")
+    assert quiz.live and quiz.fixed_questions.count() == 1 and quiz.random_draws.get().count == 5
+    data["pass_mark"] = 120
+    data["slug"] = "win-quiz-2"
+    refused = client.post(url, data)
+    assert refused.status_code == 200 and not QuizPage.objects.filter(slug="win-quiz-2").exists()
