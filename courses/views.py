@@ -136,7 +136,9 @@ def attempt_result(request, pk):
             return redirect("courses:question", attempt.pk, attempt.position + 1)
         raise Http404
     answers = list(attempt.questions.all())
-    reveal = attempt.may_show_answers() or not own
+    marker = can_mark(request.user) and not own
+    # Training leads see everything to mark; anyone else (the learner, a mentor) within the quiz's settings.
+    reveal = attempt.may_show_answers() or marker
     items = [
         {"answer": a, "rows": a.review_rows() if reveal else a.option_rows()}
         for a in answers
@@ -150,7 +152,7 @@ def attempt_result(request, pk):
         "categories": category_scores(answers),
         "pending": any(a.needs_marking for a in answers),
         "result_text": attempt.quiz.result_text(attempt.passed) if attempt.state != Attempt.State.IN_PROGRESS else "",
-        "can_mark": can_mark(request.user) and not own,
+        "can_mark": marker,
     }
     return render(request, "courses/attempt_result.html", context)
 

@@ -80,3 +80,15 @@ def test_after_the_attempt_the_review_shows_answers_and_explanations(client, lea
     client.force_login(learner)
     page = client.get(reverse("courses:result", args=[attempt.pk])).text
     assert all(s in page for s in ["解析一号", "解析二号", "参考答案三号", "is-correct"])
+
+
+def test_a_mentor_sees_a_trainees_result_within_the_quiz_settings(client, learner, cast):
+    quiz = _quiz(QuizPage.ShowAnswers.NEVER)
+    attempt = start_attempt(learner, quiz)
+    finish_attempt(attempt)
+    client.force_login(cast.mentor)
+    page = client.get(reverse("courses:result", args=[attempt.pk]))
+    assert page.status_code == 200
+    _assert_hidden(page.text)
+    client.force_login(cast.lead)
+    assert "解析一号" in client.get(reverse("courses:result", args=[attempt.pk])).text

@@ -1,6 +1,7 @@
 """Close quiz attempts whose time limit has passed (run periodically, e.g. every minute from cron)."""
 
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 from courses.services import close_overdue_attempts
 
@@ -10,4 +11,4 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         closed = close_overdue_attempts()
-        self.stdout.write(f"{closed}")
+        self.stdout.write(_("Closed %(count)d overdue attempts.") % {"count": closed})
