@@ -164,8 +164,17 @@ def attempt_list(request):
     mine_only = request.GET.get("mine") == "1"
     if mine_only:
         attempts = attempts.filter(user=request.user)
+    quiz_id = request.GET.get("quiz", "")
+    if quiz_id.isdigit():
+        attempts = attempts.filter(quiz_id=int(quiz_id))
+    state = request.GET.get("state", "")
+    if state in Attempt.State.values:
+        attempts = attempts.filter(state=state)
     page = Paginator(attempts, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "courses/attempt_list.html", {"page": page, "mine_only": mine_only})
+    return render(request, "courses/attempt_list.html", {
+        "page": page, "mine_only": mine_only, "quizzes": QuizPage.objects.live().order_by("path"),
+        "quiz_id": quiz_id, "state": state, "states": Attempt.State.choices,
+    })
 
 
 @login_required

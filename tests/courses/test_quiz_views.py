@@ -198,3 +198,14 @@ def test_a_trainee_does_not_see_their_mentors_attempts(client, learner, cast, qu
     client.force_login(cast.mentor)
     mine, _ = finish_attempt(start_attempt(learner, quiz))
     assert client.get(reverse("courses:result", args=[mine.pk])).status_code == 200
+
+
+def test_the_attempt_list_filters_by_quiz_and_state(client, learner, cast, quiz):
+    other = make_quiz(questions=[make_question()], title="另一个测验")
+    finish_attempt(start_attempt(learner, quiz))
+    start_attempt(learner, other)
+    client.force_login(cast.lead)
+    page = client.get(reverse("courses:attempts"), {"quiz": other.pk}).text
+    assert "另一个测验</a>" in page and f">{quiz.title}</a>" not in page
+    finished = client.get(reverse("courses:attempts"), {"state": "finished"}).text
+    assert f">{quiz.title}</a>" in finished and "另一个测验</a>" not in finished
