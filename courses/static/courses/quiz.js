@@ -8,6 +8,7 @@
   var seqInputs = document.querySelectorAll("[data-seq]");
   var pending = null;
   var inflight = false;
+  var current = Promise.resolve();
 
   function setSeq(seq) {
     seqInputs.forEach(function (input) { input.value = seq; });
@@ -19,7 +20,7 @@
     var data = new FormData(form);
     data.set("action", "save");
     if (status) status.textContent = "…";
-    fetch(form.action, { method: "POST", body: data, credentials: "same-origin", headers: { "Accept": "application/json" } })
+    current = fetch(form.action, { method: "POST", body: data, credentials: "same-origin", headers: { "Accept": "application/json" } })
       .then(function (r) { return r.json(); })
       .then(function (result) {
         setSeq(result.seq);
@@ -46,6 +47,12 @@
 
   form.addEventListener("submit", function (e) {
     var button = e.submitter;
+    if (inflight) {
+      // Wait for the autosave, so the form carries the new sequence number.
+      e.preventDefault();
+      current.then(function () { form.requestSubmit(button); });
+      return;
+    }
     if (button && button.dataset.confirm && !window.confirm(button.dataset.confirm)) { e.preventDefault(); return; }
     clearTimeout(pending);
   });
