@@ -109,6 +109,8 @@ def start_refusal(user, quiz, *, completed=None):
     if not quiz.live:
         return _("This quiz is not published yet.")
     course = quiz.get_parent().specific
+    if not course.open_to_all and not assignments_for(user).filter(course=course).exists():
+        return _("This course is only for the people it is assigned to.")
     missing = course.missing_prerequisites(completed_course_ids(user) if completed is None else completed)
     if missing:
         return _("Complete these courses first: %(courses)s.") % {"courses": "、".join(c.title for c in missing)}

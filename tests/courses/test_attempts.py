@@ -322,3 +322,14 @@ def test_under_immediately_an_answered_question_is_locked(learner):
     attempt = start_attempt(learner, quiz)
     save_answer(attempt, position=0, seq=0, selected=[1])
     assert save_answer(attempt, position=0, seq=1, selected=[0]).reason == "locked"
+
+
+def test_a_course_not_open_to_all_is_only_for_those_assigned(learner, cast):
+    from courses.models import CourseAssignment
+
+    course = make_course(open_to_all=False)
+    quiz = make_quiz(course, questions=[make_question()])
+    with pytest.raises(QuizRefused, match="分配"):
+        start_attempt(cast.other_trainee, quiz)
+    CourseAssignment.objects.create(course=course, post=cast.org.field)
+    assert start_attempt(learner, quiz).is_open
