@@ -151,3 +151,12 @@ def test_coverage_flags_a_clause_no_question_tests(win_only):
     out = StringIO()
     call_command("standards_coverage", stdout=out)
     assert "WIN-12 中断服务须摆放“暂停服务”牌: NOT TESTED" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_onboarding_programme_maps_to_the_live_courses_1_to_5_and_7():
+    from courses.standards.programs import get_programme, required_courses
+
+    loader.load_library()
+    programme = get_programme("CS-ONBOARD")
+    assert [c.code for c in required_courses(programme)] == ["WIN", "FIRST", "HALL", "SPECIAL", "PHONE", "MENTORING"]
