@@ -40,7 +40,7 @@ from . import data
 PRACTICE_SLUG = "practice-exam"
 PRACTICE_CATEGORY = "练习卷：课程 1–3"
 PRACTICE_TITLE = "综合练习卷（课程 1–3）"
-PRACTICE_KEY_PREFIX = "PRACTICE-"
+PRACTICE_KEY = "PRACTICE"
 CLAUSE_NOTE_RE = re.compile(r"[（(]条款[:：]\s*([A-Z0-9\-,，\s]+)[）)]\s*$")
 
 
@@ -282,18 +282,74 @@ def practice_clause_ids(explanation):
 
 def load_practice_exam(report, course_code="WIN"):
     """Import ``practice_exam.txt`` through the courses question importer into its own
-    category and publish a practice quiz under ``course_code``'s page.
+    category and publish it as a practice quiz under ``course_code``'s page.
 
-    Skipped (and reported) when the importer is not installed yet.
+    The first run imports the file with ``courses.importers.import_file`` (stable keys
+    ``PRACTICE:<number>``); later runs compare the bank with the file and never
+    re-import over an editor's changes. Skipped (and reported) when the importer is
+    not installed.
     """
     try:
-        from courses import importers  # noqa: F401
+        from courses import importers
     except ImportError:
         report.skipped.append("practice exam (courses.importers is not installed)")
         return None
-    return _load_practice_exam_with_importer(report, course_code)
+    with transaction.atomic():
+        return _load_practice_exam(importers, report, course_code)
 
 
-def _load_practice_exam_with_importer(report, course_code):  # pragma: no cover - wired when the importer lands
-    report.skipped.append("practice exam (importer wiring pending)")
-    return None
+def _parsed_signature(category, parsed):
+    return {
+        "category": category.name,
+        "type": parsed.type,
+        "stem": parsed.stem,
+        "explanation": parsed.explanation,
+        "clause_ids": parsed.clause_ids,
+        "options": [(o.text[:500], o.correct) for o in parsed.options],
+    }
+
+
+def _load_practice_exam(importers, report, course_code):
+    raw = data.PRACTICE_EXAM.read_bytes()
+    bank = importers.parse(raw, data.PRACTICE_EXAM.name)
+    if bank.errors:
+        raise data.LibraryError(f"practice exam: {bank.errors}")
+    category = sync_category(PRACTICE_CATEGORY, report)
+    keys = {q.number: f"{PRACTICE_KEY}:{q.number}" for q in bank.questions}
+    existing = {
+        q.source_key: q
+        for q in Question.objects.filter(source_key__in=keys.values()).select_related("category")
+    }
+    if not existing:
+        result = importers.import_file(
+            raw, category, filename=data.PRACTICE_EXAM.name, source_key_prefix=PRACTICE_KEY
+        )
+        report.created.append(f"practice exam: {len(result.created)} questions imported into {category.name}")
+    else:
+        for parsed in bank.questions:
+            key = keys[parsed.number]
+            question = existing.get(key)
+            if question is not None and question_signature(question) == _parsed_signature(category, parsed):
+                report.unchanged.append(f"question {key}")
+            else:
+                report.kept.append(f"question {key}")
+
+    course = CoursePage.objects.filter(code=course_code).first()
+    if course is None:
+        report.skipped.append(f"practice quiz (no course {course_code})")
+        return None
+    count = len(bank.questions)
+    fields = {
+        "title": bank.title or PRACTICE_TITLE,
+        "slug": PRACTICE_SLUG,
+        "intro": _rich(f"综合练习课程 1–3 的内容，共 {count} 题，不计入课程完成。"),
+        "pass_mark": 80,
+        "practice": True,
+    }
+    children = (
+        lambda page: [(d.category_id, d.count) for d in page.random_draws.all()],
+        lambda page: setattr(page, "random_draws", [QuizRandomDraw(category=category, count=count)]),
+        [(category.pk, count)],
+    )
+    quiz_page = QuizPage.objects.child_of(course).filter(slug=PRACTICE_SLUG).specific().first()
+    return _sync_page(course, quiz_page or QuizPage(), fields, report, "practice quiz", children=children)
