@@ -1,0 +1,20 @@
+"""The certificates section of the person page (see lms.person)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from lms.person import PersonSection
+
+from .models import Certificate, Refresher
+
+
+def sections(request, profile):
+    certificates = Certificate.objects.filter(holder=profile.user).select_related("program")
+    refreshers = Refresher.objects.filter(holder=profile.user).select_related("lesson", "quiz")
+    return [
+        PersonSection(
+            _("Certificates"),
+            "certificates/person_section.html",
+            {"certificates": certificates, "refreshers": refreshers},
+            order=500,
+        )
+    ]
