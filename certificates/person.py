@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from lms.person import PersonSection
+from lms.roles import Role
 
 from .models import Certificate, Refresher
 
@@ -14,7 +15,9 @@ def sections(request, profile):
         PersonSection(
             _("Certificates"),
             "certificates/person_section.html",
-            {"certificates": certificates, "refreshers": refreshers},
+            {"certificates": certificates, "refreshers": refreshers, "person": profile,
+             "can_issue": request.user.pk != profile.user_id and (
+                 request.user.is_superuser or request.user.role_assignments.filter(role=Role.TRAINING_LEAD).exists())},
             order=500,
         )
     ]
