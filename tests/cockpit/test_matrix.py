@@ -44,7 +44,7 @@ def test_cells_show_completed_and_partial_courses(client, cast, program):
     (row,) = response.context["rows"]
     assert [c.kind for c in response.context["columns"]] == ["course", "course", "ride_alongs"]
     assert [c.state for c in row.cells] == ["partial", "todo", "todo"]
-    assert row.cells[0].text.startswith("1/2")
+    assert "1/2" in row.cells[0].text
     mark_lesson_read(cast.trainee, second)
     (row,) = client.get("/cockpit/matrix/").context["rows"]
     assert row.cells[0].state == "done"
