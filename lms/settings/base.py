@@ -199,6 +199,7 @@ LMS_HOME_PANEL_PROVIDERS = [
     "certificates.home.panels",
 ]
 LMS_PERSON_SECTION_PROVIDERS = [
+    "courses.person.sections",
     "certificates.person.sections",
 ]
 LMS_DEMO_LOADERS = [
