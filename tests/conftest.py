@@ -67,3 +67,18 @@ def build_cast(org):
     MentorAssignment.objects.create(trainee=c.trainee, mentor=c.mentor, start_date=start)
     MentorAssignment.objects.create(trainee=c.other_trainee, mentor=c.other_mentor, start_date=start)
     return c
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests that commit for real must also restore the migrated rows (Wagtail's root page,
+    locales, content types) with ``serialized_rollback=True``; otherwise the flush after them
+    breaks the next such test. Refuse to run a suite that mixes the two kinds."""
+    wrong = []
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker and marker.kwargs.get("transaction") and not marker.kwargs.get("serialized_rollback"):
+            wrong.append(item.nodeid)
+    if wrong:
+        raise pytest.UsageError(
+            "Use @pytest.mark.django_db(transaction=True, serialized_rollback=True) in: " + ", ".join(wrong)
+        )
