@@ -5,7 +5,7 @@ import datetime
 from django.contrib.auth import get_user_model
 
 from .models import MentorAssignment
-from .services import assign_mentor
+from .services import assign_mentor, training_leads_of
 
 # trainee username → mentor username
 MENTOR_LINKS = {
@@ -19,8 +19,7 @@ MENTOR_LINKS = {
 
 def load(stdout=None):
     User = get_user_model()
-    users = {u.username: u for u in User.objects.filter(username__in=[*MENTOR_LINKS, *MENTOR_LINKS.values(), "demo-lead"])}
-    lead = users.get("demo-lead")
+    users = {u.username: u for u in User.objects.filter(username__in=[*MENTOR_LINKS, *MENTOR_LINKS.values()])}
     for trainee_name, mentor_name in MENTOR_LINKS.items():
         trainee, mentor = users.get(trainee_name), users.get(mentor_name)
         if trainee is None or mentor is None:
@@ -30,7 +29,7 @@ def load(stdout=None):
         assign_mentor(
             trainee=trainee,
             mentor=mentor,
-            assigned_by=lead,
+            assigned_by=training_leads_of(trainee).first(),
             start_date=datetime.date(2026, 9, 1),
             reason="入职分配导师",
         )
