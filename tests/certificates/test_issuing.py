@@ -173,3 +173,20 @@ def test_programs_load_from_the_standards_file_idempotently():
     from certificates.models import Program
 
     assert Program.objects.count() == 1
+
+
+def test_programs_are_edited_in_the_wagtail_admin(client, world):
+    from django.contrib.auth import get_user_model
+
+    admin = get_user_model().objects.create_superuser("root", "root@example.com", "pw")
+    client.force_login(admin)
+    response = client.post("/cms/snippets/certificates/program/add/", {
+        "code": "HALL-ONLY", "name": "营业厅认证", "name_en": "", "description": "",
+        "required_courses": [world.hall.pk], "min_ride_alongs": 1, "recert_window_days": 30,
+        "validity_months": 12, "recert_courses": [], "active": "on",
+    })
+    assert response.status_code == 302, response.content.decode()[:2000]
+    from certificates.models import Program
+
+    program = Program.objects.get(code="HALL-ONLY")
+    assert list(program.required_courses.all()) == [world.hall]
