@@ -341,3 +341,16 @@ def test_m13_an_approver_assesses_the_mentor_of_a_signed_off_trip(client, cast):
                                                    "result": "excellent"})
     assert response.status_code == 302
     assert cast.mentor.mentor_assessments.get().ride_along == ride_along
+
+
+def test_m7_the_training_lead_edits_the_checklist_topics(client, cast):
+    _login(client, cast.lead)
+    response = client.post(_url("checklist_topics"), {"section": "department", "title": "客户回访制度",
+                                                      "order": "20", "active": "on"})
+    assert response.status_code == 302
+    topic = ChecklistTopic.objects.get(title="客户回访制度")
+    client.post(_url("checklist_topic", topic.pk), {"section": "department", "title": "客户回访制度", "order": "20"})
+    topic.refresh_from_db()
+    assert topic.active is False
+    _login(client, cast.mentor)
+    assert client.get(_url("checklist_topics")).status_code == 403
