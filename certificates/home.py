@@ -1,5 +1,37 @@
-"""Home-page panels of the certificates app (see lms.home)."""
+"""Home-page panels of the certificates app (see lms.home).
+
+The holder sees their certificates (download and share link) and open
+refreshers in their first role's section; a training lead gets a panel with
+the certificate list and the outstanding refreshers of their scope.
+"""
+
+from lms.home import ROLE_ORDER, Panel
+from lms.roles import Role
+
+from .models import Certificate, Refresher
 
 
 def panels(request, profile):
-    return []
+    result = []
+    roles = profile.role_set()
+    certificates = list(Certificate.objects.filter(holder=profile.user).exclude(
+        status=Certificate.Status.SUPERSEDED).select_related("program"))
+    refreshers = list(Refresher.objects.filter(holder=profile.user, completed_at__isnull=True)
+                      .select_related("lesson", "quiz"))
+    own_role = next((r for r in ROLE_ORDER if r in roles), None)
+    if own_role and (certificates or refreshers or own_role == Role.TRAINEE):
+        result.append(Panel(
+            own_role, "certificates/panels/mine.html",
+            {"certificates": certificates, "refreshers": refreshers,
+             "base_url": request.build_absolute_uri("/").rstrip("/")},
+            order=300, count=len(refreshers) or None,
+        ))
+    if Role.TRAINING_LEAD in roles:
+        from lms.access import visible_profiles
+
+        outstanding = Refresher.objects.filter(
+            holder__in=visible_profiles(request.user).values("user"), completed_at__isnull=True
+        ).count()
+        result.append(Panel(Role.TRAINING_LEAD, "certificates/panels/lead.html", {"outstanding": outstanding},
+                            order=400, count=outstanding or None))
+    return result

@@ -1,5 +1,71 @@
-"""Demo data of the courses app, called by `manage.py load_demo` (idempotent)."""
+"""Demo data of the courses app, called by `manage.py load_demo` (idempotent).
+
+Assigns the live courses (loaded by `manage.py load_standards`) to the demo trainees with
+due dates, and gives them some progress: the main demo trainee has finished the first
+course (lessons read, quiz passed) and started the second; another has read one lesson.
+Without courses (standards not loaded) it does nothing.
+"""
+
+import datetime
+import random
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from .models import Attempt, CourseAssignment, CoursePage, LessonRead
+from .services import QuizRefused, finish_attempt, mark_lesson_read, save_answer, start_attempt
+
+TRAINEES = ["demo-trainee", "zhang.yuxuan", "liu.zihan"]
+REASON = "新员工入职培训"
 
 
+def _pass_quiz(user, quiz):
+    if Attempt.objects.filter(user=user, quiz=quiz).exists():
+        return
+    try:
+        attempt = start_attempt(user, quiz, rng=random.Random(7))
+    except QuizRefused:
+        return
+    for answer in attempt.questions.all():
+        attempt.refresh_from_db()
+        if answer.is_essay:
+            save_answer(attempt, position=answer.order, seq=attempt.seq, text="示范回答")
+        else:
+            right = [i for i, o in enumerate(answer.options) if o["correct"]]
+            save_answer(attempt, position=answer.order, seq=attempt.seq, selected=right)
+    finish_attempt(attempt)
+
+
+@transaction.atomic
 def load(stdout=None):
-    """Nothing yet: this app adds its demo data with its own issue."""
+    courses = list(CoursePage.objects.live().order_by("path"))
+    users = {u.username: u for u in get_user_model().objects.filter(username__in=TRAINEES).select_related("profile")}
+    if not courses or not users:
+        if stdout:
+            stdout.write("courses: no courses or demo trainees yet, nothing assigned")
+        return
+    for username, user in users.items():
+        start = getattr(getattr(user, "profile", None), "hire_date", None) or datetime.date(2026, 9, 1)
+        for i, course in enumerate(courses):
+            CourseAssignment.objects.get_or_create(
+                course=course, user=user,
+                defaults={"due_date": start + datetime.timedelta(days=14 * (i + 1)), "reason": REASON},
+            )
+    trainee = users.get("demo-trainee")
+    if trainee:
+        first = courses[0]
+        if not first.prerequisites.exists():
+            for lesson in first.lessons():
+                mark_lesson_read(trainee, lesson)
+            for quiz in first.quizzes():
+                _pass_quiz(trainee, quiz)
+        if len(courses) > 1:
+            second_lessons = list(courses[1].lessons()[:1])
+            for lesson in second_lessons:
+                LessonRead.objects.get_or_create(user=trainee, lesson=lesson)
+    other = users.get("zhang.yuxuan")
+    if other:
+        for lesson in courses[0].lessons()[:1]:
+            LessonRead.objects.get_or_create(user=other, lesson=lesson)
+    if stdout:
+        stdout.write(f"courses: {len(courses)} courses assigned to {len(users)} demo trainees")

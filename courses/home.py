@@ -3,9 +3,24 @@
 from lms.home import Panel
 from lms.roles import Role
 
+from .access import can_mark
+from .models import TrainingIndexPage
+from .services import marking_queue, my_courses
+
 
 def panels(request, profile):
-    if not profile.has_role(Role.TRAINEE):
-        return []
-    # Course assignments arrive with the courses issue; until then the trainee sees an empty state.
-    return [Panel(Role.TRAINEE, "courses/panels/my_courses.html", {"assignments": []}, order=10)]
+    result = []
+    if profile.has_role(Role.TRAINEE):
+        index = TrainingIndexPage.objects.live().first()
+        rows = my_courses(request.user)
+        result.append(Panel(
+            Role.TRAINEE, "courses/panels/my_courses.html",
+            {"progress": rows, "index": index},
+            order=10,
+            count=sum(1 for p in rows if not p.completed) or None,
+        ))
+    if profile.has_role(Role.TRAINING_LEAD) and can_mark(request.user):
+        waiting = marking_queue(request.user).exclude(attempt__user=request.user).count()
+        result.append(Panel(Role.TRAINING_LEAD, "courses/panels/marking.html", {"waiting": waiting}, order=20,
+                            count=waiting or None))
+    return result

@@ -22,9 +22,21 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from .blocks import LessonBodyBlock
+from .forms import QuestionAdminForm
 
 
-class TrainingIndexPage(Page):
+class LearnerPageMixin:
+    """Training pages are for signed-in staff: anyone else is sent to the login page."""
+
+    def serve(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            from django.contrib.auth.views import redirect_to_login
+
+            return redirect_to_login(request.get_full_path())
+        return super().serve(request, *args, **kwargs)
+
+
+class TrainingIndexPage(LearnerPageMixin, Page):
     """The training home: lists the courses."""
 
     intro = RichTextField(_("introduction"), blank=True)
@@ -39,8 +51,19 @@ class TrainingIndexPage(Page):
     def courses(self):
         return CoursePage.objects.child_of(self).live().specific().order_by("path")
 
+    def get_context(self, request, *args, **kwargs):
+        from .services import assignments_for, progress_for_courses
 
-class CoursePage(Page):
+        context = super().get_context(request, *args, **kwargs)
+        assignments = list(assignments_for(request.user)) if request.user.is_authenticated else []
+        assigned = {a.course_id for a in assignments}
+        rows = progress_for_courses(request.user, self.courses(), assignments)
+        context["assigned_progress"] = [p for p in rows if p.course.pk in assigned]
+        context["other_progress"] = [p for p in rows if p.course.pk not in assigned and p.course.open_to_all]
+        return context
+
+
+class CoursePage(LearnerPageMixin, Page):
     code = models.CharField(
         _("code"), max_length=20, unique=True, help_text=_("Short stable code, e.g. WIN; clause ids start with it.")
     )
@@ -79,8 +102,19 @@ class CoursePage(Page):
     def quizzes(self):
         return QuizPage.objects.child_of(self).live().order_by("path")
 
+    def get_context(self, request, *args, **kwargs):
+        from .services import course_progress
 
-class LessonPage(Page):
+        context = super().get_context(request, *args, **kwargs)
+        context["progress"] = course_progress(request.user, self)
+        return context
+
+    def missing_prerequisites(self, completed_ids):
+        """Prerequisite courses not in ``completed_ids`` (a set of course ids); uses prefetched data if present."""
+        return [c for c in self.prerequisites.all() if c.pk not in completed_ids]
+
+
+class LessonPage(LearnerPageMixin, Page):
     body = StreamField(LessonBodyBlock(), verbose_name=_("body"), blank=True)
     material_change = models.BooleanField(
         _("material change (重大修订)"),
@@ -110,6 +144,33 @@ class LessonPage(Page):
 
     def clause_ids(self):
         return [b.value["clause_id"] for b in self.body if b.block_type == "clause"]
+
+    def serve(self, request, *args, **kwargs):
+        if request.method == "POST" and request.user.is_authenticated and "mark_read" in request.POST:
+            from django.contrib import messages
+            from django.shortcuts import redirect
+            from django.utils.translation import gettext
+
+            from .services import course_progress, mark_lesson_read
+
+            if course_progress(request.user, self.course).locked:
+                messages.error(request, gettext("This course is locked until its prerequisites are completed."))
+            else:
+                completed = mark_lesson_read(request.user, self)
+                messages.success(request, gettext("Marked as read."))
+                if completed:
+                    messages.success(request, gettext("Course completed. Well done!"))
+            return redirect(self.url)
+        return super().serve(request, *args, **kwargs)
+
+    def get_context(self, request, *args, **kwargs):
+        from .services import course_progress
+
+        context = super().get_context(request, *args, **kwargs)
+        progress = course_progress(request.user, self.course)
+        context["progress"] = progress
+        context["read"] = any(lesson.pk == self.pk and read for lesson, read in progress.lessons)
+        return context
 
 
 class QuestionCategory(models.Model):
@@ -177,6 +238,7 @@ class Question(index.Indexed, ClusterableModel):
         FieldPanel("tags"),
     ]
     search_fields = [index.SearchField("stem"), index.SearchField("clause_ids"), index.FilterField("category")]
+    base_form_class = QuestionAdminForm
 
     class Meta:
         verbose_name = _("question")
@@ -192,6 +254,23 @@ class Question(index.Indexed, ClusterableModel):
     def clean(self):
         if self.image_id and not self.image_alt.strip():
             raise ValidationError({"image_alt": _("Describe the image for people who cannot see it.")})
+
+    @classmethod
+    def option_problems(cls, type, options):
+        """What is wrong with ``options`` (a list of (text, correct)) for a question of ``type``."""
+        if type == cls.Type.ESSAY:
+            return []
+        correct = sum(1 for _text, ok in options if ok)
+        problems = []
+        if len(options) < 2:
+            problems.append(_("Give at least two options."))
+        if not correct:
+            problems.append(_("Mark the correct option."))
+        if type in (cls.Type.SINGLE, cls.Type.TRUE_FALSE) and correct > 1:
+            problems.append(_("Only one option may be correct for this type."))
+        if type == cls.Type.TRUE_FALSE and len(options) != 2:
+            problems.append(_("A true/false question has exactly two options."))
+        return problems
 
 
 class QuestionOption(Orderable):
@@ -210,7 +289,7 @@ class QuestionOption(Orderable):
         return self.text
 
 
-class QuizPage(Page):
+class QuizPage(LearnerPageMixin, Page):
     class Grading(models.TextChoices):
         HIGHEST = "highest", _("Highest attempt")
         LAST = "last", _("Last attempt")
@@ -276,9 +355,84 @@ class QuizPage(Page):
     def course(self):
         return self.get_parent().specific
 
+    def clean(self):
+        super().clean()
+        if self.pass_mark is not None and self.pass_mark > 100:
+            raise ValidationError({"pass_mark": _("The pass mark cannot be above 100 %.")})
+
+    def draw_questions(self, rng=None):
+        """The questions of a new attempt: fixed ones, then N random ones per category draw.
+
+        Shuffled when ``shuffle_questions``; at most ``max_questions`` (a random subset).
+        """
+        import random
+
+        rng = rng or random.Random()
+        chosen = []
+        seen = set()
+        for fixed in self.fixed_questions.select_related("question__category").order_by("sort_order"):
+            if fixed.question_id not in seen:
+                seen.add(fixed.question_id)
+                chosen.append(fixed.question)
+        for draw in self.random_draws.select_related("category").order_by("sort_order"):
+            pool = list(
+                Question.objects.filter(Q(category=draw.category) | Q(category__parent=draw.category))
+                .exclude(pk__in=seen)
+                .select_related("category__parent")
+            )
+            picked = rng.sample(pool, min(draw.count, len(pool)))
+            seen.update(q.pk for q in picked)
+            chosen.extend(picked)
+        if self.max_questions and len(chosen) > self.max_questions:
+            keep = set(rng.sample(range(len(chosen)), self.max_questions))
+            chosen = [q for i, q in enumerate(chosen) if i in keep]
+        if self.shuffle_questions:
+            rng.shuffle(chosen)
+        return chosen
+
+    def has_questions(self):
+        return self.fixed_questions.exists() or Question.objects.filter(
+            Q(category__in=self.random_draws.values("category")) | Q(category__parent__in=self.random_draws.values("category"))
+        ).exists()
+
+    def graded_attempt(self, user, attempts=None):
+        """The attempt that counts for ``user`` under this quiz's grading (highest or last), or None.
+
+        ``attempts`` may be given (already fetched, any quiz) to avoid a query.
+        """
+        if attempts is None:
+            attempts = self.attempts.filter(user=user)
+        attempts = [a for a in attempts if a.quiz_id == self.pk and a.user_id == user.pk and a.state != "in_progress"]
+        if not attempts:
+            return None
+        if self.grading == self.Grading.LAST:
+            return max(attempts, key=lambda a: a.number)
+        return max(attempts, key=lambda a: (a.passed, a.score or 0, -a.number))
+
     def is_passed_by(self, user):
-        """Whether ``user`` has a finished attempt that passed (the attempts live in ``Attempt``)."""
-        return self.attempts.filter(user=user, passed=True).exists()
+        """Whether the attempt that counts (highest or last, per ``grading``) passed."""
+        attempt = self.graded_attempt(user)
+        return bool(attempt and attempt.passed)
+
+    def get_context(self, request, *args, **kwargs):
+        from .services import completed_course_ids, course_progress, open_attempt, start_refusal
+
+        context = super().get_context(request, *args, **kwargs)
+        user = request.user
+        progress = course_progress(user, self.course)
+        current = open_attempt(user, self)
+        attempts = list(self.attempts.filter(user=user).order_by("-number"))
+        context.update(
+            progress=progress,
+            attempts=attempts,
+            open_attempt=current,
+            graded=self.graded_attempt(user, attempts),
+            refusal=None if current else start_refusal(user, self, completed=completed_course_ids(user)),
+        )
+        return context
+
+    def result_text(self, passed):
+        return self.success_text if passed else self.fail_text
 
 
 class QuizFixedQuestion(Orderable):
@@ -360,3 +514,174 @@ class CourseAssignment(models.Model):
 
     def __str__(self):
         return f"{self.course} → {self.user or self.post or self.region}"
+
+    def clean(self):
+        targets = [t for t in (self.user_id, self.post_id, self.region_id) if t]
+        if len(targets) != 1:
+            raise ValidationError(_("Choose exactly one of person, post or region."))
+
+
+class Attempt(models.Model):
+    """One learner's attempt at a quiz: in progress → finished → marked (when essays need a person).
+
+    The questions drawn, their order and their options are copied into ``AttemptQuestion``
+    rows when the attempt starts, so later edits of the bank never change a past result.
+    ``seq`` grows with every accepted change; a form carries the ``seq`` it was rendered
+    with, and a submit with another ``seq`` (back button, double click, second tab) is
+    stale and changes nothing.
+    """
+
+    class State(models.TextChoices):
+        IN_PROGRESS = "in_progress", _("In progress")
+        FINISHED = "finished", _("Finished")
+        MARKED = "marked", _("Marked")
+
+    quiz = models.ForeignKey(QuizPage, on_delete=models.CASCADE, related_name="attempts", verbose_name=_("quiz"))
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="quiz_attempts",
+                             verbose_name=_("learner"))
+    number = models.PositiveIntegerField(_("attempt number"))
+    state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.IN_PROGRESS)
+    started_at = models.DateTimeField(_("started at"), default=timezone.now)
+    deadline = models.DateTimeField(_("deadline"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    score = models.DecimalField(_("score (%)"), max_digits=5, decimal_places=2, null=True, blank=True)
+    passed = models.BooleanField(_("passed"), default=False)
+    seq = models.PositiveIntegerField(_("sequence number"), default=0)
+    position = models.PositiveIntegerField(_("current question"), default=0)
+    pass_mark = models.PositiveSmallIntegerField(_("pass mark (%)"), default=0)
+    marked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+", verbose_name=_("marked by"))
+    marked_at = models.DateTimeField(_("marked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("attempt")
+        verbose_name_plural = _("attempts")
+        ordering = ["-started_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["quiz", "user", "number"], name="attempt_number_unique"),
+            models.UniqueConstraint(
+                fields=["quiz", "user"], condition=Q(state="in_progress"), name="one_open_attempt_per_quiz"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.quiz} #{self.number} · {self.user}"
+
+    @property
+    def is_open(self):
+        return self.state == self.State.IN_PROGRESS
+
+    def is_overdue(self, now=None):
+        return self.is_open and self.deadline is not None and (now or timezone.now()) >= self.deadline
+
+    @property
+    def needs_marking(self):
+        return self.state == self.State.FINISHED and any(q.needs_marking for q in self.questions.all())
+
+    def may_show_answers(self, answer=None):
+        """Whether correct flags and explanations may be shown: never before they are due.
+
+        After the attempt under "after the attempt" or "immediately"; during the attempt only for
+        an answered question under "immediately"; never under "never".
+        """
+        mode = self.quiz.show_answers
+        if mode == QuizPage.ShowAnswers.NEVER:
+            return False
+        if not self.is_open:
+            return True
+        return mode == QuizPage.ShowAnswers.IMMEDIATELY and answer is not None and answer.is_answered
+
+    def seconds_left(self, now=None):
+        if self.deadline is None:
+            return None
+        return max(0, int((self.deadline - (now or timezone.now())).total_seconds()))
+
+
+class AttemptQuestion(models.Model):
+    """A question as it was when the attempt started, and the learner's answer to it.
+
+    ``options`` is a list of ``{"id", "text", "correct", "feedback"}`` in the order shown;
+    ``selected`` holds positions in that list.
+    """
+
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="questions")
+    order = models.PositiveIntegerField(_("order"))
+    question = models.ForeignKey(Question, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    type = models.CharField(_("type"), max_length=12, choices=Question.Type.choices)
+    stem = models.TextField(_("question"))
+    options = models.JSONField(_("options"), default=list, blank=True)
+    explanation = models.TextField(_("explanation"), blank=True)
+    reference_answer = models.TextField(_("reference answer"), blank=True)
+    category_name = models.CharField(_("category"), max_length=100, blank=True)
+    parent_category_name = models.CharField(_("parent category"), max_length=100, blank=True)
+    image = models.ForeignKey("wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="+")
+    image_alt = models.CharField(_("image alternative text"), max_length=255, blank=True)
+    # The answer
+    selected = models.JSONField(_("selected options"), default=list, blank=True)
+    text_answer = models.TextField(_("written answer"), blank=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    correct = models.BooleanField(_("correct"), null=True, blank=True)
+    marked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+", verbose_name=_("marked by"))
+    marked_at = models.DateTimeField(_("marked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("attempt question")
+        ordering = ["attempt", "order"]
+        constraints = [models.UniqueConstraint(fields=["attempt", "order"], name="attempt_question_order_unique")]
+
+    def __str__(self):
+        return self.stem[:60]
+
+    @property
+    def is_essay(self):
+        return self.type == Question.Type.ESSAY
+
+    @property
+    def is_answered(self):
+        return self.answered_at is not None
+
+    @property
+    def needs_marking(self):
+        return self.is_essay and self.correct is None
+
+    def correct_positions(self):
+        return {i for i, o in enumerate(self.options) if o.get("correct")}
+
+    def grade(self):
+        """Whether the answer is right (all-or-nothing for multiple choice); essays keep the marker's verdict."""
+        if self.is_essay:
+            return self.correct
+        if not self.selected:
+            return False
+        return set(self.selected) == self.correct_positions()
+
+    def option_rows(self):
+        """Options with whether the learner chose them (no correct flags: safe before answers may be shown)."""
+        chosen = set(self.selected or [])
+        return [{"position": i, "text": o["text"], "chosen": i in chosen} for i, o in enumerate(self.options)]
+
+    def review_rows(self):
+        """Options with the learner's choice, the correct flag and feedback (only once answers may be shown)."""
+        chosen = set(self.selected or [])
+        return [
+            {"position": i, "text": o["text"], "chosen": i in chosen, "correct": bool(o.get("correct")),
+             "feedback": o.get("feedback", "")}
+            for i, o in enumerate(self.options)
+        ]
+
+
+class AnswerMark(models.Model):
+    """Every marking decision, kept: who set an answer right or wrong, and when."""
+
+    answer = models.ForeignKey(AttemptQuestion, on_delete=models.CASCADE, related_name="marks")
+    correct = models.BooleanField(_("correct"))
+    marked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                  verbose_name=_("marked by"))
+    marked_at = models.DateTimeField(_("marked at"), default=timezone.now)
+    comment = models.CharField(_("comment"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("answer mark")
+        ordering = ["marked_at", "pk"]

@@ -3,14 +3,30 @@
 The quiz engine (attempts, scoring, marking) adds its own functions here.
 """
 
-from django.db import transaction
-from django.db.models import Q
+import random
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Max, Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.models import Locale, Page, Site
 
 from lms.signals import course_completed
 
-from .models import CourseAssignment, CourseCompletion, CoursePage, LessonRead, TrainingIndexPage
+from .models import (
+    AnswerMark,
+    Attempt,
+    AttemptQuestion,
+    CourseAssignment,
+    CourseCompletion,
+    CoursePage,
+    LessonRead,
+    Question,
+    QuizPage,
+    TrainingIndexPage,
+)
 
 
 def ensure_training_index():
@@ -19,11 +35,29 @@ def ensure_training_index():
     if index:
         return index
     site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
-    root = site.root_page if site else Page.get_first_root_node()
+    root = site.root_page if site else _ensure_site().root_page
     index = TrainingIndexPage(title=_("Training centre"), slug="training", locale=Locale.get_default())
     root.add_child(instance=index)
     index.save_revision().publish()
     return index
+
+
+def _ensure_site():
+    """The page-tree root, a home page and the default site, as Wagtail's migrations create them.
+
+    Needed only on a database emptied since (a flushed test database, a bare install).
+    """
+    from django.conf import settings
+    from wagtail.coreutils import get_supported_content_language_variant
+
+    locale, _created = Locale.objects.get_or_create(
+        language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
+    )
+    root = Page.get_first_root_node() or Page.add_root(instance=Page(title="Root", slug="root", locale=locale))
+    home = root.get_first_child()
+    if home is None:
+        home = root.add_child(instance=Page(title="Home", slug="home", locale=locale))
+    return Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True)
 
 
 def completed_course_ids(user):
@@ -75,3 +109,434 @@ def check_course_completion(user, course):
     if created:
         transaction.on_commit(lambda: course_completed.send(sender=CoursePage, user=user, course=course))
     return True
+
+
+# --- Quiz engine ----------------------------------------------------------------------------
+
+
+class QuizRefused(Exception):
+    """A learner may not start (or continue) a quiz; the message says why, in words for the learner."""
+
+
+class MarkingRefused(Exception):
+    pass
+
+
+def start_refusal(user, quiz, *, completed=None):
+    """Why ``user`` may not start a new attempt at ``quiz`` now, or None when they may."""
+    if not quiz.live:
+        return _("This quiz is not published yet.")
+    course = quiz.get_parent().specific
+    if not course.open_to_all and not assignments_for(user).filter(course=course).exists():
+        return _("This course is only for the people it is assigned to.")
+    missing = course.missing_prerequisites(completed_course_ids(user) if completed is None else completed)
+    if missing:
+        return _("Complete these courses first: %(courses)s.") % {"courses": "、".join(c.title for c in missing)}
+    if quiz.attempts_allowed:
+        used = quiz.attempts.filter(user=user).count()
+        if used >= quiz.attempts_allowed:
+            return _("You have used all %(count)d attempts allowed for this quiz.") % {"count": quiz.attempts_allowed}
+    if not quiz.has_questions():
+        return _("This quiz has no questions yet, so it cannot be started.")
+    return None
+
+
+def _snapshot(question, order, attempt, *, shuffle_options, rng):
+    options = [
+        {"id": o.pk, "text": o.text, "correct": o.correct, "feedback": o.feedback}
+        for o in sorted(question.options.all(), key=lambda o: (o.sort_order or 0, o.pk))
+    ]
+    if shuffle_options and question.type in (Question.Type.SINGLE, Question.Type.MULTIPLE):
+        rng.shuffle(options)
+    category = question.category
+    return AttemptQuestion(
+        attempt=attempt,
+        order=order,
+        question=question,
+        type=question.type,
+        stem=question.stem,
+        options=options,
+        explanation=question.explanation,
+        reference_answer=question.reference_answer,
+        category_name=category.name,
+        parent_category_name=category.parent.name if category.parent_id else "",
+        image=question.image,
+        image_alt=question.image_alt,
+    )
+
+
+def open_attempt(user, quiz):
+    """The learner's attempt in progress at ``quiz`` (closing it first if its time is up), or None."""
+    attempt = quiz.attempts.filter(user=user, state=Attempt.State.IN_PROGRESS).first()
+    if attempt is not None and attempt.is_overdue():
+        finish_attempt(attempt)
+        return None
+    return attempt
+
+
+def start_attempt(user, quiz, *, rng=None, now=None):
+    """Resume the learner's open attempt, or start a new one with its questions snapshotted.
+
+    Refuses (``QuizRefused``) a draft quiz, a quiz whose course prerequisites are not done,
+    exhausted attempts and a quiz without questions.
+    """
+    rng = rng or random.Random()
+    now = now or timezone.now()
+    existing = open_attempt(user, quiz)
+    if existing is not None:
+        return existing
+    reason = start_refusal(user, quiz)
+    if reason:
+        raise QuizRefused(reason)
+    questions = quiz.draw_questions(rng=rng)
+    if not questions:
+        raise QuizRefused(_("This quiz has no questions yet, so it cannot be started."))
+    try:
+        with transaction.atomic():
+            number = (quiz.attempts.filter(user=user).aggregate(n=Max("number"))["n"] or 0) + 1
+            deadline = now + timezone.timedelta(minutes=quiz.time_limit_minutes) if quiz.time_limit_minutes else None
+            attempt = Attempt.objects.create(
+                quiz=quiz, user=user, number=number, started_at=now, deadline=deadline, pass_mark=quiz.pass_mark
+            )
+            question_ids = [q.pk for q in questions]
+            with_options = {
+                q.pk: q
+                for q in Question.objects.filter(pk__in=question_ids)
+                .select_related("category__parent", "image")
+                .prefetch_related("options")
+            }
+            AttemptQuestion.objects.bulk_create(
+                [
+                    _snapshot(with_options[q.pk], i, attempt, shuffle_options=quiz.shuffle_options, rng=rng)
+                    for i, q in enumerate(questions)
+                ]
+            )
+    except IntegrityError:
+        # A simultaneous start (double click, second tab) created it first: use that one.
+        attempt = quiz.attempts.get(user=user, state=Attempt.State.IN_PROGRESS)
+    return attempt
+
+
+@dataclass
+class SaveResult:
+    accepted: bool
+    attempt: Attempt
+    reason: str = ""  # "stale", "closed", "locked", "invalid"
+    message: str = ""
+
+
+def _lock(attempt_pk):
+    return Attempt.objects.select_for_update().select_related("quiz").get(pk=attempt_pk)
+
+
+def save_answer(attempt, *, position, seq, selected=None, text="", go_to=None, now=None):
+    """Autosave one answer. A submit whose ``seq`` is not the attempt's current one changes nothing.
+
+    ``selected`` holds option positions (as shown); ``text`` is an essay answer. ``go_to``
+    moves the learner's place (resume point) after saving.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        current = _lock(attempt.pk)
+        if current.is_overdue(now):
+            _finish_locked(current, now=now)
+            return SaveResult(False, current, "closed", _("The time is up: your attempt was closed at the deadline."))
+        if not current.is_open:
+            return SaveResult(False, current, "closed", _("This attempt is already finished."))
+        if seq is None or int(seq) != current.seq:
+            return SaveResult(False, current, "stale",
+                              _("This page was out of date; nothing was changed. Here is your current answer."))
+        try:
+            answer = current.questions.get(order=position)
+        except AttemptQuestion.DoesNotExist:
+            return SaveResult(False, current, "invalid", _("No such question."))
+        if answer.is_answered and current.quiz.show_answers == QuizPage.ShowAnswers.IMMEDIATELY:
+            return SaveResult(False, current, "locked", _("The answer to this question was already checked."))
+        if answer.is_essay:
+            answer.text_answer = (text or "").strip()
+            answer.selected = []
+            has_answer = bool(answer.text_answer)
+        else:
+            try:
+                positions = sorted({int(p) for p in (selected or [])})
+            except (TypeError, ValueError):
+                positions = None
+            if positions is None or any(p < 0 or p >= len(answer.options) for p in positions):
+                return SaveResult(False, current, "invalid", _("Choose one of the options shown."))
+            if answer.type != Question.Type.MULTIPLE and len(positions) > 1:
+                return SaveResult(False, current, "invalid", _("Choose only one answer."))
+            answer.selected = positions
+            has_answer = bool(positions)
+        answer.answered_at = now if has_answer else None
+        answer.save(update_fields=["selected", "text_answer", "answered_at"])
+        current.seq += 1
+        if go_to is not None:
+            current.position = max(0, int(go_to))
+        current.save(update_fields=["seq", "position"])
+        return SaveResult(True, current)
+
+
+def move_to(attempt, position):
+    """Remember where the learner is, so a reload resumes there (no answer changes)."""
+    Attempt.objects.filter(pk=attempt.pk, state=Attempt.State.IN_PROGRESS).update(position=max(0, int(position)))
+
+
+def _rescore(attempt, answers=None):
+    answers = list(attempt.questions.all()) if answers is None else answers
+    total = len(answers)
+    right = sum(1 for a in answers if a.correct is True)
+    pending = any(a.needs_marking for a in answers)
+    score = Decimal(100) * right / total if total else Decimal(0)
+    attempt.score = min(Decimal(100), score).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    attempt.passed = not pending and attempt.score >= attempt.pass_mark
+    return pending
+
+
+def _after_result(attempt):
+    if attempt.passed and not attempt.quiz.practice:
+        check_course_completion(attempt.user, attempt.quiz.get_parent().specific)
+
+
+def _finish_locked(attempt, *, now=None):
+    now = now or timezone.now()
+    answers = list(attempt.questions.all())
+    for answer in answers:
+        if not answer.is_essay:
+            answer.correct = answer.grade()
+        elif not answer.text_answer:
+            answer.correct = False  # nothing written: nothing to mark
+    AttemptQuestion.objects.bulk_update(answers, ["correct"])
+    _rescore(attempt, answers)
+    attempt.finished_at = min(now, attempt.deadline) if attempt.deadline else now
+    attempt.state = Attempt.State.FINISHED
+    attempt.save(update_fields=["finished_at", "state", "score", "passed"])
+    _after_result(attempt)
+
+
+def finish_attempt(attempt, *, now=None):
+    """Finish and score the attempt. Idempotent: a second (or simultaneous) finish changes nothing.
+
+    Returns ``(attempt, finished_now)``. The row lock (PostgreSQL) or the IMMEDIATE
+    transaction (SQLite) makes simultaneous finishes queue; the second sees it finished.
+    """
+    with transaction.atomic():
+        current = _lock(attempt.pk)
+        if not current.is_open:
+            return current, False
+        _finish_locked(current, now=now)
+        return current, True
+
+
+def close_overdue_attempts(now=None):
+    """Finish every open attempt whose deadline has passed; the finish time is the deadline."""
+    now = now or timezone.now()
+    closed = 0
+    for pk in Attempt.objects.filter(state=Attempt.State.IN_PROGRESS, deadline__lte=now).values_list("pk", flat=True):
+        attempt, done = finish_attempt(Attempt(pk=pk), now=now)
+        closed += done
+    return closed
+
+
+def mark_answer(answer, *, correct, by, comment=""):
+    """A marker sets an answer right or wrong (essays; any answer may be switched). Records who and when.
+
+    Re-computes the score and the pass; the attempt becomes "marked" when nothing waits any more.
+    """
+    with transaction.atomic():
+        attempt = _lock(answer.attempt_id)
+        if attempt.is_open:
+            raise MarkingRefused(_("The attempt is still in progress."))
+        answer = AttemptQuestion.objects.select_for_update().get(pk=answer.pk)
+        now = timezone.now()
+        answer.correct = bool(correct)
+        answer.marked_by = by
+        answer.marked_at = now
+        answer.save(update_fields=["correct", "marked_by", "marked_at"])
+        AnswerMark.objects.create(answer=answer, correct=bool(correct), marked_by=by, marked_at=now, comment=comment)
+        pending = _rescore(attempt)
+        if not pending:
+            attempt.state = Attempt.State.MARKED
+        attempt.marked_by = by
+        attempt.marked_at = now
+        attempt.save(update_fields=["state", "score", "passed", "marked_by", "marked_at"])
+        _after_result(attempt)
+        return attempt
+
+
+def marking_queue(viewer):
+    """Essay answers waiting for a marker, among learners ``viewer`` may see (lms.access scope)."""
+    from lms.access import profile_scope
+    from lms.models import StaffProfile
+
+    users = StaffProfile.objects.filter(profile_scope(viewer)).values("user")
+    return (
+        AttemptQuestion.objects.filter(
+            type=Question.Type.ESSAY, correct__isnull=True, attempt__state=Attempt.State.FINISHED,
+            attempt__user__in=users,
+        )
+        .select_related("attempt__quiz", "attempt__user__profile")
+        .order_by("attempt__finished_at", "order")
+    )
+
+
+def attempts_visible_to(viewer):
+    """Attempts ``viewer`` may see: their own, and everyone's in their scope (lms.access).
+
+    Only people with a role beyond trainee (leads, mentors, supervisors…) see others' attempts:
+    a trainee's scope includes their mentor, whose results are not theirs to see.
+    """
+    from lms.access import profile_scope
+    from lms.models import StaffProfile
+    from lms.roles import Role
+
+    attempts = Attempt.objects.select_related("quiz", "user__profile")
+    roles = set(viewer.role_assignments.values_list("role", flat=True)) if viewer.is_authenticated else set()
+    if not viewer.is_superuser and not roles - {Role.TRAINEE}:
+        return attempts.filter(user=viewer)
+    users = StaffProfile.objects.filter(profile_scope(viewer)).values("user")
+    return attempts.filter(Q(user=viewer) | Q(user__in=users))
+
+
+def category_scores(answers):
+    """Correct of possible per category, and per parent category over its sub-categories.
+
+    ``answers`` are AttemptQuestion rows. Returns a list of dicts ``{name, parent, correct,
+    possible, percent}``: sub-categories appear as ``parent / child`` rows and the parent
+    row sums them.
+    """
+    rows = {}
+    for a in answers:
+        keys = [(a.parent_category_name, a.category_name)] if a.parent_category_name else [("", a.category_name)]
+        if a.parent_category_name:
+            keys.append(("", a.parent_category_name))
+        for key in keys:
+            row = rows.setdefault(key, {"parent": key[0], "name": key[1], "correct": 0, "possible": 0})
+            row["possible"] += 1
+            row["correct"] += 1 if a.correct else 0
+    result = sorted(rows.values(), key=lambda r: (r["parent"] or r["name"], r["parent"] != "", r["name"]))
+    for row in result:
+        row["percent"] = round(100 * row["correct"] / row["possible"]) if row["possible"] else 0
+    return result
+
+
+def category_progress(user):
+    """Correct of possible per category over all of ``user``'s finished attempts (one query)."""
+    rows = (
+        AttemptQuestion.objects.filter(attempt__user=user)
+        .exclude(attempt__state=Attempt.State.IN_PROGRESS)
+        .values("category_name")
+        .annotate(possible=Count("pk"), correct=Count("pk", filter=Q(correct=True)))
+        .order_by("category_name")
+    )
+    return {r["category_name"]: (r["correct"], r["possible"]) for r in rows}
+
+
+def wrong_answers(attempt):
+    """The questions this attempt got wrong (django-quiz-app recorded them per attempt)."""
+    return [a for a in attempt.questions.all() if a.correct is False]
+
+
+# --- Progress ------------------------------------------------------------------------------
+
+
+@dataclass
+class CourseProgress:
+    """One learner's standing in one course: what is done, what is left, and why it may be locked."""
+
+    course: CoursePage
+    lessons: list  # [(lesson, read: bool)]
+    quizzes: list  # [(quiz, graded attempt or None, passed: bool)]
+    completed: bool
+    locked_by: list  # prerequisite courses not completed
+    assignment: CourseAssignment | None = None
+
+    @property
+    def total(self):
+        return len(self.lessons) + sum(1 for q, _, _ in self.quizzes if not q.practice)
+
+    @property
+    def done(self):
+        return sum(1 for _, read in self.lessons if read) + sum(
+            1 for q, _, passed in self.quizzes if passed and not q.practice
+        )
+
+    @property
+    def percent(self):
+        if self.completed:
+            return 100
+        return round(100 * self.done / self.total) if self.total else 0
+
+    @property
+    def locked(self):
+        return bool(self.locked_by) and not self.completed
+
+    @property
+    def due_date(self):
+        return self.assignment.due_date if self.assignment else None
+
+    @property
+    def overdue(self):
+        return bool(self.due_date and not self.completed and self.due_date < timezone.localdate())
+
+
+def progress_for_courses(user, courses, assignments=None):
+    """``CourseProgress`` for each course, in a fixed number of queries whatever the number of courses."""
+    from .models import LessonPage
+
+    courses = list(courses)
+    if not courses:
+        return []
+    by_path = {c.path: c for c in courses}
+    step = CoursePage.steplen
+    children_filter = Q()
+    for c in courses:
+        children_filter |= Q(path__startswith=c.path, depth=c.depth + 1)
+    lessons = list(LessonPage.objects.live().filter(children_filter).order_by("path"))
+    quizzes = list(QuizPage.objects.live().filter(children_filter).order_by("path"))
+    read = set(LessonRead.objects.filter(user=user, lesson__in=[lesson.pk for lesson in lessons])
+               .values_list("lesson_id", flat=True))
+    attempts = list(Attempt.objects.filter(user=user, quiz__in=[q.pk for q in quizzes])
+                    .exclude(state=Attempt.State.IN_PROGRESS))
+    done = completed_course_ids(user)
+    prereqs = {}
+    through = CoursePage.prerequisites.through.objects.filter(
+        from_coursepage_id__in=[c.pk for c in courses]
+    ).select_related("to_coursepage")
+    for row in through:
+        prereqs.setdefault(row.from_coursepage_id, []).append(row.to_coursepage)
+    assignment_by_course = {}
+    for a in assignments if assignments is not None else []:
+        current = assignment_by_course.get(a.course_id)
+        if current is None or (a.due_date and (current.due_date is None or a.due_date < current.due_date)):
+            assignment_by_course[a.course_id] = a
+    result = []
+    for course in courses:
+        own_lessons = [(lesson, lesson.pk in read) for lesson in lessons if by_path.get(lesson.path[:-step]) is course]
+        own_quizzes = []
+        for quiz in quizzes:
+            if by_path.get(quiz.path[:-step]) is course:
+                graded = quiz.graded_attempt(user, attempts)
+                own_quizzes.append((quiz, graded, bool(graded and graded.passed)))
+        result.append(CourseProgress(
+            course=course,
+            lessons=own_lessons,
+            quizzes=own_quizzes,
+            completed=course.pk in done,
+            locked_by=[p for p in prereqs.get(course.pk, []) if p.pk not in done],
+            assignment=assignment_by_course.get(course.pk),
+        ))
+    return result
+
+
+def course_progress(user, course):
+    assignments = list(assignments_for(user).filter(course=course)) if user.is_authenticated else []
+    return progress_for_courses(user, [course], assignments)[0]
+
+
+def my_courses(user):
+    """Progress in the courses assigned to ``user`` (soonest due first)."""
+    assignments = list(assignments_for(user).filter(course__live=True))
+    courses = {a.course_id: a.course for a in assignments}
+    rows = progress_for_courses(user, courses.values(), assignments)
+    far = timezone.localdate().replace(year=9999)
+    return sorted(rows, key=lambda p: (p.completed, p.due_date or far, p.course.path))

@@ -1,5 +1,15 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "courses"
 
-urlpatterns = []
+urlpatterns = [
+    path("quiz/<int:quiz_id>/start/", views.quiz_start, name="quiz_start"),
+    path("attempts/", views.attempt_list, name="attempts"),
+    path("attempts/<int:pk>/q/<int:number>/", views.attempt_question, name="question"),
+    path("attempts/<int:pk>/finish/", views.attempt_finish, name="finish"),
+    path("attempts/<int:pk>/", views.attempt_result, name="result"),
+    path("marking/", views.marking, name="marking"),
+    path("marking/<int:pk>/", views.mark, name="mark"),
+]

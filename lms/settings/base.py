@@ -187,6 +187,10 @@ DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "lms@localhost")
 # --- Organisation shown on pages and certificates ---------------------------------
 LMS_ORGANISATION_NAME = envstr("LMS_ORGANISATION_NAME", "客户服务中心")
 LMS_ORGANISATION_NAME_EN = envstr("LMS_ORGANISATION_NAME_EN", "Customer Service Centre")
+# A static path or an absolute file path; shown on certificates.
+LMS_ORGANISATION_LOGO = envstr("LMS_ORGANISATION_LOGO", "certificates/logo.svg")
+# Public certificate verification: at most this many lookups per IP address per window (seconds).
+CERTIFICATES_VERIFY_RATE = (envint("CERTIFICATES_VERIFY_LIMIT", 30), envint("CERTIFICATES_VERIFY_WINDOW", 600))
 
 # Extension points: each domain app contributes home-page panels and demo data.
 LMS_HOME_PANEL_PROVIDERS = [
@@ -195,6 +199,8 @@ LMS_HOME_PANEL_PROVIDERS = [
     "certificates.home.panels",
 ]
 LMS_PERSON_SECTION_PROVIDERS = [
+    "courses.person.sections",
+    "certificates.person.sections",
     "mentorship.person.sections",
 ]
 LMS_DEMO_LOADERS = [

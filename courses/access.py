@@ -1,0 +1,47 @@
+"""Who may see or mark which attempt. Every courses view goes through here (404 outside scope)."""
+
+from django.http import Http404
+
+from lms.roles import Role
+
+from .models import Attempt, AttemptQuestion
+from .services import attempts_visible_to
+
+
+def get_own_attempt_or_404(user, pk):
+    """An attempt the user is taking themselves."""
+    try:
+        return Attempt.objects.select_related("quiz").get(pk=pk, user=user)
+    except (Attempt.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def get_visible_attempt_or_404(user, pk):
+    """An attempt of the user, or of someone in their scope (lms.access)."""
+    try:
+        return attempts_visible_to(user).get(pk=pk)
+    except (Attempt.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def can_mark(user):
+    """Training leads (and superusers) mark essays of the people in their scope."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    profile = getattr(user, "profile", None)
+    return profile is not None and profile.has_role(Role.TRAINING_LEAD)
+
+
+def get_markable_answer_or_404(user, pk):
+    """An answer of an attempt in the marker's scope, not their own."""
+    if not can_mark(user):
+        raise Http404
+    try:
+        answer = AttemptQuestion.objects.select_related("attempt__quiz", "attempt__user__profile").get(pk=pk)
+    except (AttemptQuestion.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    if answer.attempt.user_id == user.pk or not attempts_visible_to(user).filter(pk=answer.attempt_id).exists():
+        raise Http404
+    return answer

@@ -1,0 +1,35 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminModelForm
+
+
+class MarkForm(forms.Form):
+    correct = forms.TypedChoiceField(
+        label=_("Verdict"),
+        choices=[("1", _("Correct")), ("0", _("Incorrect"))],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose correct or incorrect.")},
+    )
+    comment = forms.CharField(label=_("Comment"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class QuestionAdminForm(WagtailAdminModelForm):
+    """The question form of the admin: options must fit the type (one correct for single choice…)."""
+
+    def clean(self):
+        cleaned = super().clean()
+        formset = self.formsets.get("options")
+        if formset is None or not formset.is_valid():
+            return cleaned
+        rows = [
+            (f.cleaned_data.get("text", ""), bool(f.cleaned_data.get("correct")))
+            for f in formset.forms
+            if f.cleaned_data and not f.cleaned_data.get("DELETE")
+        ]
+        from .models import Question
+
+        problems = Question.option_problems(cleaned.get("type"), rows)
+        if problems:
+            raise forms.ValidationError(problems)
+        return cleaned

@@ -1,0 +1,19 @@
+"""The courses section of the person page and printable record (see lms.person)."""
+
+from django.utils.translation import gettext as _
+
+from lms.person import PersonSection
+
+from .models import Attempt
+from .services import category_progress, my_courses
+
+
+def sections(request, profile):
+    user = profile.user
+    attempts = (Attempt.objects.filter(user=user).exclude(state=Attempt.State.IN_PROGRESS)
+                .select_related("quiz").order_by("-finished_at")[:10])
+    return [PersonSection(
+        _("Courses and quizzes"), "courses/person/section.html",
+        {"progress": my_courses(user), "attempts": list(attempts), "categories": category_progress(user)},
+        order=20,
+    )]

@@ -1,0 +1,73 @@
+// Quiz page: autosave each answer as it is given, count down the time limit, confirm hand-in.
+// Without JavaScript the same form works with normal posts.
+(function () {
+  "use strict";
+  var form = document.getElementById("question-form");
+  if (!form) return;
+  var status = form.querySelector("[data-autosave-status]");
+  var seqInputs = document.querySelectorAll("[data-seq]");
+  var pending = null;
+  var inflight = false;
+  var current = Promise.resolve();
+
+  function setSeq(seq) {
+    seqInputs.forEach(function (input) { input.value = seq; });
+  }
+
+  function save() {
+    if (inflight) { pending = setTimeout(save, 300); return; }
+    inflight = true;
+    var data = new FormData(form);
+    data.set("action", "save");
+    if (status) status.textContent = "…";
+    current = fetch(form.action, { method: "POST", body: data, credentials: "same-origin", headers: { "Accept": "application/json" } })
+      .then(function (r) { return r.json(); })
+      .then(function (result) {
+        setSeq(result.seq);
+        if (result.accepted) {
+          if (status) status.textContent = form.dataset.savedText || "✓";
+        } else if (result.reason === "stale" || result.reason === "closed") {
+          window.location.reload();
+        } else if (status) {
+          status.textContent = result.message;
+        }
+      })
+      .catch(function () { if (status) status.textContent = "!"; })
+      .then(function () { inflight = false; });
+  }
+
+  if (form.dataset.autosave) {
+    form.addEventListener("change", function (e) {
+      if (e.target.name === "option") { clearTimeout(pending); save(); }
+    });
+    form.addEventListener("input", function (e) {
+      if (e.target.name === "text") { clearTimeout(pending); pending = setTimeout(save, 800); }
+    });
+  }
+
+  form.addEventListener("submit", function (e) {
+    var button = e.submitter;
+    if (inflight) {
+      // Wait for the autosave, so the form carries the new sequence number.
+      e.preventDefault();
+      current.then(function () { form.requestSubmit(button); });
+      return;
+    }
+    if (button && button.dataset.confirm && !window.confirm(button.dataset.confirm)) { e.preventDefault(); return; }
+    clearTimeout(pending);
+  });
+
+  var timer = document.querySelector("[data-seconds-left]");
+  if (timer) {
+    var left = parseInt(timer.dataset.secondsLeft, 10);
+    var out = timer.querySelector("[data-timer]");
+    var tick = function () {
+      if (left <= 0) { window.location.reload(); return; }
+      var m = Math.floor(left / 60), s = left % 60;
+      out.textContent = m + ":" + (s < 10 ? "0" : "") + s;
+      left -= 1;
+      setTimeout(tick, 1000);
+    };
+    tick();
+  }
+})();

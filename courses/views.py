@@ -1,0 +1,203 @@
+"""Quiz-taking, results, attempt lists and the marking queue. Rules live in services/models."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from .access import can_mark, get_markable_answer_or_404, get_own_attempt_or_404, get_visible_attempt_or_404
+from .forms import MarkForm
+from .models import Attempt, QuizPage
+from .services import (
+    MarkingRefused,
+    QuizRefused,
+    attempts_visible_to,
+    category_scores,
+    finish_attempt,
+    mark_answer,
+    marking_queue,
+    move_to,
+    save_answer,
+    start_attempt,
+)
+
+PAGE_SIZE = 25
+
+
+def _wants_json(request):
+    return "application/json" in request.headers.get("Accept", "")
+
+
+@login_required
+@require_POST
+def quiz_start(request, quiz_id):
+    try:
+        quiz = QuizPage.objects.get(pk=quiz_id)
+    except QuizPage.DoesNotExist:
+        raise Http404 from None
+    try:
+        attempt = start_attempt(request.user, quiz)
+    except QuizRefused as exc:
+        messages.error(request, str(exc))
+        target = quiz if quiz.live else quiz.get_parent()
+        return redirect(target.url or "home")
+    return redirect("courses:question", attempt.pk, attempt.position + 1)
+
+
+def _closed_redirect(request, attempt):
+    return redirect("courses:result", attempt.pk)
+
+
+@login_required
+def attempt_question(request, pk, number):
+    """One question of an attempt in progress; POST saves it (autosave or navigation)."""
+    attempt = get_own_attempt_or_404(request.user, pk)
+    if attempt.is_overdue():
+        finish_attempt(attempt)
+        messages.warning(request, _("The time is up: your attempt was closed at the deadline."))
+        return _closed_redirect(request, attempt)
+    if not attempt.is_open:
+        return _closed_redirect(request, attempt)
+    answers = list(attempt.questions.all())
+    if not 1 <= number <= len(answers):
+        raise Http404
+    answer = answers[number - 1]
+
+    if request.method == "POST":
+        action = request.POST.get("action", "next")
+        targets = {"prev": number - 1, "next": number + 1, "save": number, "check": number, "finish": number}
+        target = min(max(targets.get(action, number), 1), len(answers))
+        if request.POST.get("goto", "").isdigit():
+            target = min(max(int(request.POST["goto"]), 1), len(answers))
+        result = save_answer(
+            attempt,
+            position=answer.order,
+            seq=request.POST.get("seq"),
+            selected=request.POST.getlist("option"),
+            text=request.POST.get("text", ""),
+            go_to=target - 1,
+        )
+        if _wants_json(request):
+            return JsonResponse({"accepted": result.accepted, "seq": result.attempt.seq, "reason": result.reason,
+                                 "message": result.message})
+        if result.reason == "closed":
+            if result.message:
+                messages.warning(request, result.message)
+            return _closed_redirect(request, attempt)
+        if result.reason == "stale":
+            messages.warning(request, result.message)
+            return redirect("courses:question", attempt.pk, number)
+        if result.reason == "invalid":
+            messages.error(request, result.message)
+            return redirect("courses:question", attempt.pk, number)
+        if action == "finish":
+            finish_attempt(attempt)
+            return _closed_redirect(request, attempt)
+        return redirect("courses:question", attempt.pk, target)
+
+    if attempt.position != answer.order:
+        move_to(attempt, answer.order)
+    reveal = attempt.may_show_answers(answer)
+    context = {
+        "attempt": attempt,
+        "quiz": attempt.quiz,
+        "answer": answer,
+        "number": number,
+        "total": len(answers),
+        "answers": answers,
+        "answered_count": sum(1 for a in answers if a.is_answered),
+        "reveal": reveal,
+        "rows": answer.review_rows() if reveal else answer.option_rows(),
+        "autosave": attempt.quiz.show_answers != QuizPage.ShowAnswers.IMMEDIATELY,
+        "seconds_left": attempt.seconds_left(),
+    }
+    return render(request, "courses/attempt_question.html", context)
+
+
+@login_required
+@require_POST
+def attempt_finish(request, pk):
+    attempt = get_own_attempt_or_404(request.user, pk)
+    finish_attempt(attempt)
+    return _closed_redirect(request, attempt)
+
+
+@login_required
+def attempt_result(request, pk):
+    """The result and review of a finished attempt, within the quiz's review settings."""
+    attempt = get_visible_attempt_or_404(request.user, pk)
+    own = attempt.user_id == request.user.pk
+    if attempt.is_open:
+        if own:
+            return redirect("courses:question", attempt.pk, attempt.position + 1)
+        raise Http404
+    answers = list(attempt.questions.all())
+    marker = can_mark(request.user) and not own
+    # Training leads see everything to mark; anyone else (the learner, a mentor) within the quiz's settings.
+    reveal = attempt.may_show_answers() or marker
+    items = [
+        {"answer": a, "rows": a.review_rows() if reveal else a.option_rows()}
+        for a in answers
+    ]
+    context = {
+        "attempt": attempt,
+        "quiz": attempt.quiz,
+        "own": own,
+        "reveal": reveal,
+        "items": items,
+        "categories": category_scores(answers),
+        "pending": any(a.needs_marking for a in answers),
+        "result_text": attempt.quiz.result_text(attempt.passed) if attempt.state != Attempt.State.IN_PROGRESS else "",
+        "can_mark": marker,
+    }
+    return render(request, "courses/attempt_result.html", context)
+
+
+@login_required
+def attempt_list(request):
+    """The user's own attempts; a training lead also sees everyone's in their scope."""
+    attempts = attempts_visible_to(request.user).exclude(user__isnull=True).order_by("-started_at", "-pk")
+    mine_only = request.GET.get("mine") == "1"
+    if mine_only:
+        attempts = attempts.filter(user=request.user)
+    quiz_id = request.GET.get("quiz", "")
+    if quiz_id.isdigit():
+        attempts = attempts.filter(quiz_id=int(quiz_id))
+    state = request.GET.get("state", "")
+    if state in Attempt.State.values:
+        attempts = attempts.filter(state=state)
+    page = Paginator(attempts, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "courses/attempt_list.html", {
+        "page": page, "mine_only": mine_only, "quizzes": QuizPage.objects.live().order_by("path"),
+        "quiz_id": quiz_id, "state": state, "states": Attempt.State.choices,
+    })
+
+
+@login_required
+def marking(request):
+    if not can_mark(request.user):
+        raise Http404
+    queue = marking_queue(request.user).exclude(attempt__user=request.user)
+    page = Paginator(queue, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "courses/marking_queue.html", {"page": page})
+
+
+@login_required
+def mark(request, pk):
+    answer = get_markable_answer_or_404(request.user, pk)
+    form = MarkForm(request.POST or None, initial={"correct": None})
+    if request.method == "POST" and form.is_valid():
+        try:
+            mark_answer(answer, correct=form.cleaned_data["correct"], by=request.user,
+                        comment=form.cleaned_data["comment"])
+        except MarkingRefused as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Mark saved."))
+            return redirect(reverse("courses:marking"))
+    marks = answer.marks.select_related("marked_by__profile")
+    return render(request, "courses/mark_answer.html", {"answer": answer, "form": form, "marks": marks})

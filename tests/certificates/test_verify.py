@@ -1,0 +1,70 @@
+"""The public verification page and download: status, SHA-256 of the served bytes, 404s, throttling."""
+
+import hashlib
+import re
+
+from django.test import override_settings
+
+from certificates.services import revoke
+
+
+def _generic(response):
+    """The page without what varies per request (CSRF token, the path in the language switcher)."""
+    html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", response.content.decode())
+    return html.replace(response.wsgi_request.path, "")
+
+
+def _download(client, certificate):
+    response = client.get(certificate.get_download_path())
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    return b"".join(response.streaming_content)
+
+
+def test_anyone_can_verify_a_valid_certificate(client, certified):
+    certificate = certified.certificate
+    html = client.get(f"/certificates/verify/{certificate.code}/").content.decode()
+    assert "李明轩" in html
+    assert "客服新员工上岗认证" in html
+    assert "有效" in html
+    assert certificate.issued_on.strftime("%Y-%m-%d") in html
+    assert certificate.expires_on.strftime("%Y-%m-%d") in html
+
+
+def test_the_page_shows_the_sha256_of_the_bytes_its_link_serves(client, certified):
+    certificate = certified.certificate
+    html = client.get(certificate.get_verify_path()).content.decode()
+    first, second = _download(client, certificate), _download(client, certificate)
+    assert first == second
+    assert hashlib.sha256(first).hexdigest() in html
+    assert certificate.get_download_path() in html
+
+
+def test_a_code_typed_in_lower_case_without_dashes_is_found(client, certified):
+    code = certified.certificate.code.lower().replace("-", "")
+    assert client.get(f"/certificates/verify/{code}/").status_code == 200
+
+
+def test_a_revoked_certificate_shows_the_reason(client, certified):
+    revoke(certified.certificate, by=certified.cast.lead, reason="考核作弊")
+    html = client.get(certified.certificate.get_verify_path()).content.decode()
+    assert "已撤销" in html and "考核作弊" in html
+    assert "有效" not in html.split("已撤销")[0].split("<main")[-1]
+
+
+def test_an_unknown_code_is_a_404_that_reveals_nothing(client, certified):
+    unknown = client.get("/certificates/verify/0000-0000-0000-0000/")
+    malformed = client.get("/certificates/verify/hello/")
+    pdf = client.get("/certificates/verify/0000-0000-0000-0000/pdf/")
+    assert unknown.status_code == malformed.status_code == pdf.status_code == 404
+    assert _generic(unknown) == _generic(malformed)
+    assert "李明轩" not in unknown.content.decode()
+
+
+@override_settings(CERTIFICATES_VERIFY_RATE=(5, 600))
+def test_guessing_codes_is_throttled_per_address(client, certified):
+    statuses = [client.get(f"/certificates/verify/0000-0000-0000-000{n}/").status_code for n in range(5)]
+    assert statuses == [404] * 5
+    assert client.get(certified.certificate.get_verify_path()).status_code == 429
+    other = client.get(certified.certificate.get_verify_path(), REMOTE_ADDR="10.0.0.9")
+    assert other.status_code == 200

@@ -1,0 +1,94 @@
+"""Correct flags, feedback and explanations are never in the HTML (or JSON) before they may be shown."""
+
+import pytest
+from django.urls import reverse
+
+from courses.models import Question, QuizPage
+from courses.services import finish_attempt, save_answer, start_attempt
+
+from .conftest import make_question, make_quiz
+
+SECRETS = ["解析一号", "解析二号", "反馈一号", "参考答案三号", "解析三号"]
+CORRECT_MARKERS = ["is-correct", "正确答案", '"correct"', "答对", "答错"]
+
+
+def _quiz(show_answers):
+    q1 = make_question(explanation="解析一号")
+    q1.options.filter(correct=True).update(feedback="反馈一号")
+    q2 = make_question(type=Question.Type.MULTIPLE, explanation="解析二号")
+    q3 = make_question(type=Question.Type.ESSAY, explanation="解析三号", reference_answer="参考答案三号")
+    return make_quiz(questions=[q1, q2, q3], show_answers=show_answers)
+
+
+def _assert_hidden(html, secrets=SECRETS):
+    for secret in secrets + CORRECT_MARKERS:
+        assert secret not in html, secret
+
+
+@pytest.mark.parametrize("mode", [m.value for m in QuizPage.ShowAnswers])
+def test_nothing_is_revealed_before_answering_in_any_mode(client, learner, mode):
+    quiz = _quiz(mode)
+    client.force_login(learner)
+    _assert_hidden(client.get(quiz.url).text)
+    client.post(reverse("courses:quiz_start", args=[quiz.pk]))
+    attempt = quiz.attempts.get()
+    for n in (1, 2, 3):
+        _assert_hidden(client.get(reverse("courses:question", args=[attempt.pk, n])).text)
+
+
+@pytest.mark.parametrize("mode", [QuizPage.ShowAnswers.AFTER_ATTEMPT, QuizPage.ShowAnswers.NEVER])
+def test_nothing_is_revealed_while_answering_unless_immediately(client, learner, mode):
+    quiz = _quiz(mode)
+    attempt = start_attempt(learner, quiz)
+    client.force_login(learner)
+    url = reverse("courses:question", args=[attempt.pk, 1])
+    json = client.post(url, {"seq": 0, "option": "0", "action": "save"}, headers={"Accept": "application/json"})
+    _assert_hidden(json.text)
+    client.post(reverse("courses:question", args=[attempt.pk, 3]), {"seq": 1, "text": "答", "action": "save"})
+    for n in (1, 2, 3):
+        _assert_hidden(client.get(reverse("courses:question", args=[attempt.pk, n])).text)
+
+
+def test_immediately_reveals_only_the_answered_question(client, learner):
+    quiz = _quiz(QuizPage.ShowAnswers.IMMEDIATELY)
+    attempt = start_attempt(learner, quiz)
+    client.force_login(learner)
+    client.post(reverse("courses:question", args=[attempt.pk, 1]), {"seq": 0, "option": "0", "action": "check"})
+    first = client.get(reverse("courses:question", args=[attempt.pk, 1])).text
+    assert "解析一号" in first and "is-correct" in first
+    _assert_hidden(client.get(reverse("courses:question", args=[attempt.pk, 2])).text)
+    _assert_hidden(client.get(reverse("courses:question", args=[attempt.pk, 3])).text)
+
+
+def test_never_hides_answers_on_the_result_page_too(client, learner):
+    quiz = _quiz(QuizPage.ShowAnswers.NEVER)
+    attempt = start_attempt(learner, quiz)
+    save_answer(attempt, position=0, seq=0, selected=[0])
+    save_answer(attempt, position=2, seq=1, text="我的回答")
+    finish_attempt(attempt)
+    client.force_login(learner)
+    page = client.get(reverse("courses:result", args=[attempt.pk])).text
+    assert "我的回答" in page
+    _assert_hidden(page)
+    _assert_hidden(client.get(quiz.url).text)
+
+
+def test_after_the_attempt_the_review_shows_answers_and_explanations(client, learner):
+    quiz = _quiz(QuizPage.ShowAnswers.AFTER_ATTEMPT)
+    attempt = start_attempt(learner, quiz)
+    finish_attempt(attempt)
+    client.force_login(learner)
+    page = client.get(reverse("courses:result", args=[attempt.pk])).text
+    assert all(s in page for s in ["解析一号", "解析二号", "参考答案三号", "is-correct"])
+
+
+def test_a_mentor_sees_a_trainees_result_within_the_quiz_settings(client, learner, cast):
+    quiz = _quiz(QuizPage.ShowAnswers.NEVER)
+    attempt = start_attempt(learner, quiz)
+    finish_attempt(attempt)
+    client.force_login(cast.mentor)
+    page = client.get(reverse("courses:result", args=[attempt.pk]))
+    assert page.status_code == 200
+    _assert_hidden(page.text)
+    client.force_login(cast.lead)
+    assert "解析一号" in client.get(reverse("courses:result", args=[attempt.pk])).text

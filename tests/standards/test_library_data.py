@@ -1,0 +1,68 @@
+"""The shipped data itself: ids, coverage and question mix, without a database."""
+
+import re
+
+from courses.standards import data
+
+COURSE_CODES = ["WIN", "FIRST", "HALL", "SPECIAL", "PHONE", "DISCIPLINE", "MENTORING"]
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def test_the_seven_courses_have_fixed_codes_in_order():
+    assert [c["code"] for c in data.load_library()] == COURSE_CODES
+
+
+def test_every_clause_is_tested_by_a_question():
+    cov = data.coverage(data.load_library())
+    assert len(cov) >= 60
+    assert [cid for cid, keys in cov.items() if not keys] == []
+
+
+def test_each_course_has_at_least_twelve_questions_of_every_type():
+    for course in data.load_library():
+        assert len(course["questions"]) >= 12, course["code"]
+        assert {q["type"] for q in course["questions"]} == {"single", "multiple", "true_false"}, course["code"]
+    assert sum(len(c["questions"]) for c in data.load_library()) >= 84
+
+
+def test_every_question_has_an_explanation_and_a_correct_option():
+    for course in data.load_library():
+        for q in course["questions"]:
+            assert q["explanation"].strip()
+            assert any(o["correct"] for o in q["options"])
+
+
+def test_lesson_text_is_chinese():
+    for course in data.load_library():
+        assert CJK.search(course["title"]) and CJK.search(course["summary"])
+        for lesson in course["lessons"]:
+            assert CJK.search(lesson["title"])
+
+
+def test_mentoring_clauses_follow_rules_m1_to_m13():
+    mentoring = data.load_library()[-1]
+    titles = [c["title"] for c in mentoring["clauses"]]
+    assert [t.split()[0] for t in titles] == [f"M{n}" for n in range(1, 14)]
+
+
+def test_certification_programme_requires_courses_1_to_5_and_7():
+    (programme,) = data.load_programs()
+    assert programme["title"] == "客服新员工上岗认证"
+    assert programme["courses"] == ["WIN", "FIRST", "HALL", "SPECIAL", "PHONE", "MENTORING"]
+    assert set(programme["courses"]) <= set(COURSE_CODES)
+    assert programme["min_signed_off_ride_alongs"] >= 2
+    assert programme["validity_months"] == 24
+
+
+def test_practice_exam_has_twenty_numbered_questions_over_courses_1_to_3():
+    from courses.standards.loader import practice_clause_ids
+
+    text = data.PRACTICE_EXAM.read_text(encoding="utf-8")
+    numbers = [int(n) for n in re.findall(r"^(\d+)\.", text, flags=re.M)]
+    assert numbers == list(range(1, 21))
+    notes = re.findall(r"^答案解析:(.*)$", text, flags=re.M)
+    assert len(notes) == 20
+    known = {c["id"] for course in data.load_library()[:3] for c in course["clauses"]}
+    for note in notes:
+        ids = practice_clause_ids(note)
+        assert ids and set(ids) <= known, note
