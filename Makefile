@@ -11,7 +11,7 @@ PYTEST_ARGS ?=
 # Debian packages WeasyPrint and Chinese PDFs need, plus gettext to compile translations.
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk gettext
 
-.PHONY: run test system-deps install install-dev messages migrate demo check-deploy clean help
+.PHONY: run test system-deps install install-dev messages migrate demo check-deploy clean help e2e browser-deps bench
 
 help:
 	@echo "make run   - install, migrate, load the standards and demo accounts, serve on http://$(HOST):$(PORT)"
@@ -65,6 +65,24 @@ run: demo
 test: install-dev messages
 	@mkdir -p var/static
 	DJANGO_SETTINGS_MODULE=lms.settings.test $(BIN)/pytest $(PYTEST_ARGS)
+
+# Browser journeys (tests/e2e) with Debian's chromium; screenshots of failed journeys in test-results/.
+browser-deps:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = "0" ]; then \
+	    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium; \
+	  else \
+	    echo "Missing chromium. Run as root:  sudo apt-get update && sudo apt-get install -y chromium"; exit 1; \
+	  fi; \
+	fi
+
+e2e: install-dev messages browser-deps
+	@mkdir -p var/static test-results
+	DJANGO_SETTINGS_MODULE=lms.settings.test $(BIN)/pytest -m e2e -p no:randomly tests/e2e $(PYTEST_ARGS)
+
+# Benchmark against the framework's floor on PostgreSQL (bench/README.md); BENCH_SCALE=0.01 for a quick run.
+bench: install-dev messages
+	$(BIN)/python -m bench
 
 check-deploy: install
 	DJANGO_SETTINGS_MODULE=lms.settings.production \

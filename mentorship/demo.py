@@ -1,11 +1,42 @@
-"""Demo data of the mentorship app, called by ``manage.py load_demo`` (idempotent)."""
+"""Demo data of the mentorship app, called by ``manage.py load_demo`` (idempotent).
+
+Mentor links for the demo people, then around ``demo-trainee`` and
+``demo-mentor``: ride-alongs in each state (waiting, approved, rejected, under
+way, signed off, and one that happened without approval), questions open and
+answered, guidance, checklist progress, a care check-in, assessments and the
+accountability records they lead to.
+"""
 
 import datetime
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
 
-from .models import MentorAssignment
-from .services import assign_mentor
+from lms.models import Region
+
+from .models import Approval, ChecklistTopic, Guidance, MentorAssignment, Question, RideAlong, Skill
+from .services import (
+    accept_answer,
+    acknowledge_topic,
+    answer_question,
+    ask_question,
+    assess_mentor,
+    assess_skill,
+    assign_mentor,
+    decide_approval,
+    escalate_question,
+    expense_guidance_owed_on_next_trip,
+    log_guidance,
+    mark_topic_covered,
+    record_care_check_in,
+    record_expense_filing,
+    record_trip_happened,
+    sign_off_ride_along,
+    start_ride_along,
+    training_leads_of,
+)
 
 # trainee username → mentor username
 MENTOR_LINKS = {
@@ -16,11 +47,16 @@ MENTOR_LINKS = {
     "lin.jiayi": "ma.xiaodong",
 }
 
+APPROVER_OF = {
+    Approval.Kind.TRAINING_SUPERVISOR: "demo-supervisor",
+    Approval.Kind.REGIONAL_MANAGER: "demo-regional-manager",
+    Approval.Kind.POST_HEAD: "demo-post-head",
+}
+
 
 def load(stdout=None):
     User = get_user_model()
-    users = {u.username: u for u in User.objects.filter(username__in=[*MENTOR_LINKS, *MENTOR_LINKS.values(), "demo-lead"])}
-    lead = users.get("demo-lead")
+    users = {u.username: u for u in User.objects.filter(username__in=[*MENTOR_LINKS, *MENTOR_LINKS.values()])}
     for trainee_name, mentor_name in MENTOR_LINKS.items():
         trainee, mentor = users.get(trainee_name), users.get(mentor_name)
         if trainee is None or mentor is None:
@@ -30,7 +66,123 @@ def load(stdout=None):
         assign_mentor(
             trainee=trainee,
             mentor=mentor,
-            assigned_by=lead,
+            assigned_by=training_leads_of(trainee).first(),
             start_date=datetime.date(2026, 9, 1),
             reason="入职分配导师",
         )
+    load_regulation_demo(stdout)
+
+
+def _trip(trainee, mentor, region, cities, start, days, skills, purpose):
+    """A requested trip (as ``request_ride_along`` makes it, without the course check: demo data)."""
+    ride_along = RideAlong.objects.create(
+        trainee=trainee, mentor=mentor, destination_region=region, cities=cities, start_date=start,
+        end_date=start + datetime.timedelta(days=days - 1), purpose=purpose,
+        expense_guidance_owed=expense_guidance_owed_on_next_trip(trainee),
+    )
+    ride_along.skills.set(skills)
+    for kind in Approval.Kind.values:
+        Approval.objects.create(ride_along=ride_along, kind=kind)
+    return ride_along
+
+
+def _decide_all(ride_along, people, reject_kind=None):
+    for approval in ride_along.approvals.all():
+        user = people[APPROVER_OF[approval.kind]]
+        if approval.kind == reject_kind:
+            decide_approval(approval=approval, user=user, approve=False, comment="该员工岗位实操尚未完成，暂缓出行。")
+            return
+        decide_approval(approval=approval, user=user, approve=True, comment="同意。")
+
+
+@transaction.atomic
+def load_regulation_demo(stdout=None):
+    User = get_user_model()
+    names = ["demo-trainee", "demo-mentor", "demo-lead", "demo-regional-head", *APPROVER_OF.values()]
+    people = {u.username: u for u in User.objects.filter(username__in=names)}
+    if len(people) < len(names) or RideAlong.objects.filter(trainee=people["demo-trainee"]).exists():
+        return
+    trainee, mentor, lead = people["demo-trainee"], people["demo-mentor"], people["demo-lead"]
+    hz = Region.objects.filter(code="hz").first()
+    if hz is None:
+        return
+    skills = {s.name: s for s in Skill.objects.all()}
+    field_service, install, after_sales = skills["上门服务流程"], skills["装机培训"], skills["售后问题分析"]
+    today = timezone.localdate()
+
+    # Signed off, with expenses filed under guidance (M8, M9).
+    done = _trip(trainee, mentor, hz, ["杭州"], today - datetime.timedelta(days=40), 5, [field_service, install],
+                 "随导师上门装机并完成客户培训")
+    _decide_all(done, people)
+    start_ride_along(ride_along=done, user=mentor)
+    record_trip_happened(ride_along=done, user=mentor)
+    sign_off_ride_along(
+        ride_along=done, user=mentor,
+        performance="服务礼仪规范，装机步骤熟练；与客户沟通时解释不够清楚。",
+        study_directions="加强售后问题分析，熟悉常见故障的排查顺序。",
+        skills_covered=[field_service, install],
+        weak_points=[(after_sales, "遇到整板阳性率偏高时排查思路不清"), (None, "验收单填写不完整")],
+        plan_items=[("复习售后问题分析课程并完成练习", today + datetime.timedelta(days=14)),
+                    ("整理三个现场案例交导师点评", today + datetime.timedelta(days=30))],
+    )
+    record_expense_filing(ride_along=done, user=mentor, filed=True, guided=True, total_yuan=Decimal("1260.00"))
+    # The training lead finds the trainee has not mastered a skill the trip covered → M10 record.
+    assess_skill(trainee=trainee, skill=field_service, assessor=lead, result="passed", score=88,
+                 notes="流程完整，礼仪规范。")
+    assess_skill(trainee=trainee, skill=install, assessor=lead, result="failed", score=52,
+                 notes="装机后未按要求进行客户培训。")
+    assess_mentor(mentor=mentor, assessor=people["demo-regional-head"], result="good", score=82,
+                  notes="带教认真，签认报告及时。", ride_along=done)
+
+    # Under way.
+    underway = _trip(trainee, mentor, hz, ["杭州", "宁波"], today - datetime.timedelta(days=2), 10, [after_sales],
+                     "售后问题现场分析")
+    _decide_all(underway, people)
+    start_ride_along(ride_along=underway, user=mentor)
+
+    # Approved, waiting to start.
+    approved = _trip(trainee, mentor, hz, ["宁波", "绍兴"], today + datetime.timedelta(days=20), 12,
+                     [field_service], "上门服务")
+    _decide_all(approved, people)
+
+    # Rejected by the post head.
+    rejected = _trip(trainee, mentor, hz, ["温州"], today + datetime.timedelta(days=5), 3, [install], "装机培训")
+    _decide_all(rejected, people, reject_kind=Approval.Kind.POST_HEAD)
+
+    # Waiting for approval: only the training supervisor has approved so far.
+    waiting = _trip(trainee, mentor, hz, ["杭州", "嘉兴"], today + datetime.timedelta(days=30), 10,
+                    [after_sales, install], "售后巡检")
+    decide_approval(approval=waiting.approvals.get(kind=Approval.Kind.TRAINING_SUPERVISOR),
+                    user=people["demo-supervisor"], approve=True, comment="同意。")
+
+    # Happened without the three approvals: not reimbursable, mentor flagged (M6).
+    unapproved = _trip(trainee, mentor, hz, ["湖州"], today - datetime.timedelta(days=10), 2, [field_service],
+                       "临时上门")
+    record_trip_happened(ride_along=unapproved, user=mentor)
+
+    # Questions under 首问负责制 (M4): one answered and accepted, one open and overdue.
+    answered = ask_question(trainee=trainee, owner=mentor, subject="整板阳性率偏高先查什么？",
+                            body="客户反映整板阳性率偏高，现场应先排查哪些环节？")
+    escalate_question(question=answered, user=mentor, to=people["demo-post-head"], note="请孙经理补充批次信息。")
+    answer = answer_question(question=answered, user=mentor,
+                             body="先核对试剂批号和有效期，再检查洗板机和孵育温度，最后看操作记录。")
+    accept_answer(question=answered, user=trainee, answer=answer)
+    overdue = ask_question(trainee=trainee, owner=people["demo-post-head"], subject="出差住宿标准是多少？",
+                           body="杭州出差住宿每晚的报销上限是多少？需要什么发票？")
+    Question.objects.filter(pk=overdue.pk).update(asked_at=timezone.now() - datetime.timedelta(days=6))
+
+    # Guidance (M2), checklist (M7), care (M11).
+    log_guidance(mentor=mentor, trainee=trainee, mode=Guidance.Mode.ONE_TO_ONE, topic="首问负责制与一次性告知",
+                 duration_minutes=45, date=today - datetime.timedelta(days=20))
+    log_guidance(mentor=mentor, trainee=trainee, mode=Guidance.Mode.CORRECTION, topic="上门时未出示工牌",
+                 duration_minutes=10, date=today - datetime.timedelta(days=3))
+    Guidance.objects.filter(trainee=trainee, topic="首问负责制与一次性告知").update(trainee_confirmed_at=timezone.now())
+    for n, topic in enumerate(ChecklistTopic.objects.filter(active=True)[:6]):
+        item = mark_topic_covered(trainee=trainee, topic=topic, mentor=mentor)
+        if n < 4:
+            acknowledge_topic(item=item, trainee=trainee)
+    record_care_check_in(mentor=mentor, trainee=trainee, date=today - datetime.timedelta(days=7),
+                         work="适应较快，主动提问。", life="刚到上海，租房通勤时间较长。", study="理论课程已完成大半。",
+                         help_given="介绍了公司宿舍申请流程。")
+    if stdout:
+        stdout.write("mentorship demo: ride-alongs in each state, questions, an accountability record\n")

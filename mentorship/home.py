@@ -1,20 +1,43 @@
-"""Home-page panels of the mentorship app (see lms.home)."""
+"""Home-page panels of the mentorship app (see lms.home): for each role, what waits for me, with counts."""
 
-from lms.home import Panel
+from django.db.models import Q
+
+from lms.home import ROLE_ORDER, Panel
 from lms.roles import Role
 
-from .models import MentorAssignment
+from . import services
+from .models import Approval, ChecklistItem, Guidance, MentorAssignment, Question, QuestionReport, RideAlong, SignOff
+
+APPROVAL_KIND_OF_ROLE = {
+    Role.TRAINING_SUPERVISOR: Approval.Kind.TRAINING_SUPERVISOR,
+    Role.REGIONAL_MANAGER: Approval.Kind.REGIONAL_MANAGER,
+    Role.POST_HEAD: Approval.Kind.POST_HEAD,
+}
+
+
+def _questions_to_answer(user):
+    return Question.objects.exclude(status=Question.Status.ACCEPTED).filter(
+        Q(owner=user) | Q(escalations__escalated_to=user)).distinct()
 
 
 def panels(request, profile):
     user = request.user
+    roles = profile.role_set()
     result = []
-    if profile.has_role(Role.TRAINEE):
+    if Role.TRAINEE in roles:
         assignment = (
             MentorAssignment.objects.current().filter(trainee=user).select_related("mentor__profile").first()
         )
         result.append(Panel(Role.TRAINEE, "mentorship/panels/my_mentor.html", {"assignment": assignment}, order=20))
-    if profile.has_role(Role.MENTOR):
+        waits = {
+            "sign_offs": SignOff.objects.filter(ride_along__trainee=user, trainee_confirmed_at__isnull=True),
+            "guidance": Guidance.objects.filter(trainee=user, trainee_confirmed_at__isnull=True).count(),
+            "topics": ChecklistItem.objects.filter(trainee=user, acknowledged_at__isnull=True).count(),
+            "questions": Question.objects.filter(asked_by=user, status=Question.Status.ANSWERED).count(),
+        }
+        count = waits["sign_offs"].count() + waits["guidance"] + waits["topics"] + waits["questions"]
+        result.append(Panel(Role.TRAINEE, "mentorship/panels/trainee_waits.html", waits, order=25, count=count))
+    if Role.MENTOR in roles:
         assignments = (
             MentorAssignment.objects.current()
             .filter(mentor=user)
@@ -24,4 +47,52 @@ def panels(request, profile):
         result.append(
             Panel(Role.MENTOR, "mentorship/panels/my_trainees.html", {"assignments": assignments}, order=10)
         )
+        led = list(RideAlong.objects.filter(
+            mentor=user, state__in=[RideAlong.State.APPROVED, RideAlong.State.COMPLETED, RideAlong.State.REQUESTED]
+        ).select_related("trainee__profile"))
+        waits = {
+            "to_start": [r for r in led if r.state == RideAlong.State.APPROVED],
+            "to_sign_off": [r for r in led if r.state == RideAlong.State.COMPLETED],
+            "waiting_approval": sum(1 for r in led if r.state == RideAlong.State.REQUESTED),
+        }
+        count = len(waits["to_start"]) + len(waits["to_sign_off"])
+        result.append(Panel(Role.MENTOR, "mentorship/panels/mentor_waits.html", waits, order=15, count=count))
+    for role, kind in APPROVAL_KIND_OF_ROLE.items():
+        if role in roles:
+            pending = [a for a in services.pending_approvals_for(user) if a.kind == kind]
+            result.append(Panel(role, "mentorship/panels/approvals.html", {"approvals": pending}, order=10,
+                                count=len(pending)))
+    if Role.TRAINING_LEAD in roles:
+        region_ids = profile.scoped_region_ids(Role.TRAINING_LEAD)
+        open_questions = Question.objects.exclude(status=Question.Status.ACCEPTED).filter(
+            asked_by__profile__region_id__in=region_ids)
+        waits = {
+            "reports": QuestionReport.objects.filter(review=QuestionReport.Review.PENDING,
+                                                     question__asked_by__profile__region_id__in=region_ids).count(),
+            "overdue": sum(1 for q in open_questions if services.question_is_overdue(q)),
+            "accountability": services.accountability_visible_to(user).count(),
+            "without_mentor": _trainees_without_mentor(region_ids),
+        }
+        count = waits["reports"] + waits["overdue"]
+        result.append(Panel(Role.TRAINING_LEAD, "mentorship/panels/lead.html", waits, order=20, count=count))
+    if Role.REGIONAL_HEAD in roles:
+        records = services.accountability_visible_to(user)
+        result.append(Panel(Role.REGIONAL_HEAD, "mentorship/panels/regional_head.html",
+                            {"accountability": records.count()}, order=10))
+    host = next((r for r in ROLE_ORDER if r in roles and r != Role.TRAINEE), None)
+    if host:
+        to_answer = list(_questions_to_answer(user).select_related("asked_by__profile").order_by("asked_at")[:20])
+        if to_answer:
+            result.append(Panel(host, "mentorship/panels/questions.html", {"questions": to_answer}, order=12,
+                                count=len(to_answer)))
     return result
+
+
+def _trainees_without_mentor(region_ids):
+    from lms.models import StaffProfile
+
+    return (
+        StaffProfile.objects.filter(status=StaffProfile.Status.PROBATION, region_id__in=region_ids)
+        .exclude(user__in=MentorAssignment.objects.current().values("trainee"))
+        .count()
+    )

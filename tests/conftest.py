@@ -23,6 +23,16 @@ from .factories import PostFactory, RegionFactory, make_person
 
 @pytest.fixture
 def org(db):
+    return build_org()
+
+
+@pytest.fixture
+def cast(org):
+    return build_cast(org)
+
+
+def build_org():
+    """The regions and posts of the cast (a plain function, so module-scoped fixtures can reuse it)."""
     east = RegionFactory(code="east", name="华东大区")
     south = RegionFactory(code="south", name="华南大区")
     sh = RegionFactory(code="sh", name="上海区域", parent=east)
@@ -33,8 +43,8 @@ def org(db):
     return SimpleNamespace(east=east, south=south, sh=sh, hz=hz, gz=gz, field=field, hall=hall)
 
 
-@pytest.fixture
-def cast(org):
+def build_cast(org):
+    """One person per role on top of ``build_org()`` (see the module docstring)."""
     p = make_person
     c = SimpleNamespace(org=org)
     c.trainee = p("trainee", role=Role.TRAINEE, region=org.sh, post=org.field, name="李明轩", employee_no="T0001")
@@ -57,3 +67,18 @@ def cast(org):
     MentorAssignment.objects.create(trainee=c.trainee, mentor=c.mentor, start_date=start)
     MentorAssignment.objects.create(trainee=c.other_trainee, mentor=c.other_mentor, start_date=start)
     return c
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests that commit for real must also restore the migrated rows (Wagtail's root page,
+    locales, content types) with ``serialized_rollback=True``; otherwise the flush after them
+    breaks the next such test. Refuse to run a suite that mixes the two kinds."""
+    wrong = []
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker and marker.kwargs.get("transaction") and not marker.kwargs.get("serialized_rollback"):
+            wrong.append(item.nodeid)
+    if wrong:
+        raise pytest.UsageError(
+            "Use @pytest.mark.django_db(transaction=True, serialized_rollback=True) in: " + ", ".join(wrong)
+        )

@@ -1,0 +1,47 @@
+"""Home panels per role (what waits for me, with counts) and the demo data of the module."""
+
+from django.core.management import call_command
+from django.urls import reverse
+
+from mentorship.models import AccountabilityRecord, Question, RideAlong
+
+from .helpers import approve_all, request_trip
+
+
+def test_each_approver_sees_the_trip_waiting_on_their_home_page(client, cast):
+    ride_along = request_trip(cast)
+    for user in (cast.supervisor, cast.regional_manager, cast.post_head):
+        client.force_login(user)
+        html = client.get("/").content.decode()
+        assert "等待我审批的老带新出行" in html
+        assert reverse("mentorship:ride_along", args=[ride_along.pk]) in html
+    client.force_login(cast.lead)
+    assert reverse("mentorship:ride_along", args=[ride_along.pk]) not in client.get("/").content.decode()
+
+
+def test_the_mentor_sees_what_waits_and_the_trainee_sees_the_sign_off_to_confirm(client, cast):
+    ride_along = approve_all(cast, request_trip(cast))
+    client.force_login(cast.mentor)
+    html = client.get("/").content.decode()
+    assert "开始出行" not in html and "已批准：开始" in html
+    client.force_login(cast.trainee)
+    assert "没有等待您处理的事项" in client.get("/").content.decode()
+    assert ride_along
+
+
+def test_the_lead_panel_links_to_the_reports(client, cast):
+    client.force_login(cast.lead)
+    html = client.get("/").content.decode()
+    assert reverse("mentorship:reports") in html and "没有导师的新员工" in html
+
+
+def test_demo_has_trips_in_each_state_questions_and_an_accountability_record(db):
+    out = open("/dev/null", "w")
+    call_command("load_demo", stdout=out)
+    call_command("load_demo", stdout=out)
+    states = set(RideAlong.objects.values_list("state", flat=True))
+    assert states == set(RideAlong.State.values) - {RideAlong.State.COMPLETED} | {RideAlong.State.COMPLETED}
+    assert Question.objects.filter(status=Question.Status.ACCEPTED).exists()
+    assert Question.objects.exclude(status=Question.Status.ACCEPTED).exists()
+    assert AccountabilityRecord.objects.filter(kind=AccountabilityRecord.Kind.SKILL_NOT_MASTERED).exists()
+    assert RideAlong.objects.count() == 6
