@@ -1,5 +1,98 @@
-"""Demo data of the certificates app, called by `manage.py load_demo` (idempotent)."""
+"""Demo certificates, issued through the same path as real ones (idempotent).
+
+Four holders complete the window-service courses (WIN, FIRST from the
+standards library); ``issue_if_eligible`` issues their certificates and the
+task renders the PDFs. One holder's name has 𠮷 (U+20BB7, outside the BMP),
+one certificate is revoked by the demo training lead, one was issued over a
+year ago and the daily job has marked it expired. Needs the standards library
+(``load_standards``) for the courses; without them it does nothing.
+"""
+
+import datetime
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from lms.demo import DEMO_PASSWORD
+from lms.models import Post, Region
+from lms.services import create_staff
+
+from .models import Certificate, Program
+from .services import expire_certificates, issue_if_eligible, revoke
+
+PROGRAM_CODE = "CS-WINDOW"
+COURSES = ["WIN", "FIRST"]
+
+# username, employee_no, name, region, post, issued how many days ago
+HOLDERS = [
+    ("ji.xiangyun", "E2001", "𠮷祥云", "sh", "counter", 30),
+    ("zhou.xiaomei", "E2002", "周晓梅", "hz", "hall", 60),
+    ("qian.zhiyuan", "E2003", "钱志远", "sh", "field", 90),
+    ("sun.yue", "E2004", "孙悦", "hz", "counter", 400),
+]
+REVOKED = "qian.zhiyuan"
+EXPIRED = "sun.yue"
+
+
+def _program():
+    from courses.models import CoursePage
+
+    courses = list(CoursePage.objects.filter(code__in=COURSES))
+    if len(courses) < len(COURSES):
+        return None
+    program, created = Program.objects.get_or_create(
+        code=PROGRAM_CODE,
+        defaults={"name": "窗口服务基础认证", "name_en": "Window service foundation certificate",
+                  "description": "完成窗口服务规范与首问负责制两门课程后自动颁发。", "validity_months": 12,
+                  "recert_window_days": 30},
+    )
+    if created:
+        program.required_courses.set(courses)
+        program.recert_courses.set(courses)
+    return program
+
+
+def _holder(username, employee_no, name, region, post):
+    user = get_user_model().objects.filter(username=username).first()
+    if user is None:
+        user = create_staff(
+            username=username, employee_no=employee_no, name=name, password=DEMO_PASSWORD,
+            region=Region.objects.filter(code=region).first(), post=Post.objects.filter(code=post).first(),
+            status="regular", hire_date=datetime.date(2025, 3, 1), email=f"{username}@example.com",
+        )
+    return user
 
 
 def load(stdout=None):
-    """Nothing yet: this app adds its demo data with its own issue."""
+    from courses.models import CourseCompletion, CoursePage
+
+    from .services import ensure_programs_from_data
+
+    try:
+        ensure_programs_from_data()
+    except FileNotFoundError:
+        pass
+    program = _program()
+    if program is None:
+        if stdout:
+            stdout.write("certificates: no standards courses (run load_standards first); no demo certificates")
+        return
+    lead = get_user_model().objects.filter(username="demo-lead").first()
+    today = timezone.localdate()
+    for username, employee_no, name, region, post, days_ago in HOLDERS:
+        with transaction.atomic():
+            user = _holder(username, employee_no, name, region, post)
+            on = today - datetime.timedelta(days=days_ago)
+            for course in CoursePage.objects.filter(code__in=COURSES):
+                CourseCompletion.objects.get_or_create(
+                    user=user, course=course,
+                    defaults={"completed_at": timezone.make_aware(datetime.datetime.combine(on, datetime.time(10)))},
+                )
+            issue_if_eligible(user, on=on)
+        certificate = Certificate.objects.filter(holder=user, program=program).first()
+        if username == REVOKED and lead and certificate and certificate.status == Certificate.Status.VALID:
+            revoke(certificate, by=lead, reason="演示：复核发现带教实战记录不实")
+    expire_certificates(today)
+    if stdout:
+        stdout.write(f"certificates: {Certificate.objects.filter(program=program).count()} demo certificates")

@@ -79,11 +79,11 @@ def ensure_programs_from_data(path=None):
 # --- Issuing -----------------------------------------------------------------------
 
 
-def _snapshot(user, program, requirement_list=None):
+def _snapshot(user, program, requirement_list=None, on=None):
     profile = StaffProfile.objects.get(user=user)
     reqs = requirement_list if requirement_list is not None else requirements.check(user, program)
     met = [r.snapshot for r in reqs if r.met]
-    today = timezone.localdate()
+    today = on or timezone.localdate()
     return {
         "holder_name": profile.name,
         "employee_no": profile.employee_no,
@@ -101,13 +101,13 @@ def _after_issue(certificate):
     transaction.on_commit(lambda: render_certificate_pdf.enqueue(certificate.pk))
 
 
-def _create_automatic(user, program, cycle, requirement_list, supersede=None):
+def _create_automatic(user, program, cycle, requirement_list, supersede=None, on=None):
     """Insert the automatic certificate for ``cycle``; ``None`` if it already exists (a race lost)."""
     try:
         with transaction.atomic():
             certificate = Certificate.objects.create(
                 holder=user, program=program, cycle=cycle, kind=Certificate.Kind.AUTOMATIC,
-                **_snapshot(user, program, requirement_list),
+                **_snapshot(user, program, requirement_list, on),
             )
             CertificateEvent.objects.create(certificate=certificate, action=CertificateEvent.Action.ISSUED,
                                             details={"cycle": cycle})
@@ -120,12 +120,14 @@ def _create_automatic(user, program, cycle, requirement_list, supersede=None):
     return certificate
 
 
-def issue_if_eligible(user):
+def issue_if_eligible(user, *, on=None):
     """Issue what ``user`` has newly earned, at most once per program and cycle; returns the new certificates.
 
     - no certificate yet for a program and every requirement met → cycle 1;
     - a recertification window open and its requirements met → the next cycle,
       and the previous certificate is superseded.
+
+    ``on`` is the issue date (today by default; the demo data issues in the past).
     """
     if not StaffProfile.objects.filter(user=user).exists():
         return []
@@ -142,7 +144,7 @@ def issue_if_eligible(user):
                 continue
             reqs = requirements.check(user, program)
             if reqs and all(r.met for r in reqs):
-                certificate = _create_automatic(user, program, 1, reqs)
+                certificate = _create_automatic(user, program, 1, reqs, on=on)
                 if certificate:
                     issued.append(certificate)
             continue
@@ -153,7 +155,7 @@ def issue_if_eligible(user):
             continue
         since = timezone.make_aware(datetime.datetime.combine(recert.opened_on, datetime.time.min))
         if requirements.recertification_met(user, program, since):
-            certificate = _create_automatic(user, program, latest.cycle + 1, None, supersede=latest)
+            certificate = _create_automatic(user, program, latest.cycle + 1, None, supersede=latest, on=on)
             if certificate:
                 issued.append(certificate)
     return issued

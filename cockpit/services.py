@@ -8,14 +8,20 @@ trainees as for 10,000 (the tests count the queries).
 import datetime
 from collections import defaultdict
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils import timezone
 
-from courses.models import CourseAssignment, CourseCompletion
+from django.utils.translation import gettext as _
+
+from certificates.models import Certificate, Program
+from courses.models import Attempt, AttemptQuestion, CourseAssignment, CourseCompletion, QuizPage
 from lms.access import visible_profiles
 from lms.filters import PeopleFilter
 from lms.roles import Role
 from mentorship.models import MentorAssignment
+
+from . import evidence
+from .matrix import DONE, TODO, _children, _courses
 
 
 def cohort_queryset(user):
@@ -36,6 +42,15 @@ def cohort_queryset(user):
 
 def filtered_cohort(request):
     return PeopleFilter(request.GET or None, queryset=cohort_queryset(request.user), request=request)
+
+
+def selected_program(request):
+    """The program chosen in the filters, or the first active one."""
+    programs = Program.objects.filter(active=True).order_by("pk")
+    chosen = request.GET.get("program", "")
+    if chosen.isdigit():
+        return programs.filter(pk=int(chosen)).first() or programs.first()
+    return programs.first()
 
 
 def overdue_course_assignments(profiles, today=None):
@@ -98,10 +113,102 @@ def completions_per_week(user_ids, weeks=8, today=None):
     return [(start.strftime("%m-%d"), counts[start]) for start in starts]
 
 
-def headline_figures(profiles, *, overdue):
-    """The dashboard's headline numbers for the cohort."""
-    return {
+def exhausted_quiz_user_ids(user_ids, program):
+    """Trainees who used every allowed attempt of a counted quiz of the program without passing."""
+    quizzes = [q for q in _children(QuizPage, _courses(program))]
+    limited = dict(
+        QuizPage.objects.filter(pk__in=[q.pk for q in quizzes], practice=False, attempts_allowed__gt=0)
+        .values_list("pk", "attempts_allowed")
+    )
+    if not limited:
+        return set()
+    rows = (
+        Attempt.objects.filter(user_id__in=user_ids, quiz_id__in=limited.keys())
+        .exclude(state=Attempt.State.IN_PROGRESS)
+        .values("user_id", "quiz_id")
+        .annotate(n=Count("id"), passes=Count("id", filter=Q(passed=True)))
+    )
+    return {r["user_id"] for r in rows if not r["passes"] and r["n"] >= limited[r["quiz_id"]]}
+
+
+def certified_user_ids(user_ids, program):
+    return set(Certificate.objects.valid().filter(program=program, holder_id__in=user_ids)
+               .values_list("holder_id", flat=True))
+
+
+def headline_figures(profiles, *, overdue, program=None):
+    """The dashboard's headline numbers for the cohort.
+
+    certified: a valid certificate of the program; overdue: a course past its due
+    date; at risk: a skill failed at the latest assessment, or every attempt of a
+    counted quiz used without passing; on track: everyone else not yet certified.
+    """
+    user_ids = [p.user_id for p in profiles]
+    figures = {
         "trainees": len(profiles),
         "overdue": sum(1 for p in profiles if p.user_id in overdue),
         "without_mentor": sum(1 for p in profiles if not p.current_mentor_id),
     }
+    if program is None:
+        return figures
+    certified = certified_user_ids(user_ids, program)
+    at_risk = (evidence.failed_skill_user_ids(user_ids) | exhausted_quiz_user_ids(user_ids, program)) - certified
+    overdue_ids = set(overdue) - certified
+    figures.update(
+        certified=len(certified),
+        at_risk=len(at_risk),
+        on_track=sum(1 for uid in user_ids if uid not in certified | at_risk | overdue_ids),
+    )
+    figures["_sets"] = {"certified": certified, "at_risk": at_risk}
+    return figures
+
+
+def funnel_stages(profiles, program, columns, rows):
+    """Trainees → started → theory done → all requirements met → certified, from the matrix rows."""
+    kinds = [c.kind for c in columns]
+    started = theory = complete = 0
+    for row in rows:
+        courses = [cell for cell, kind in zip(row.cells, kinds) if kind == "course"]
+        if any(cell.state != TODO for cell in row.cells):
+            started += 1
+        if courses and all(cell.state == DONE for cell in courses):
+            theory += 1
+        if row.cells and all(cell.state == DONE for cell in row.cells):
+            complete += 1
+    certified = len(certified_user_ids([p.user_id for p in profiles], program))
+    return [
+        (_("Trainees"), len(profiles)),
+        (_("Started"), started),
+        (_("Theory courses done"), theory),
+        (_("All requirements met"), complete),
+        (_("Certified"), certified),
+    ]
+
+
+def quiz_pass_rates(user_ids):
+    """``[(quiz title, pass rate %, "passed/finished")]`` over finished attempts of the cohort."""
+    rows = (
+        Attempt.objects.filter(user_id__in=user_ids).exclude(state=Attempt.State.IN_PROGRESS)
+        .values("quiz__title").annotate(n=Count("id"), passes=Count("id", filter=Q(passed=True)))
+        .order_by("quiz__title")
+    )
+    return [(r["quiz__title"], round(100 * r["passes"] / r["n"]), f'{r["passes"]}/{r["n"]}') for r in rows if r["n"]]
+
+
+def clause_error_rates(user_ids, limit=12):
+    """The clauses trainees get wrong most: ``[(clause id, wrong %, "wrong/answered")]``, worst first."""
+    totals = defaultdict(lambda: [0, 0])
+    answers = (
+        AttemptQuestion.objects.filter(attempt__user_id__in=user_ids, correct__isnull=False)
+        .exclude(question__clause_ids="").exclude(question=None)
+        .values("question__clause_ids")
+        .annotate(n=Count("id"), wrong=Count("id", filter=Q(correct=False)))
+    )
+    for row in answers:
+        for clause in row["question__clause_ids"].replace("，", ",").split(","):
+            clause = clause.strip()
+            if clause:
+                totals[clause][0] += row["n"]
+                totals[clause][1] += row["wrong"]
+    ranked = sorted(totals.items(), key=lambda kv: (-kv[1][1] / kv[1][0], kv[0]))
+    return [(cid, round(100 * wrong / n), f"{wrong}/{n}") for cid, (n, wrong) in ranked[:limit] if wrong]

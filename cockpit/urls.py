@@ -6,4 +6,8 @@ app_name = "cockpit"
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("matrix/", views.progress_matrix, name="matrix"),
+    path("matrix.<str:fmt>", views.matrix_export, name="matrix_export"),
+    path("mentors/", views.mentors, name="mentors"),
+    path("mentors/<int:pk>/", views.mentor_detail, name="mentor"),
 ]

@@ -1,14 +1,19 @@
-"""The training lead's cockpit. Business rules live in ``cockpit.services``."""
+"""The training lead's cockpit. What it computes lives in ``cockpit.services`` and ``cockpit.matrix``."""
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
+from certificates.models import Program
+from lms.exports import table_response
 from lms.roles import Role
 
-from . import services
-from .charts import column_chart
+from . import matrix, mentor_stats, services, waiting
+from .charts import bar_chart, column_chart, funnel
+
+PAGE_SIZE = 25
 
 
 def _lead_or_404(request):
@@ -18,16 +23,85 @@ def _lead_or_404(request):
         raise Http404
 
 
+def _cohort(request):
+    filterset = services.filtered_cohort(request)
+    program = services.selected_program(request)
+    return filterset, program
+
+
+def _common(request, filterset, program):
+    return {
+        "filter": filterset,
+        "program": program,
+        "programs": Program.objects.filter(active=True).order_by("pk"),
+    }
+
+
 @login_required
 def dashboard(request):
     _lead_or_404(request)
-    filterset = services.filtered_cohort(request)
+    filterset, program = _cohort(request)
     profiles = list(filterset.qs.select_related("user", "region", "post"))
+    user_ids = [p.user_id for p in profiles]
     overdue = services.overdue_course_assignments(profiles)
-    weekly = services.completions_per_week([p.user_id for p in profiles], weeks=8)
-    context = {
-        "filter": filterset,
-        "figures": services.headline_figures(profiles, overdue=overdue),
-        "weekly_chart": column_chart(_("Course completions per week"), weekly),
-    }
+    context = _common(request, filterset, program)
+    context.update(
+        figures=services.headline_figures(profiles, overdue=overdue, program=program),
+        weekly_chart=column_chart(_("Course completions per week"), services.completions_per_week(user_ids)),
+        quiz_chart=bar_chart(_("Pass rate per quiz"), services.quiz_pass_rates(user_ids), unit="%", max_value=100),
+        clause_chart=bar_chart(
+            _("Clauses answered wrong most often"), services.clause_error_rates(user_ids), unit="%", max_value=100
+        ),
+        mentor_chart=bar_chart(_("Accountability records per mentor"), waiting.accountability_per_mentor(user_ids)),
+        waiting=waiting.for_lead(request.user),
+    )
+    if program is not None:
+        columns, rows = matrix.build(profiles, program)
+        context["funnel_chart"] = funnel(_("Certification funnel"), services.funnel_stages(profiles, program, columns, rows))
     return render(request, "cockpit/dashboard.html", context)
+
+
+@login_required
+def progress_matrix(request):
+    _lead_or_404(request)
+    filterset, program = _cohort(request)
+    if program is None:
+        return render(request, "cockpit/matrix.html", _common(request, filterset, program))
+    page = Paginator(filterset.qs.select_related("user", "region", "post"), PAGE_SIZE).get_page(request.GET.get("page"))
+    columns, rows = matrix.build(page.object_list, program)
+    context = _common(request, filterset, program)
+    context.update(page=page, columns=columns, rows=rows)
+    return render(request, "cockpit/matrix.html", context)
+
+
+@login_required
+def matrix_export(request, fmt):
+    _lead_or_404(request)
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    filterset, program = _cohort(request)
+    if program is None:
+        raise Http404
+    columns, rows = matrix.build(filterset.qs.select_related("user", "region", "post"), program)
+    headers, body = matrix.table(columns, rows)
+    return table_response(headers, body, filename="progress-matrix", fmt=fmt)
+
+
+@login_required
+def mentors(request):
+    """Each mentor of the lead's regions with what they have done (M13 inputs)."""
+    _lead_or_404(request)
+    rows = mentor_stats.for_mentors(mentor_stats.mentors_in_scope(request.user))
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "cockpit/mentors.html", {"page": page, "columns": mentor_stats.COLUMNS})
+
+
+@login_required
+def mentor_detail(request, pk):
+    _lead_or_404(request)
+    profile = get_object_or_404(mentor_stats.mentors_in_scope(request.user), pk=pk)
+    (row,) = mentor_stats.for_mentors([profile])
+    return render(request, "cockpit/mentor.html", {
+        "mentor": profile, "figures": list(zip([label for label, _key in mentor_stats.COLUMNS], row.cells())),
+        "trainees": mentor_stats.trainees_of(profile.user),
+    })

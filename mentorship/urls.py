@@ -1,5 +1,47 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "mentorship"
 
-urlpatterns = []
+urlpatterns = [
+    path("ride-alongs/", views.ride_along_list, name="ride_alongs"),
+    path("ride-alongs/new/", views.ride_along_new, name="ride_along_new"),
+    path("ride-alongs/<int:pk>/", views.ride_along_detail, name="ride_along"),
+    path("ride-alongs/<int:pk>/approvals/<int:approval_pk>/", views.approval_decide, name="approval_decide"),
+    path("ride-alongs/<int:pk>/start/", views.ride_along_start, name="ride_along_start"),
+    path("ride-alongs/<int:pk>/happened/", views.ride_along_happened, name="ride_along_happened"),
+    path("ride-alongs/<int:pk>/sign-off/", views.ride_along_sign_off, name="ride_along_sign_off"),
+    path("ride-alongs/<int:pk>/sign-off/confirm/", views.sign_off_confirm, name="sign_off_confirm"),
+    path("ride-alongs/<int:pk>/sign-off/amend/", views.sign_off_amend, name="sign_off_amend"),
+    path("ride-alongs/<int:pk>/expenses/", views.ride_along_expenses, name="ride_along_expenses"),
+    path("ride-alongs/<int:pk>/filing-problem/", views.ride_along_filing_problem, name="ride_along_filing_problem"),
+    path("assign/", views.assign_mentor, name="assign_mentor"),
+    path("skills/assess/", views.skill_assess, name="skill_assess"),
+    path("mentors/assess/", views.mentor_assess, name="mentor_assess"),
+    path("reports/", views.reports, name="reports"),
+    path("accountability/", views.accountability, name="accountability"),
+    path("questions/", views.question_list, name="questions"),
+    path("questions/ask/", views.question_ask, name="question_ask"),
+    path("questions/<int:pk>/", views.question_detail, name="question"),
+    path("questions/<int:pk>/answer/", views.question_answer, name="question_answer"),
+    path("questions/<int:pk>/escalate/", views.question_escalate, name="question_escalate"),
+    path("questions/<int:pk>/accept/<int:answer_pk>/", views.question_accept, name="question_accept"),
+    path("questions/<int:pk>/report/", views.question_report, name="question_report"),
+    path("questions/<int:pk>/reports/<int:report_pk>/review/", views.question_report_review,
+         name="question_report_review"),
+    path("guidance/", views.guidance_list, name="guidance"),
+    path("guidance/new/", views.guidance_new, name="guidance_new"),
+    path("guidance/<int:pk>/confirm/", views.guidance_confirm, name="guidance_confirm"),
+    path("checklist/", views.checklist_mine, name="checklist_mine"),
+    path("checklist/<int:profile_pk>/", views.checklist, name="checklist"),
+    path("checklist/<int:profile_pk>/cover/<int:topic_pk>/", views.checklist_cover, name="checklist_cover"),
+    path("checklist/items/<int:item_pk>/acknowledge/", views.checklist_acknowledge, name="checklist_acknowledge"),
+    path("checklist/topics/", views.checklist_topics, name="checklist_topics"),
+    path("checklist/topics/<int:pk>/", views.checklist_topics, name="checklist_topic"),
+    path("conduct/", views.conduct_list, name="conduct_reports"),
+    path("conduct/new/", views.conduct_new, name="conduct_new"),
+    path("conduct/<int:pk>/", views.conduct_detail, name="conduct_report"),
+    path("care/<int:profile_pk>/", views.care, name="care"),
+    path("handover/new/", views.handover_new, name="handover_new"),
+]

@@ -125,6 +125,7 @@ def parse_text(text):
     markers = list(_MARKER.finditer(text))
     bank = ParsedBank()
     segments = []  # (number, number_start, stem_start, marker)
+    orphans = []  # numbered questions without a type marker
     search_from = 0
     expected = 1
     for marker in markers:
@@ -139,6 +140,11 @@ def parse_text(text):
             number = int(last.group(1))
             segments.append((number, search_from + last.start(), search_from + last.end(), marker))
         else:
+            # Numbers n+1, n+2… before this marker mean question n had no type marker at all.
+            while (following := _find_number(text, expected + 1, match.end(), marker.start())) is not None:
+                orphans.append(_orphan(expected, text[match.end(): following.start()]))
+                expected += 1
+                match = following
             number = expected
             segments.append((number, match.start(), match.end(), marker))
         expected = number + 1
@@ -157,13 +163,16 @@ def parse_text(text):
         question = _parse_segment(number, marker.group(1), text[stem_start: marker.start()], text[marker.end(): end])
         bank.questions.append(question)
         if trailing is not None:
-            orphan = ParsedQuestion(number=number + 1, type="", type_word="")
-            orphan.stem = " ".join(text[trailing.end():].split())[:200]
-            bank.questions.append(orphan)
+            orphans.append(_orphan(number + 1, text[trailing.end():]))
     if not segments:
         first = _find_number(text, 1, 0, len(text))
         if first is not None:
-            orphan = ParsedQuestion(number=1, type="", type_word="")
-            orphan.stem = " ".join(text[first.end():].split())[:200]
-            bank.questions.append(orphan)
+            orphans.append(_orphan(1, text[first.end():]))
+    bank.questions = sorted(bank.questions + orphans, key=lambda q: q.number)
     return bank
+
+
+def _orphan(number, text):
+    question = ParsedQuestion(number=number, type="", type_word="")
+    question.stem = " ".join(text.split())[:200]
+    return question

@@ -201,12 +201,16 @@ LMS_HOME_PANEL_PROVIDERS = [
 LMS_PERSON_SECTION_PROVIDERS = [
     "courses.person.sections",
     "certificates.person.sections",
+    "mentorship.person.sections",
 ]
 LMS_DEMO_LOADERS = [
     "courses.demo.load",
     "mentorship.demo.load",
     "certificates.demo.load",
 ]
+
+# 传帮带: a question not resolved within this many working days is overdue (M4).
+MENTORSHIP_QUESTION_OVERDUE_WORKING_DAYS = envint("MENTORSHIP_QUESTION_OVERDUE_WORKING_DAYS", 2)
 
 LOGGING = {
     "version": 1,

@@ -120,3 +120,32 @@ def test_the_daily_job_is_also_a_task(issued):
     with time_machine.travel(datetime.date(2028, 10, 5), tick=False):
         result = certificates_daily.enqueue()
     assert result.return_value["expired"] == 1
+
+
+def _passed_attempt(user, quiz, when):
+    from courses.models import Attempt
+
+    return Attempt.objects.create(quiz=quiz, user=user, number=Attempt.objects.filter(quiz=quiz, user=user).count() + 1,
+                                  state=Attempt.State.FINISHED, started_at=when, finished_at=when, passed=True,
+                                  score=100)
+
+
+def test_passing_the_recertification_quizzes_in_the_window_issues_the_next_cycle(issued):
+    from courses.models import QuizPage
+
+    quiz = QuizPage(title="WIN 复训测验", slug="win-refresher")
+    issued.win.add_child(instance=quiz)
+    trainee = issued.cast.trainee
+    _passed_attempt(trainee, quiz, datetime.datetime(2028, 7, 1, tzinfo=datetime.timezone.utc))  # before the window
+    with time_machine.travel(datetime.date(2028, 8, 2), tick=False):
+        run_daily()
+        assert run_daily()["recertified"] == 0
+    _passed_attempt(trainee, quiz, datetime.datetime(2028, 8, 10, tzinfo=datetime.timezone.utc))
+    with time_machine.travel(datetime.date(2028, 8, 11), tick=False):
+        assert run_daily()["recertified"] == 1
+        assert run_daily()["recertified"] == 0
+    old = Certificate.objects.get(pk=issued.certificate.pk)
+    new = Certificate.objects.get(holder=trainee, cycle=2)
+    assert (old.status, old.superseded_by) == (Certificate.Status.SUPERSEDED, new)
+    assert (new.issued_on, new.expires_on) == (datetime.date(2028, 8, 11), datetime.date(2030, 8, 11))
+    assert Recertification.objects.get(certificate=old).completed_by == new

@@ -180,3 +180,10 @@ def test_excel_rows_with_problems_are_reported_by_row_number(db):
     assert [q.stem for q in bank.questions] == ["繁体题型"]
     assert [o.correct for o in bank.questions[0].options] == [True, False, True]
     assert [e["number"] for e in bank.errors] == [1, 2, 4]
+
+
+def test_a_question_without_a_type_marker_in_the_middle_is_reported_and_the_rest_kept(db):
+    bank = parse("考试\n1.第一题 [单选题] *\nA.甲(正确答案)\nB.乙\n2.第二题忘了题型\nA.甲\nB.乙\n"
+                 "3.第三题 [判断题]\n对(正确答案)\n错\n")
+    assert [(q.number, q.stem) for q in bank.questions] == [(1, "第一题"), (3, "第三题")]
+    assert [e["number"] for e in bank.errors] == [2]

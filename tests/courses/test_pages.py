@@ -159,3 +159,11 @@ def test_answer_submit_runs_a_constant_number_of_queries(client, learner, world)
     _grow(course, quiz, category)
     assert _count(client, "post", url, {"seq": 2, "option": "0", "action": "save"}) == before
     assert _count(client, "get", url) == page_before
+
+
+def test_the_printable_record_includes_the_courses_section(client, learner, cast):
+    course = make_course(lessons=1)
+    CourseAssignment.objects.create(course=course, user=learner)
+    client.force_login(cast.lead)
+    response = client.get(reverse("person_record", args=[learner.profile.pk]))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"

@@ -160,3 +160,37 @@ def test_onboarding_programme_maps_to_the_live_courses_1_to_5_and_7():
     loader.load_library()
     programme = get_programme("CS-ONBOARD")
     assert [c.code for c in required_courses(programme)] == ["WIN", "FIRST", "HALL", "SPECIAL", "PHONE", "MENTORING"]
+
+
+@pytest.mark.django_db
+def test_practice_exam_goes_through_the_importer_into_a_practice_quiz(win_only):
+    loader.load_library(win_only)
+    loader.load_practice_exam(loader.LoadReport())
+    questions = Question.objects.filter(source_key__startswith="PRACTICE:").order_by("pk")
+    assert [q.source_key for q in questions] == [f"PRACTICE:{n}" for n in range(1, 21)]
+    assert {q.category.name for q in questions} == {loader.PRACTICE_CATEGORY}
+    assert all(q.clause_id_list() and q.explanation for q in questions)
+    assert questions[0].clause_id_list() == ["WIN-06"] and "条款" not in questions[0].explanation
+    quiz = QuizPage.objects.get(slug=loader.PRACTICE_SLUG)
+    assert quiz.practice and quiz.live and quiz.get_parent().specific.code == "WIN"
+    assert [(d.category.name, d.count) for d in quiz.random_draws.all()] == [(loader.PRACTICE_CATEGORY, 20)]
+
+    before = _counts()
+    again = loader.LoadReport()
+    loader.load_practice_exam(again)
+    assert not again.changed and again.kept == [] and _counts() == before
+
+
+@pytest.mark.django_db
+def test_practice_exam_is_not_reimported_over_an_editors_change(win_only):
+    loader.load_library(win_only)
+    loader.load_practice_exam(loader.LoadReport())
+    question = Question.objects.get(source_key="PRACTICE:5")
+    question.stem = "编辑改写的练习题"
+    question.save()
+    report = loader.LoadReport()
+    loader.load_practice_exam(report)
+    question.refresh_from_db()
+    assert question.stem == "编辑改写的练习题"
+    assert report.kept == ["question PRACTICE:5"]
+    assert Question.objects.filter(source_key__startswith="PRACTICE:").count() == 20

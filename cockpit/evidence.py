@@ -1,0 +1,74 @@
+"""Mentorship evidence for a whole cohort at once (ride-alongs, skills, checklist).
+
+The certificates app checks one person at a time (``certificates.requirements``);
+the cockpit needs the same facts for thousands of trainees, so it reads them in
+bulk here: a fixed number of queries whatever the cohort size. The results
+must agree with the per-person selectors (a test compares them).
+"""
+
+from dataclasses import dataclass, field
+
+from django.apps import apps
+from django.db.models import Count
+
+
+@dataclass
+class Facts:
+    ride_alongs: dict = field(default_factory=dict)  # user_id -> signed-off ride-alongs
+    skills: dict = field(default_factory=dict)  # (user_id, skill_id) -> "passed" | "failed" (latest assessment)
+    checklist_done: set = field(default_factory=set)  # user_ids with every active topic acknowledged
+
+
+def _model(name):
+    try:
+        return apps.get_model("mentorship", name)
+    except LookupError:
+        return None
+
+
+def required_skills(program):
+    manager = getattr(program, "required_skills", None)
+    return list(manager.all()) if manager is not None else []
+
+
+def bulk(user_ids, program=None):
+    facts = Facts()
+    user_ids = list(user_ids)
+    RideAlong, SkillAssessment = _model("RideAlong"), _model("SkillAssessment")
+    ChecklistTopic, ChecklistItem = _model("ChecklistTopic"), _model("ChecklistItem")
+    if not user_ids or RideAlong is None:
+        return facts
+    facts.ride_alongs = dict(
+        RideAlong.objects.filter(trainee_id__in=user_ids, state=RideAlong.State.SIGNED_OFF)
+        .values("trainee_id").annotate(n=Count("id")).values_list("trainee_id", "n")
+    )
+    skill_ids = [s.pk for s in required_skills(program)] if program is not None else None
+    assessments = SkillAssessment.objects.filter(trainee_id__in=user_ids)
+    if skill_ids is not None:
+        assessments = assessments.filter(skill_id__in=skill_ids)
+    # Oldest first, so the latest assessment of each skill wins.
+    for trainee_id, skill_id, result in assessments.order_by("assessed_at", "id").values_list(
+        "trainee_id", "skill_id", "result"
+    ):
+        facts.skills[(trainee_id, skill_id)] = result
+    topics = ChecklistTopic.objects.filter(active=True).count()
+    if topics:
+        facts.checklist_done = set(
+            ChecklistItem.objects.filter(trainee_id__in=user_ids, topic__active=True, acknowledged_at__isnull=False)
+            .values("trainee_id").annotate(n=Count("id")).filter(n__gte=topics).values_list("trainee_id", flat=True)
+        )
+    return facts
+
+
+def failed_skill_user_ids(user_ids):
+    """Trainees whose latest assessment of some skill is a fail (an "at risk" signal)."""
+    SkillAssessment = _model("SkillAssessment")
+    if SkillAssessment is None:
+        return set()
+    latest = {}
+    for trainee_id, skill_id, result in SkillAssessment.objects.filter(trainee_id__in=list(user_ids)).order_by(
+        "assessed_at", "id"
+    ).values_list("trainee_id", "skill_id", "result"):
+        latest[(trainee_id, skill_id)] = result
+    return {uid for (uid, _), result in latest.items() if result == "failed"}
+

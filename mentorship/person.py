@@ -1,0 +1,47 @@
+"""Sections of the person page and printable record from the 传帮带 module (see lms.person)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from lms.person import PersonSection
+
+from . import services
+from .models import Guidance, Handover, RideAlong, SkillAssessment
+
+
+def sections(request, profile):
+    user = profile.user
+    viewer = request.user
+    result = []
+    trips = RideAlong.objects.filter(trainee=user).select_related("mentor__profile", "destination_region")
+    assessments = SkillAssessment.objects.filter(trainee=user).select_related("skill", "assessor__profile")
+    guidance = Guidance.objects.filter(trainee=user).select_related("mentor__profile")
+    if trips.exists() or assessments.exists() or guidance.exists() or not profile.is_regular:
+        rows = services.checklist_for(user)
+        result.append(PersonSection(
+            _("Mentoring (传帮带)"), "mentorship/person/trainee.html",
+            {
+                "trips": trips[:20],
+                "assessments": assessments[:20],
+                "guidance": guidance[:20],
+                "checklist_done": sum(1 for _t, item in rows if item and item.acknowledged_at),
+                "checklist_total": len(rows),
+                "can_see_care": services.may_see_care_check_ins(viewer, user),
+                "care": services.care_check_ins_for(viewer, user)[:5],
+            },
+            order=30,
+        ))
+    led = RideAlong.objects.filter(mentor=user)
+    records = services.accountability_visible_to(viewer).filter(person=user)
+    if led.exists() or records.exists():
+        result.append(PersonSection(
+            _("As a mentor"), "mentorship/person/mentor.html",
+            {"led": led.select_related("trainee__profile")[:20], "records": records[:20],
+             "assessments": user.mentor_assessments.select_related("assessor__profile")[:20]},
+            order=40,
+        ))
+    handovers = Handover.objects.filter(person=user).select_related("from_region", "to_region", "from_post",
+                                                                   "to_post", "handed_to__profile")
+    if handovers.exists():
+        result.append(PersonSection(_("Handovers"), "mentorship/person/handovers.html",
+                                    {"handovers": handovers}, order=50))
+    return result

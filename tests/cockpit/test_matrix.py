@@ -1,0 +1,108 @@
+"""The progress matrix: a cell per requirement, exports equal to the screen, constant queries."""
+
+import csv
+import io
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from certificates.models import Program
+from courses.models import CoursePage, LessonPage
+from courses.services import ensure_training_index, mark_lesson_read
+from lms.roles import Role
+from tests.factories import make_person
+
+
+def _course(code, lessons=2):
+    index = ensure_training_index()
+    course = CoursePage(title=f"课程{code}", slug=code.lower(), code=code)
+    index.add_child(instance=course)
+    pages = []
+    for n in range(lessons):
+        page = LessonPage(title=f"{code}-{n}", slug=f"{code.lower()}-{n}")
+        course.add_child(instance=page)
+        pages.append(page)
+    return course, pages
+
+
+@pytest.fixture
+def program(cast):
+    win, win_lessons = _course("WIN")
+    hall, _ = _course("HALL")
+    program = Program.objects.create(code="CS-ONBOARD", name="客服新员工上岗认证", min_ride_alongs=2)
+    program.required_courses.set([win, hall])
+    return program, win, win_lessons
+
+
+def test_cells_show_completed_and_partial_courses(client, cast, program):
+    prog, win, (first, second) = program
+    mark_lesson_read(cast.trainee, first)
+    client.force_login(cast.lead)
+    response = client.get("/cockpit/matrix/")
+    assert response.status_code == 200
+    (row,) = response.context["rows"]
+    assert [c.kind for c in response.context["columns"]] == ["course", "course", "ride_alongs"]
+    assert [c.state for c in row.cells] == ["partial", "todo", "todo"]
+    assert "1/2" in row.cells[0].text
+    mark_lesson_read(cast.trainee, second)
+    (row,) = client.get("/cockpit/matrix/").context["rows"]
+    assert row.cells[0].state == "done"
+
+
+def test_each_cell_opens_the_trainee_detail(client, cast, program):
+    client.force_login(cast.lead)
+    (row,) = client.get("/cockpit/matrix/").context["rows"]
+    assert all(c.url.startswith(f"/people/{cast.trainee.profile.pk}/") for c in row.cells)
+
+
+def test_the_matrix_is_404_for_everyone_but_leads(client, cast, program):
+    for who in ("trainee", "mentor", "supervisor", "regional_head"):
+        client.force_login(getattr(cast, who))
+        assert client.get("/cockpit/matrix/").status_code == 404
+        assert client.get("/cockpit/matrix.csv").status_code == 404
+
+
+def test_a_lead_of_another_region_sees_only_their_trainees(client, cast, program):
+    client.force_login(cast.other_lead)
+    rows = client.get("/cockpit/matrix/").context["rows"]
+    assert [r.profile.user_id for r in rows] == [cast.other_trainee.pk]
+
+
+def test_the_csv_export_equals_the_screen(client, cast, program):
+    prog, win, (first, _second) = program
+    make_person("t2", role=Role.TRAINEE, region=cast.org.hz, post=cast.org.hall, name="周晓")
+    mark_lesson_read(cast.trainee, first)
+    client.force_login(cast.lead)
+    screen = client.get("/cockpit/matrix/", {"region": cast.org.sh.pk})
+    response = client.get("/cockpit/matrix.csv", {"region": cast.org.sh.pk})
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0][:2] == ["工号", "姓名"]
+    assert rows[0][5:] == [c.label for c in screen.context["columns"]]
+    assert [r[1] for r in rows[1:]] == [r.profile.name for r in screen.context["rows"]] == ["李明轩"]
+    assert rows[1][5:] == [c.text for c in screen.context["rows"][0].cells]
+
+
+def test_no_program_gives_a_clear_empty_state(client, cast):
+    client.force_login(cast.lead)
+    response = client.get("/cockpit/matrix/")
+    assert response.status_code == 200
+    assert "load_standards" in response.content.decode()
+
+
+@pytest.mark.parametrize("url", ["/cockpit/", "/cockpit/matrix/", "/cockpit/matrix.xlsx", "/cockpit/mentors/"])
+def test_queries_do_not_grow_with_the_cohort(client, cast, program, url):
+    prog, win, (first, second) = program
+    client.force_login(cast.lead)
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    small = count()
+    for n in range(12):
+        user = make_person(f"x{n}", role=Role.TRAINEE, region=cast.org.sh, post=cast.org.field)
+        mark_lesson_read(user, first)
+        make_person(f"m{n}", role=Role.MENTOR, region=cast.org.sh, status="regular")
+    assert count() == small
