@@ -8,8 +8,9 @@ must agree with the per-person selectors (a test compares them).
 
 from dataclasses import dataclass, field
 
-from django.apps import apps
 from django.db.models import Count
+
+from mentorship.models import ChecklistItem, ChecklistTopic, RideAlong, SkillAssessment
 
 
 @dataclass
@@ -17,13 +18,6 @@ class Facts:
     ride_alongs: dict = field(default_factory=dict)  # user_id -> signed-off ride-alongs
     skills: dict = field(default_factory=dict)  # (user_id, skill_id) -> "passed" | "failed" (latest assessment)
     checklist_done: set = field(default_factory=set)  # user_ids with every active topic acknowledged
-
-
-def _model(name):
-    try:
-        return apps.get_model("mentorship", name)
-    except LookupError:
-        return None
 
 
 def required_skills(program):
@@ -34,9 +28,7 @@ def required_skills(program):
 def bulk(user_ids, program=None):
     facts = Facts()
     user_ids = list(user_ids)
-    RideAlong, SkillAssessment = _model("RideAlong"), _model("SkillAssessment")
-    ChecklistTopic, ChecklistItem = _model("ChecklistTopic"), _model("ChecklistItem")
-    if not user_ids or RideAlong is None:
+    if not user_ids:
         return facts
     facts.ride_alongs = dict(
         RideAlong.objects.filter(trainee_id__in=user_ids, state=RideAlong.State.SIGNED_OFF)
@@ -62,9 +54,6 @@ def bulk(user_ids, program=None):
 
 def failed_skill_user_ids(user_ids):
     """Trainees whose latest assessment of some skill is a fail (an "at risk" signal)."""
-    SkillAssessment = _model("SkillAssessment")
-    if SkillAssessment is None:
-        return set()
     latest = {}
     for trainee_id, skill_id, result in SkillAssessment.objects.filter(trainee_id__in=list(user_ids)).order_by(
         "assessed_at", "id"

@@ -6,22 +6,21 @@ page costs the same for 5 mentors as for 500.
 
 from dataclasses import dataclass, field
 
-from django.apps import apps
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from lms.access import visible_profiles
 from lms.roles import Role
-from mentorship.models import MentorAssignment
+from mentorship.models import AccountabilityRecord, Guidance, MentorAssessment, MentorAssignment, Question, RideAlong
 
-# (key, label, model, mentor field, extra filter) — a row is skipped when its model is not there.
+# (key, label, model, mentor field, extra filter)
 COUNTS = [
-    ("trips_led", _("Trips led"), "RideAlong", "mentor", Q()),
-    ("signed_off", _("Sign-offs"), "RideAlong", "mentor", Q(state="signed_off")),
-    ("guidance", _("Guidance logged"), "Guidance", "mentor", Q()),
-    ("questions_open", _("Open questions owned"), "Question", "owner", Q(status="open")),
-    ("accountability", _("Accountability records"), "AccountabilityRecord", "person", Q()),
-    ("assessments", _("Assessments received (M13)"), "MentorAssessment", "mentor", Q()),
+    ("trips_led", _("Trips led"), RideAlong, "mentor", Q()),
+    ("signed_off", _("Sign-offs"), RideAlong, "mentor", Q(state=RideAlong.State.SIGNED_OFF)),
+    ("guidance", _("Guidance logged"), Guidance, "mentor", Q()),
+    ("questions_open", _("Open questions owned"), Question, "owner", ~Q(status=Question.Status.ACCEPTED)),
+    ("accountability", _("Accountability records"), AccountabilityRecord, "person", Q()),
+    ("assessments", _("Assessments received (M13)"), MentorAssessment, "mentor", Q()),
 ]
 COLUMNS = [(_("Current trainees"), "trainees")] + [(label, key) for key, label, *_rest in COUNTS]
 
@@ -45,17 +44,6 @@ def mentors_in_scope(user):
     )
 
 
-def _model(name):
-    try:
-        return apps.get_model("mentorship", name)
-    except LookupError:
-        return None
-
-
-def _has_field(model, name):
-    return any(f.name == name for f in model._meta.get_fields())
-
-
 def for_mentors(profiles):
     profiles = list(profiles)
     user_ids = [p.user_id for p in profiles]
@@ -66,10 +54,7 @@ def for_mentors(profiles):
     )
     for r in current:
         rows[r["mentor_id"]].values["trainees"] = r["n"]
-    for key, _label, model_name, mentor_field, extra in COUNTS:
-        model = _model(model_name)
-        if model is None or not _has_field(model, mentor_field):
-            continue
+    for key, _label, model, mentor_field, extra in COUNTS:
         grouped = (
             model.objects.filter(extra, **{f"{mentor_field}_id__in": user_ids})
             .values(f"{mentor_field}_id").annotate(n=Count("id"))

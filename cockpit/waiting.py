@@ -5,14 +5,18 @@ Each item reads the owning app's own queue, so the counts match those pages.
 
 from dataclasses import dataclass
 
-from django.apps import apps
+import datetime
+
 from django.db.models import Count
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from certificates.models import Refresher
 from courses.services import marking_queue
 from lms.access import visible_profiles
+from mentorship.models import AccountabilityRecord, QuestionReport, RideAlong
+from mentorship.services import accountability_visible_to, overdue_questions
 
 
 @dataclass
@@ -43,24 +47,38 @@ def for_lead(user):
     return items
 
 
+STUCK_AFTER_DAYS = 3
+
+
 def _mentorship_items(user, users):
-    """Reports to review, stuck approvals and overdue questions, when the mentorship app provides them."""
-    try:
-        from mentorship import services
-    except ImportError:  # pragma: no cover
-        return []
-    hook = getattr(services, "waiting_for_lead", None)
-    return [Item(label, count, url) for label, count, url in hook(user)] if hook else []
+    """Reports to review (M3), approvals waiting for days (M6), questions past their deadline (M4)."""
+    stuck_before = timezone.now() - datetime.timedelta(days=STUCK_AFTER_DAYS)
+    in_scope = set(users.values_list("user", flat=True))
+    return [
+        Item(
+            _("Question reports to review"),
+            QuestionReport.objects.filter(review=QuestionReport.Review.PENDING, question__asked_by__in=users).count(),
+            _url("mentorship:questions"),
+        ),
+        Item(
+            _("Ride-along approvals waiting more than %(days)s days") % {"days": STUCK_AFTER_DAYS},
+            RideAlong.objects.filter(state=RideAlong.State.REQUESTED, requested_at__lt=stuck_before,
+                                     trainee__in=users).count(),
+            _url("mentorship:ride_alongs"),
+        ),
+        Item(
+            _("Questions past their deadline"),
+            sum(1 for q in overdue_questions() if q.asked_by_id in in_scope),
+            _url("mentorship:questions"),
+        ),
+        Item(_("Accountability records"), accountability_visible_to(user).count(), _url("mentorship:accountability")),
+    ]
 
 
 def accountability_per_mentor(user_ids):
     """``[(person, records)]``: who answers for the cohort's trainees (M10 and the rest), most first."""
-    try:
-        Record = apps.get_model("mentorship", "AccountabilityRecord")
-    except LookupError:  # the mentorship regulation is not migrated yet
-        return []
     rows = (
-        Record.objects.filter(trainee_id__in=user_ids)
+        AccountabilityRecord.objects.filter(trainee_id__in=user_ids)
         .values("person__profile__name", "person__username")
         .annotate(n=Count("id"))
         .order_by("-n", "person__username")[:12]
