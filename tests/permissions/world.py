@@ -18,6 +18,7 @@ def build_world():
     _courses(world)
     _quizzes(world)
     _certificates(world)
+    _mentorship(world)
     return world
 
 
@@ -68,3 +69,24 @@ def _certificates(world):
     world.refresher = Refresher.objects.create(holder=world.trainee, certificate=world.certificate,
                                                lesson=world.lesson, due_on="2027-01-31")
     world.archive = CohortArchive.objects.create(requested_by=world.lead, certificate_ids=[world.certificate.pk])
+
+
+def _mentorship(world):
+    """A ride-along waiting for approval, a question, guidance, a conduct report and a checklist item."""
+    import datetime
+
+    from mentorship.models import ChecklistItem, ChecklistTopic, Guidance
+    from mentorship.services import ask_question, file_conduct_report, log_guidance, mark_topic_covered
+
+    from ..mentorship.helpers import request_trip
+
+    world.ride_along = request_trip(world)
+    world.approval = world.ride_along.approvals.order_by("pk").first()
+    world.question = ask_question(trainee=world.trainee, owner=world.mentor, subject="报销", body="车票怎么贴？")
+    world.guidance = log_guidance(mentor=world.mentor, trainee=world.trainee, mode=Guidance.Mode.choices[0][0],
+                                  topic="公司组织架构", duration_minutes=30)
+    world.conduct_report = file_conduct_report(reporter=world.mentor, subject=world.trainee,
+                                               occurred_on=datetime.date(2026, 10, 1), description="迟到未报备")
+    world.topic = ChecklistTopic.objects.order_by("pk").first()
+    mark_topic_covered(trainee=world.trainee, topic=world.topic, mentor=world.mentor)
+    world.checklist_item = ChecklistItem.objects.get(trainee=world.trainee, topic=world.topic)
