@@ -212,3 +212,19 @@ def clause_error_rates(user_ids, limit=12):
                 totals[clause][1] += row["wrong"]
     ranked = sorted(totals.items(), key=lambda kv: (-kv[1][1] / kv[1][0], kv[0]))
     return [(cid, round(100 * wrong / n), f"{wrong}/{n}") for cid, (n, wrong) in ranked[:limit] if wrong]
+
+
+def certified_table(profiles, program):
+    """Headers (Chinese on a Chinese page) and rows of the certificates held by the filtered cohort."""
+    certificates = Certificate.objects.filter(holder__in=profiles.values("user")).order_by("employee_no", "issued_on")
+    if program is not None:
+        certificates = certificates.filter(program=program)
+    headers = [_("Employee number"), _("Name"), _("Program"), _("Issued on"), _("Expires on"), _("Status"),
+               _("Verification code"), _("Verification URL")]
+    rows = (
+        [c.employee_no, c.holder_name, c.program_name, c.issued_on.isoformat(),
+         c.expires_on.isoformat() if c.expires_on else "", c.get_effective_status_display(), c.code,
+         c.get_verify_url()]
+        for c in certificates
+    )
+    return headers, rows

@@ -105,3 +105,14 @@ def mentor_detail(request, pk):
         "mentor": profile, "figures": list(zip([label for label, _key in mentor_stats.COLUMNS], row.cells())),
         "trainees": mentor_stats.trainees_of(profile.user),
     })
+
+
+@login_required
+def certified_export(request, fmt):
+    """The certified list of the filtered cohort (every certificate of the chosen program, any status)."""
+    _lead_or_404(request)
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    filterset, program = _cohort(request)
+    headers, rows = services.certified_table(filterset.qs, program)
+    return table_response(headers, rows, filename="certified", fmt=fmt)

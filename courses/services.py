@@ -35,11 +35,29 @@ def ensure_training_index():
     if index:
         return index
     site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
-    root = site.root_page if site else Page.get_first_root_node()
+    root = site.root_page if site else _ensure_site().root_page
     index = TrainingIndexPage(title=_("Training centre"), slug="training", locale=Locale.get_default())
     root.add_child(instance=index)
     index.save_revision().publish()
     return index
+
+
+def _ensure_site():
+    """The page-tree root, a home page and the default site, as Wagtail's migrations create them.
+
+    Needed only on a database emptied since (a flushed test database, a bare install).
+    """
+    from django.conf import settings
+    from wagtail.coreutils import get_supported_content_language_variant
+
+    locale, _created = Locale.objects.get_or_create(
+        language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
+    )
+    root = Page.get_first_root_node() or Page.add_root(instance=Page(title="Root", slug="root", locale=locale))
+    home = root.get_first_child()
+    if home is None:
+        home = root.add_child(instance=Page(title="Home", slug="home", locale=locale))
+    return Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True)
 
 
 def completed_course_ids(user):

@@ -57,9 +57,10 @@ def panels(request, profile):
         }
         count = len(waits["to_start"]) + len(waits["to_sign_off"])
         result.append(Panel(Role.MENTOR, "mentorship/panels/mentor_waits.html", waits, order=15, count=count))
+    all_pending = services.pending_approvals_for(user) if roles & set(APPROVAL_KIND_OF_ROLE) else []
     for role, kind in APPROVAL_KIND_OF_ROLE.items():
         if role in roles:
-            pending = [a for a in services.pending_approvals_for(user) if a.kind == kind]
+            pending = [a for a in all_pending if a.kind == kind]
             result.append(Panel(role, "mentorship/panels/approvals.html", {"approvals": pending}, order=10,
                                 count=len(pending)))
     if Role.TRAINING_LEAD in roles:

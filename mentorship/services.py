@@ -165,12 +165,33 @@ def may_decide(user, approval):
 
 
 def pending_approvals_for(user):
-    """Approvals waiting for ``user`` (M6), on trips still waiting for approval."""
-    pending = Approval.objects.filter(
-        decision=Approval.Decision.PENDING, ride_along__state=RideAlong.State.REQUESTED
-    ).select_related("ride_along__trainee__profile__region", "ride_along__trainee__profile__post",
-                     "ride_along__destination_region", "ride_along__mentor__profile")
-    return [a for a in pending if may_decide(user, a)]
+    """Approvals waiting for ``user`` (M6), on trips still waiting for approval.
+
+    The same rule as ``approvers_for``, turned around into one query: a scope
+    region covers a trip when it is the region itself or one above it.
+    """
+
+    def covered(role):
+        ids = user.role_assignments.filter(role=role, region__isnull=False).values_list("region_id", flat=True)
+        return Region.ids_with_descendants(ids)
+
+    query = Q(kind=Approval.Kind.TRAINING_SUPERVISOR,
+              ride_along__trainee__profile__region_id__in=covered(Role.TRAINING_SUPERVISOR))
+    query |= Q(kind=Approval.Kind.REGIONAL_MANAGER,
+               ride_along__destination_region_id__in=covered(Role.REGIONAL_MANAGER))
+    for assignment in user.role_assignments.filter(role=Role.POST_HEAD, post__isnull=False):
+        post_query = Q(kind=Approval.Kind.POST_HEAD, ride_along__trainee__profile__post_id=assignment.post_id)
+        if assignment.region_id:
+            post_query &= Q(ride_along__trainee__profile__region_id__in=Region.ids_with_descendants(
+                [assignment.region_id]))
+        query |= post_query
+    return list(
+        Approval.objects.filter(query, decision=Approval.Decision.PENDING, ride_along__state=RideAlong.State.REQUESTED)
+        .exclude(ride_along__mentor=user).exclude(ride_along__trainee=user)
+        .select_related("ride_along__trainee__profile__region", "ride_along__trainee__profile__post",
+                        "ride_along__destination_region", "ride_along__mentor__profile")
+        .order_by("ride_along__start_date")
+    )
 
 
 def missing_prerequisites(trainee):

@@ -163,6 +163,8 @@ def ride_along_detail(request, pk):
         "can_record_happened": is_mentor and ride_along.state in (
             RideAlong.State.REQUESTED, RideAlong.State.APPROVED, RideAlong.State.STARTED, RideAlong.State.REJECTED),
         "accountability": ride_along.accountability_records.all(),
+        "can_assess_mentor": (ride_along.state == RideAlong.State.SIGNED_OFF
+                              and services.may_assess_mentor(user, ride_along.mentor, ride_along)),
     }
     return render(request, "mentorship/ride_along_detail.html", context)
 

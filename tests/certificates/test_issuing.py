@@ -88,7 +88,7 @@ def test_the_database_refuses_a_second_automatic_certificate_for_the_same_cycle(
                                    employee_no="x", program_name="x", issued_on=first.issued_on)
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_simultaneous_events_issue_exactly_one_certificate(cast):
     win, _ = make_course("WIN")
     from certificates.models import Program

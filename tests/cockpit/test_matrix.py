@@ -106,3 +106,19 @@ def test_queries_do_not_grow_with_the_cohort(client, cast, program, url):
         mark_lesson_read(user, first)
         make_person(f"m{n}", role=Role.MENTOR, region=cast.org.sh, status="regular")
     assert count() == small
+
+
+def test_the_certified_list_export_follows_the_filters(client, cast, program, django_capture_on_commit_callbacks):
+    from certificates.services import issue_manually
+
+    prog, *_ = program
+    with django_capture_on_commit_callbacks(execute=True):
+        issue_manually(holder=cast.trainee, program=prog, by=cast.lead, reason="补发")
+        issue_manually(holder=cast.other_trainee, program=prog, by=cast.other_lead, reason="补发")
+    client.force_login(cast.lead)
+    rows = list(csv.reader(io.StringIO(client.get("/cockpit/certified.csv").content.decode("utf-8-sig"))))
+    assert rows[0][:3] == ["工号", "姓名", "认证项目"]
+    assert [r[1] for r in rows[1:]] == ["李明轩"]  # not the other region's holder
+    assert rows[1][5] == "有效" and rows[1][7].endswith(f"/certificates/verify/{rows[1][6]}/")
+    empty = client.get("/cockpit/certified.csv", {"status": "regular"}).content.decode("utf-8-sig")
+    assert len(list(csv.reader(io.StringIO(empty)))) == 1

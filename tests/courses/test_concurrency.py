@@ -1,7 +1,8 @@
 """Two simultaneous finishes of one attempt give one finished attempt and one score (SQLite and PostgreSQL).
 
-These tests commit for real (``transaction=True``); ``serialized_rollback`` restores the
-rows the migrations created (Wagtail's root page, locale and site) that the flush removes.
+These tests commit for real (``transaction=True``). The flush before or after them removes
+the rows Wagtail's migrations created (root page, locale, site); ``ensure_training_index``
+puts them back when missing, so tests running after a flush still find a page tree.
 """
 
 import threading
@@ -36,7 +37,7 @@ def _run_together(target, n=2):
     return results, errors
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_simultaneous_finishes_give_one_finished_attempt_and_one_score(cast):
     quiz = make_quiz(questions=[make_question(), make_question()], pass_mark=50)
     attempt = start_attempt(cast.trainee, quiz)
@@ -53,7 +54,7 @@ def test_two_simultaneous_finishes_give_one_finished_attempt_and_one_score(cast)
     assert CourseCompletion.objects.filter(user=cast.trainee).count() == 1
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_simultaneous_submits_with_the_same_sequence_number_save_once(cast):
     quiz = make_quiz(questions=[make_question()])
     attempt = start_attempt(cast.trainee, quiz)
@@ -73,10 +74,23 @@ def test_two_simultaneous_submits_with_the_same_sequence_number_save_once(cast):
     assert attempt.seq == 1
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_simultaneous_starts_give_one_attempt(cast):
     quiz = make_quiz(questions=[make_question()])
     results, errors = _run_together(lambda: start_attempt(cast.trainee, quiz).pk)
     assert errors == []
     assert len(set(results)) == 1
     assert Attempt.objects.filter(user=cast.trainee, quiz=quiz).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_page_tree_is_rebuilt_after_a_flush(cast):
+    from wagtail.models import Page, Site
+
+    from courses.services import ensure_training_index
+
+    Site.objects.all().delete()
+    Page.objects.all().delete()
+    index = ensure_training_index()
+    assert index.url == "/learn/training/"
+    assert Site.objects.get().is_default_site

@@ -45,3 +45,28 @@ def test_demo_has_trips_in_each_state_questions_and_an_accountability_record(db)
     assert Question.objects.exclude(status=Question.Status.ACCEPTED).exists()
     assert AccountabilityRecord.objects.filter(kind=AccountabilityRecord.Kind.SKILL_NOT_MASTERED).exists()
     assert RideAlong.objects.count() == 6
+
+
+def test_every_demo_role_sees_its_pages(client, db):
+    from django.contrib.auth import get_user_model
+
+    from lms.demo import DEMO_ACCOUNTS
+
+    call_command("load_demo", stdout=open("/dev/null", "w"))
+    User = get_user_model()
+    trips = list(RideAlong.objects.all())
+    for username in DEMO_ACCOUNTS:
+        user = User.objects.get(username=username)
+        client.force_login(user)
+        assert client.get("/").status_code == 200, username
+        for trip in trips:
+            assert client.get(reverse("mentorship:ride_along", args=[trip.pk])).status_code in (200, 404), username
+    client.force_login(User.objects.get(username="demo-lead"))
+    trainee = User.objects.get(username="demo-trainee")
+    html = client.get(reverse("person", args=[trainee.profile.pk])).content.decode()
+    assert "传帮带" in html and "装机培训" in html
+    for tab in ("skills", "mentors", "sign_offs", "accountability", "question_reports"):
+        assert client.get(reverse("mentorship:reports") + f"?tab={tab}").status_code == 200
+    client.force_login(User.objects.get(username="demo-post-head"))
+    html = client.get("/").content.decode()
+    assert "等待我答复的问题" in html and "等待我审批的老带新出行" in html

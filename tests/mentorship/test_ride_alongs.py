@@ -195,3 +195,13 @@ def test_m6_the_approver_hears_that_a_trip_waits(cast, mailoutbox, django_captur
         request_trip(cast)
     assert {m.to[0] for m in mailoutbox} == {cast.supervisor.email, cast.regional_manager.email, cast.post_head.email}
     assert "等待您审批" in mailoutbox[0].subject
+
+
+def test_m6_pending_approvals_for_matches_who_may_decide(cast):
+    from mentorship.services import may_decide, pending_approvals_for
+
+    ride_along = request_trip(cast)
+    for user in (cast.supervisor, cast.regional_manager, cast.post_head, cast.lead, cast.mentor, cast.regional_head):
+        expected = {a.pk for a in ride_along.approvals.all() if may_decide(user, a)}
+        assert {a.pk for a in pending_approvals_for(user)} == expected
+    assert len(pending_approvals_for(cast.post_head)) == 1

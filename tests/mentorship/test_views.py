@@ -319,3 +319,38 @@ def test_m2_guidance_screens(client, cast):
     client.post(_url("guidance_confirm", guidance.pk))
     guidance.refresh_from_db()
     assert guidance.trainee_confirmed_at is not None
+
+
+def test_m12_the_lead_records_a_handover(client, cast):
+    _login(client, cast.lead)
+    response = client.post(_url("handover_new"), {"person": cast.mentor.pk, "to_region": cast.org.hz.pk,
+                                                   "matters": "某批次试剂问题及处理办法"})
+    assert response.status_code == 302
+    assert "某批次试剂问题" in client.get(response.url).content.decode()
+    response = client.post(_url("handover_new"), {"person": cast.mentor.pk, "matters": "x"})
+    assert "请填写新区域或新岗位" in response.content.decode()
+    _login(client, cast.trainee)
+    assert client.get(_url("handover_new")).status_code == 403
+
+
+def test_m13_an_approver_assesses_the_mentor_of_a_signed_off_trip(client, cast):
+    ride_along = signed_off_trip(cast)
+    _login(client, cast.post_head)
+    assert "考核导师" in client.get(_url("ride_along", ride_along.pk)).content.decode()
+    response = client.post(_url("mentor_assess"), {"ride_along": ride_along.pk, "mentor": cast.mentor.pk,
+                                                   "result": "excellent"})
+    assert response.status_code == 302
+    assert cast.mentor.mentor_assessments.get().ride_along == ride_along
+
+
+def test_m7_the_training_lead_edits_the_checklist_topics(client, cast):
+    _login(client, cast.lead)
+    response = client.post(_url("checklist_topics"), {"section": "department", "title": "客户回访制度",
+                                                      "order": "20", "active": "on"})
+    assert response.status_code == 302
+    topic = ChecklistTopic.objects.get(title="客户回访制度")
+    client.post(_url("checklist_topic", topic.pk), {"section": "department", "title": "客户回访制度", "order": "20"})
+    topic.refresh_from_db()
+    assert topic.active is False
+    _login(client, cast.mentor)
+    assert client.get(_url("checklist_topics")).status_code == 403

@@ -16,7 +16,9 @@ def build_world():
     # Content editors join Wagtail's editor group, as lms.services.assign_role does.
     world.editor.groups.add(Group.objects.get_or_create(name=EDITOR_GROUP)[0])
     _courses(world)
+    _quizzes(world)
     _certificates(world)
+    _mentorship(world)
     return world
 
 
@@ -34,27 +36,57 @@ def _courses(world):
     world.course, world.lesson, world.quiz = course, lesson, quiz
 
 
+def _quizzes(world):
+    """A quiz the trainee finished with an essay awaiting marking, and one they are in the middle of."""
+    from courses.models import Question
+    from courses.services import finish_attempt, start_attempt
+
+    from ..courses.conftest import answer_all, make_question, make_quiz
+
+    essay = make_question(type=Question.Type.ESSAY, stem="如何回应顾客的投诉？")
+    single = make_question(stem="来有迎声指的是什么？")
+    world.quiz_done = make_quiz(world.course, questions=[single, essay], title="已交测验")
+    world.quiz_open = make_quiz(world.course, questions=[single], title="进行中测验")
+    world.attempt_done, _ = finish_attempt(answer_all(start_attempt(world.trainee, world.quiz_done)))
+    world.essay_answer = world.attempt_done.questions.get(type=Question.Type.ESSAY)
+    world.attempt_open = start_attempt(world.trainee, world.quiz_open)
+    world.other_attempt = start_attempt(world.other_trainee, world.quiz_open)
+
+
 def _certificates(world):
-    """A certificate of the trainee with a stored PDF, a refresher, and a finished cohort zip of the lead."""
-    import datetime
-
-    from django.core.files.base import ContentFile
-
-    from certificates.models import Certificate, CohortArchive, Program, Refresher
+    """The trainee holds a certificate issued by hand by the east lead (PDF rendered)."""
+    from certificates.models import CohortArchive, Program, Refresher
+    from certificates.services import issue_manually
+    from certificates.tasks import render_certificate_pdf
 
     program = Program.objects.create(code="CS-ONBOARD", name="客服新员工上岗认证", validity_months=24)
     program.required_courses.set([world.course])
-    certificate = Certificate.objects.create(
-        holder=world.trainee, program=program, holder_name="李明轩", employee_no="T0001",
-        program_name=program.name, issued_on=datetime.date(2026, 10, 1), expires_on=datetime.date(2028, 10, 1),
-        kind=Certificate.Kind.MANUAL,
-    )
-    certificate.pdf.save(f"matrix-{certificate.code}.pdf", ContentFile(b"%PDF-1.7 matrix"), save=False)
-    Certificate.objects.filter(pk=certificate.pk).update(pdf=certificate.pdf.name, pdf_sha256="0" * 64)
-    world.certificate = certificate
-    world.refresher = Refresher.objects.create(holder=world.trainee, certificate=certificate, lesson=world.lesson,
-                                               due_on=datetime.date(2026, 12, 1))
-    archive = CohortArchive.objects.create(requested_by=world.lead, certificate_ids=[certificate.pk], total=1, done=1,
-                                           status=CohortArchive.Status.DONE)
-    archive.file.save(f"matrix-{archive.pk}.zip", ContentFile(b"PK"), save=True)
-    world.archive = archive
+    world.certificate = issue_manually(holder=world.trainee, program=program, by=world.lead, reason="考核通过")
+    world.other_certificate = issue_manually(holder=world.other_trainee, program=program, by=world.other_lead,
+                                             reason="考核通过")
+    # Issuing renders the PDF after commit; the world never commits, so render it here.
+    render_certificate_pdf.call(world.certificate.pk)
+    world.refresher = Refresher.objects.create(holder=world.trainee, certificate=world.certificate,
+                                               lesson=world.lesson, due_on="2027-01-31")
+    world.archive = CohortArchive.objects.create(requested_by=world.lead, certificate_ids=[world.certificate.pk])
+
+
+def _mentorship(world):
+    """A ride-along waiting for approval, a question, guidance, a conduct report and a checklist item."""
+    import datetime
+
+    from mentorship.models import ChecklistItem, ChecklistTopic, Guidance
+    from mentorship.services import ask_question, file_conduct_report, log_guidance, mark_topic_covered
+
+    from ..mentorship.helpers import request_trip
+
+    world.ride_along = request_trip(world)
+    world.approval = world.ride_along.approvals.order_by("pk").first()
+    world.question = ask_question(trainee=world.trainee, owner=world.mentor, subject="报销", body="车票怎么贴？")
+    world.guidance = log_guidance(mentor=world.mentor, trainee=world.trainee, mode=Guidance.Mode.choices[0][0],
+                                  topic="公司组织架构", duration_minutes=30)
+    world.conduct_report = file_conduct_report(reporter=world.mentor, subject=world.trainee,
+                                               occurred_on=datetime.date(2026, 10, 1), description="迟到未报备")
+    world.topic = ChecklistTopic.objects.order_by("pk").first()
+    mark_topic_covered(trainee=world.trainee, topic=world.topic, mentor=world.mentor)
+    world.checklist_item = ChecklistItem.objects.get(trainee=world.trainee, topic=world.topic)
