@@ -190,3 +190,15 @@ def test_programs_are_edited_in_the_wagtail_admin(client, world):
 
     program = Program.objects.get(code="HALL-ONLY")
     assert list(program.required_courses.all()) == [world.hall]
+
+
+@pytest.mark.django_db
+def test_load_programs_command_reports_the_programs():
+    import io
+
+    from django.core.management import call_command
+
+    make_course("WIN")
+    out = io.StringIO()
+    call_command("load_programs", stdout=out)
+    assert "CS-ONBOARD 客服新员工上岗认证: WIN" in out.getvalue()
