@@ -14,7 +14,6 @@ SEES_OTHER_TRAINEE = expect(anonymous=302, other_trainee=200, other_mentor=200, 
 LEADS_ONLY_403 = expect(anonymous=302, lead=200, other_lead=200, others=403)
 
 
-SECTIONS_PENDING = "mentorship (issue 5): person-page section templates not merged yet (500 TemplateDoesNotExist)"
 
 
 def trainee_pk(w):
@@ -34,15 +33,13 @@ CASES = [
     Case("set_language", expect=expect(others=302), query="next=/"),
     Case("people", expect=LOGGED_IN_OK),
     Case("people", expect=LOGGED_IN_OK, query="region=999999&status=nonsense", label="bad filters"),
-    Case("person", kwargs=trainee_pk, expect=SEES_TRAINEE, label="trainee", pending=SECTIONS_PENDING),
-    Case("person", kwargs=other_trainee_pk, expect=SEES_OTHER_TRAINEE, label="other trainee",
-         pending=SECTIONS_PENDING),
+    Case("person", kwargs=trainee_pk, expect=SEES_TRAINEE, label="trainee"),
+    Case("person", kwargs=other_trainee_pk, expect=SEES_OTHER_TRAINEE, label="other trainee"),
     Case("person", kwargs=lambda w: {"pk": w.lead.profile.pk}, label="lead",
          expect=expect(anonymous=302, lead=200, supervisor=200, regional_head=200, others=404)),
     Case("person", kwargs=lambda w: {"pk": 99999999}, expect=expect(anonymous=302, others=404), label="missing"),
-    Case("person_record", kwargs=trainee_pk, expect=SEES_TRAINEE, label="trainee", pending=SECTIONS_PENDING),
-    Case("person_record", kwargs=other_trainee_pk, expect=SEES_OTHER_TRAINEE, label="other trainee",
-         pending=SECTIONS_PENDING),
+    Case("person_record", kwargs=trainee_pk, expect=SEES_TRAINEE, label="trainee"),
+    Case("person_record", kwargs=other_trainee_pk, expect=SEES_OTHER_TRAINEE, label="other trainee"),
     Case("people_export", kwargs=lambda w: {"fmt": "csv"}, expect=LOGGED_IN_OK, label="csv"),
     Case("people_export", kwargs=lambda w: {"fmt": "xlsx"}, expect=LOGGED_IN_OK, label="xlsx"),
     Case("people_export", kwargs=lambda w: {"fmt": "pdf"}, expect=expect(anonymous=302, others=404), label="pdf"),

@@ -48,7 +48,7 @@ def _status(client, case, url, world):
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     "case",
-    [pytest.param(c, id=c.id, marks=[pytest.mark.xfail(reason=c.pending)] if c.pending else []) for c in CASES],
+    [pytest.param(c, id=c.id) for c in CASES],
 )
 def test_status_codes_match_the_table(world, case):
     url = case.url(world)
