@@ -52,8 +52,10 @@ messages:
 migrate: install messages
 	$(MANAGE) migrate --noinput -v0
 
+# The standards library (courses, lessons, quizzes), the certification programs it defines, then demo people.
 demo: migrate
-	@if $(MANAGE) help load_standards >/dev/null 2>&1; then $(MANAGE) load_standards; fi
+	$(MANAGE) load_standards
+	$(MANAGE) load_programs
 	$(MANAGE) load_demo
 
 run: demo
