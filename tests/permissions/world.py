@@ -16,6 +16,7 @@ def build_world():
     # Content editors join Wagtail's editor group, as lms.services.assign_role does.
     world.editor.groups.add(Group.objects.get_or_create(name=EDITOR_GROUP)[0])
     _courses(world)
+    _mentorship(world)
     return world
 
 
@@ -31,3 +32,43 @@ def _courses(world):
     quiz = QuizPage(title="窗口服务测验", slug="win-quiz")
     course.add_child(instance=quiz)
     world.course, world.lesson, world.quiz = course, lesson, quiz
+
+
+def _mentorship(world):
+    """A waiting ride-along, a signed-off one, a question with an answer and a report, guidance,
+    a checklist item and a conduct report (see tests/permissions/expected_mentorship.py)."""
+    import datetime
+
+    from mentorship import services as m
+    from mentorship.catalogue import ensure_catalogues
+    from mentorship.models import Approval, ChecklistTopic, Skill
+
+    ensure_catalogues()
+    skill = Skill.objects.get(name="上门服务流程")
+    start = datetime.date(2026, 10, 12)
+
+    def trip():
+        return m.request_ride_along(mentor=world.mentor, trainee=world.trainee, destination_region=world.org.hz,
+                                    cities=["杭州"], start_date=start, end_date=start, skills=[skill])
+
+    world.ride_along = trip()
+    world.approval = world.ride_along.approvals.get(kind=Approval.Kind.POST_HEAD)
+    done = trip()
+    approvers = {Approval.Kind.TRAINING_SUPERVISOR: world.supervisor,
+                 Approval.Kind.REGIONAL_MANAGER: world.regional_manager, Approval.Kind.POST_HEAD: world.post_head}
+    for approval in done.approvals.all():
+        m.decide_approval(approval=approval, user=approvers[approval.kind], approve=True)
+    m.start_ride_along(ride_along=done, user=world.mentor)
+    m.record_trip_happened(ride_along=done, user=world.mentor)
+    m.sign_off_ride_along(ride_along=done, user=world.mentor, performance="好", skills_covered=[skill])
+    world.signed_off = done
+    world.question = m.ask_question(trainee=world.trainee, owner=world.post_head, subject="问题", body="内容")
+    world.answer = m.answer_question(question=world.question, user=world.post_head, body="答复")
+    world.question_report = m.report_question(question=world.question, user=world.trainee,
+                                              against=world.post_head, kind="perfunctory", description="敷衍")
+    world.guidance = m.log_guidance(mentor=world.mentor, trainee=world.trainee, mode="qa", topic="主题",
+                                    duration_minutes=10)
+    world.topic = ChecklistTopic.objects.filter(active=True).first()
+    world.checklist_item = m.mark_topic_covered(trainee=world.trainee, topic=world.topic, mentor=world.mentor)
+    world.conduct_report = m.file_conduct_report(reporter=world.mentor, subject=world.trainee,
+                                                 occurred_on=start, description="违规")
