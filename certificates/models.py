@@ -63,6 +63,10 @@ class Program(models.Model):
         _("minimum signed-off ride-alongs"), default=0,
         help_text=_("Ride-alongs signed off by a mentor (M6, M9)."),
     )
+    required_skills = models.ManyToManyField(
+        "mentorship.Skill", blank=True, related_name="certification_programs", verbose_name=_("required skills"),
+        help_text=_("Skills the person must have passed in the training lead's assessment (M13)."),
+    )
     checklist_required = models.BooleanField(
         _("culture checklist complete"), default=False,
         help_text=_("The company and department topics of M7 have all been passed on."),
@@ -89,6 +93,7 @@ class Program(models.Model):
             [
                 FieldPanel("required_courses"),
                 FieldPanel("min_ride_alongs"),
+                FieldPanel("required_skills"),
                 FieldPanel("checklist_required"),
             ],
             heading=_("Requirements"),

@@ -59,9 +59,7 @@ def checklist_complete(user):
 
 
 def required_skills(program):
-    """The skills a program requires (an empty list until the mentorship skills exist)."""
-    manager = getattr(program, "required_skills", None)
-    return list(manager.all()) if manager is not None else []
+    return list(program.required_skills.order_by("name"))
 
 
 def check(user, program):
@@ -95,9 +93,9 @@ def check(user, program):
             result.append(
                 Requirement(
                     "skill",
-                    _("Skill assessment: %(skill)s") % {"skill": skill},
+                    _("Skill assessment: %(skill)s") % {"skill": skill.name},
                     skill.pk in passed,
-                    {"kind": "skill", "name": str(skill)},
+                    {"kind": "skill", "name": skill.name},
                 )
             )
     if program.checklist_required:

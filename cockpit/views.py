@@ -41,7 +41,7 @@ def _common(request, filterset, program):
 def dashboard(request):
     _lead_or_404(request)
     filterset, program = _cohort(request)
-    profiles = list(filterset.qs.select_related("user", "region", "post"))
+    profiles = services.members(filterset.qs)
     user_ids = [p.user_id for p in profiles]
     overdue = services.overdue_course_assignments(profiles)
     context = _common(request, filterset, program)
@@ -56,8 +56,7 @@ def dashboard(request):
         waiting=waiting.for_lead(request.user),
     )
     if program is not None:
-        columns, rows = matrix.build(profiles, program)
-        context["funnel_chart"] = funnel(_("Certification funnel"), services.funnel_stages(profiles, program, columns, rows))
+        context["funnel_chart"] = funnel(_("Certification funnel"), services.funnel_stages(user_ids, program))
     return render(request, "cockpit/dashboard.html", context)
 
 

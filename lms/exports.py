@@ -9,6 +9,7 @@ import csv
 import io
 
 from django.http import HttpResponse
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -17,6 +18,8 @@ FORMULA_PREFIXES = ("=", "+", "-", "@")
 
 def _safe(value):
     """Keep spreadsheet programs from running a cell as a formula (CSV injection)."""
+    if isinstance(value, Promise):  # a lazily translated label
+        value = str(value)
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         return "'" + value
     return "" if value is None else value
@@ -35,7 +38,7 @@ def table_response(headers, rows, *, filename, fmt):
 
         workbook = Workbook(write_only=True)
         sheet = workbook.create_sheet(title=filename[:31])
-        sheet.append(headers)
+        sheet.append([_safe(h) for h in headers])
         for row in rows:
             sheet.append([_safe(v) for v in row])
         buffer = io.BytesIO()

@@ -158,7 +158,8 @@ def _text(value):
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return str(value).strip()
+    # NUL characters are spreadsheet debris, and PostgreSQL refuses them in text (a server error).
+    return str(value).replace("\x00", "").strip()
 
 
 def _date(value):

@@ -70,15 +70,17 @@ def build_cast(org):
 
 
 def pytest_collection_modifyitems(config, items):
-    """Tests that commit for real must also restore the migrated rows (Wagtail's root page,
-    locales, content types) with ``serialized_rollback=True``; otherwise the flush after them
-    breaks the next such test. Refuse to run a suite that mixes the two kinds."""
+    """Tests that commit for real (``transaction=True``) must not use ``serialized_rollback``.
+
+    Mixing the two breaks the suite: the flush after a plain transactional test re-creates
+    the content types, and the next serialized test then fails to restore them. Such tests
+    rebuild what they need instead (``courses.services.ensure_training_index`` re-creates
+    Wagtail's root, locale and site on an emptied database).
+    """
     wrong = []
     for item in items:
         marker = item.get_closest_marker("django_db")
-        if marker and marker.kwargs.get("transaction") and not marker.kwargs.get("serialized_rollback"):
+        if marker and marker.kwargs.get("transaction") and marker.kwargs.get("serialized_rollback"):
             wrong.append(item.nodeid)
     if wrong:
-        raise pytest.UsageError(
-            "Use @pytest.mark.django_db(transaction=True, serialized_rollback=True) in: " + ", ".join(wrong)
-        )
+        raise pytest.UsageError("Drop serialized_rollback=True (see tests/conftest.py) in: " + ", ".join(wrong))

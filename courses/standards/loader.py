@@ -18,6 +18,7 @@ courses app when that importer is installed (see ``load_practice_exam``).
 
 import html
 import re
+import uuid
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -41,6 +42,7 @@ PRACTICE_SLUG = "practice-exam"
 PRACTICE_CATEGORY = "练习卷：课程 1–3"
 PRACTICE_TITLE = "综合练习卷（课程 1–3）"
 PRACTICE_KEY = "PRACTICE"
+KEY_NAMESPACE = uuid.UUID("5b0c1d2e-7f5a-4c1e-9a57-5a1e0c0d1e50")
 CLAUSE_NOTE_RE = re.compile(r"[（(]条款[:：]\s*([A-Z0-9\-,，\s]+)[）)]\s*$")
 
 
@@ -120,11 +122,25 @@ def edited_by_someone(page):
 # ---------------------------------------------------------------- pages
 
 
+def page_key(*parts):
+    """Deterministic ``translation_key`` of a shipped page, e.g. ``page_key("lesson", "WIN", "win-appearance")``.
+
+    Pages are found by it first, so an editor may rename a page's slug or title without
+    the next run adding a second copy.
+    """
+    return uuid.uuid5(KEY_NAMESPACE, "standards/" + "/".join(parts))
+
+
+def find_page(model, key, fallback):
+    """The shipped page with translation ``key``, else the one ``fallback`` (a queryset) finds."""
+    return model.objects.filter(translation_key=key).first() or fallback.first()
+
+
 def _publish(page):
     page.save_revision(log_action=True).publish()
 
 
-def _sync_page(parent, page, fields, report, label, children=None):
+def _sync_page(parent, page, fields, report, label, children=None, key=None):
     """Create ``page`` under ``parent`` or bring an existing one up to ``fields``.
 
     ``children`` is an optional (getter, setter) pair for inline relations that are part
@@ -135,6 +151,8 @@ def _sync_page(parent, page, fields, report, label, children=None):
     if page.pk is None:
         for name, value in fields.items():
             setattr(page, name, value)
+        if key is not None:
+            page.translation_key = key
         if children:
             children[1](page)
         parent.add_child(instance=page)
@@ -248,15 +266,17 @@ def load_library(courses=None, report=None):
         index = ensure_training_index()
     for course in courses:
         label = f"course {course['code']} {course['title']}"
-        page = CoursePage.objects.filter(code=course["code"]).first() or CoursePage()
-        page = _sync_page(index, page, _course_fields(course), report, label)
+        key = page_key("course", course["code"])
+        page = find_page(CoursePage, key, CoursePage.objects.filter(code=course["code"])) or CoursePage()
+        page = _sync_page(index, page, _course_fields(course), report, label, key=key)
 
         for lesson in course["lessons"]:
-            lesson_page = LessonPage.objects.child_of(page).filter(slug=lesson["slug"]).specific().first()
+            key = page_key("lesson", course["code"], lesson["slug"])
+            lesson_page = find_page(LessonPage, key, LessonPage.objects.child_of(page).filter(slug=lesson["slug"]))
             _sync_page(
                 page, lesson_page or LessonPage(),
                 {"title": lesson["title"], "slug": lesson["slug"], "body": lesson_stream(lesson["blocks"])},
-                report, f"lesson {course['code']}/{lesson['slug']}",
+                report, f"lesson {course['code']}/{lesson['slug']}", key=key,
             )
 
         category = sync_category(_category_name(course), report)
@@ -264,8 +284,11 @@ def load_library(courses=None, report=None):
             sync_question(category, q, report)
 
         fields, children = _quiz_sync(course, category, course["quiz"])
-        quiz_page = QuizPage.objects.child_of(page).filter(slug=fields["slug"]).specific().first()
-        _sync_page(page, quiz_page or QuizPage(), fields, report, f"quiz {course['code']}", children=children)
+        key = page_key("quiz", course["code"])
+        quiz_page = find_page(QuizPage, key, QuizPage.objects.child_of(page).filter(slug=fields["slug"]))
+        _sync_page(
+            page, quiz_page or QuizPage(), fields, report, f"quiz {course['code']}", children=children, key=key
+        )
     return report
 
 
@@ -351,5 +374,6 @@ def _load_practice_exam(importers, report, course_code):
         lambda page: setattr(page, "random_draws", [QuizRandomDraw(category=category, count=count)]),
         [(category.pk, count)],
     )
-    quiz_page = QuizPage.objects.child_of(course).filter(slug=PRACTICE_SLUG).specific().first()
-    return _sync_page(course, quiz_page or QuizPage(), fields, report, "practice quiz", children=children)
+    key = page_key("quiz", "practice")
+    quiz_page = find_page(QuizPage, key, QuizPage.objects.child_of(course).filter(slug=PRACTICE_SLUG))
+    return _sync_page(course, quiz_page or QuizPage(), fields, report, "practice quiz", children=children, key=key)

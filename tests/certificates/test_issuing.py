@@ -88,7 +88,7 @@ def test_the_database_refuses_a_second_automatic_certificate_for_the_same_cycle(
                                    employee_no="x", program_name="x", issued_on=first.issued_on)
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_simultaneous_events_issue_exactly_one_certificate(cast):
     win, _ = make_course("WIN")
     from certificates.models import Program
@@ -173,3 +173,32 @@ def test_programs_load_from_the_standards_file_idempotently():
     from certificates.models import Program
 
     assert Program.objects.count() == 1
+
+
+def test_programs_are_edited_in_the_wagtail_admin(client, world):
+    from django.contrib.auth import get_user_model
+
+    admin = get_user_model().objects.create_superuser("root", "root@example.com", "pw")
+    client.force_login(admin)
+    response = client.post("/cms/snippets/certificates/program/add/", {
+        "code": "HALL-ONLY", "name": "营业厅认证", "name_en": "", "description": "",
+        "required_courses": [world.hall.pk], "min_ride_alongs": 1, "recert_window_days": 30,
+        "validity_months": 12, "recert_courses": [], "active": "on",
+    })
+    assert response.status_code == 302, response.content.decode()[:2000]
+    from certificates.models import Program
+
+    program = Program.objects.get(code="HALL-ONLY")
+    assert list(program.required_courses.all()) == [world.hall]
+
+
+@pytest.mark.django_db
+def test_load_programs_command_reports_the_programs():
+    import io
+
+    from django.core.management import call_command
+
+    make_course("WIN")
+    out = io.StringIO()
+    call_command("load_programs", stdout=out)
+    assert "CS-ONBOARD 客服新员工上岗认证: WIN" in out.getvalue()

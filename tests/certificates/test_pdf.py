@@ -68,3 +68,15 @@ def test_rendering_again_keeps_the_stored_pdf(certified):
     render_certificate_pdf.call(certificate.pk)
     certificate.refresh_from_db()
     assert (certificate.pdf.name, _pdf_bytes(certificate)) == before
+
+
+def test_the_document_carries_a_qr_code_of_the_verify_url_and_the_organisation(certified):
+    import segno  # noqa: F401  (the QR library the template uses)
+    from django.conf import settings
+
+    from certificates.pdf import certificate_html, qr_data_uri
+
+    html = certificate_html(certified.certificate)
+    assert qr_data_uri(certified.certificate.get_verify_url()) in html
+    assert settings.LMS_ORGANISATION_NAME in html and settings.LMS_ORGANISATION_NAME_EN in html
+    assert 'src="data:image/svg+xml' in html  # the logo, embedded

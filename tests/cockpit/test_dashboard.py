@@ -73,3 +73,19 @@ def test_the_dashboard_query_count_does_not_grow_with_the_cohort(client, cast, c
         user = make_person(f"extra{n}", role=Role.TRAINEE, region=cast.org.sh, post=cast.org.field)
         CourseCompletion.objects.create(user=user, course=course)
     assert queries() == small
+
+
+def test_the_funnel_counts_each_stage(client, cast, course):
+    from certificates.models import Program
+    from courses.models import LessonPage
+    from courses.services import mark_lesson_read
+
+    lesson = LessonPage(title="第1课", slug="win-1")
+    course.add_child(instance=lesson)
+    program = Program.objects.create(code="P", name="上岗认证")
+    program.required_courses.set([course])
+    make_person("t2", role=Role.TRAINEE, region=cast.org.sh, post=cast.org.field)
+    mark_lesson_read(cast.trainee, lesson)
+    client.force_login(cast.lead)
+    chart = client.get("/cockpit/").context["funnel_chart"]
+    assert [b.value for b in chart.bars] == [2, 1, 1, 1, 0]

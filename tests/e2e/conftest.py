@@ -33,8 +33,10 @@ DEMO_PASSWORD = "demo1234"
 
 
 def _manage(env, *args, check=True):
-    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=check,
-                          capture_output=True, text=True)
+    done = subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True)
+    if check and done.returncode:
+        pytest.fail(f"manage.py {' '.join(args)} failed (exit {done.returncode}):\n{done.stderr[-3000:]}", pytrace=False)
+    return done
 
 
 def _server_env(var_dir):

@@ -6,4 +6,15 @@ LEADS_ONLY = expect(anonymous=302, lead=200, other_lead=200, others=404)
 
 CASES = [
     Case("cockpit:dashboard", expect=LEADS_ONLY),
+    Case("cockpit:matrix", expect=LEADS_ONLY),
+    Case("cockpit:matrix_export", kwargs=lambda w: {"fmt": "csv"}, expect=LEADS_ONLY),
+    Case("cockpit:matrix_export", kwargs=lambda w: {"fmt": "xlsx"}, expect=LEADS_ONLY, label="xlsx"),
+    Case("cockpit:matrix_export", kwargs=lambda w: {"fmt": "pdf"}, expect=expect(anonymous=302, others=404),
+         label="pdf"),
+    Case("cockpit:certified_export", kwargs=lambda w: {"fmt": "csv"}, expect=LEADS_ONLY),
+    Case("cockpit:certified_export", kwargs=lambda w: {"fmt": "xlsx"}, expect=LEADS_ONLY, label="xlsx"),
+    Case("cockpit:mentors", expect=LEADS_ONLY),
+    # A mentor of Shanghai: the east lead only.
+    Case("cockpit:mentor", kwargs=lambda w: {"pk": w.mentor.profile.pk}, expect=expect(anonymous=302, lead=200,
+                                                                                       others=404)),
 ]

@@ -14,6 +14,8 @@ SEES_OTHER_TRAINEE = expect(anonymous=302, other_trainee=200, other_mentor=200, 
 LEADS_ONLY_403 = expect(anonymous=302, lead=200, other_lead=200, others=403)
 
 
+
+
 def trainee_pk(w):
     return {"pk": w.trainee.profile.pk}
 

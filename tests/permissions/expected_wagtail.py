@@ -9,7 +9,7 @@ from .matrix import Case, expect
 EDITOR_ONLY = expect(anonymous=302, editor=200, others=302)
 LOGGED_IN_OK = expect(anonymous=302, others=200)
 
-PAGES_PENDING = "courses (issue 3): page templates and serve rules not merged yet"
+
 
 CASES = [
     Case("wagtail-admin", path=lambda w: "/cms/", expect=EDITOR_ONLY, label="dashboard"),
@@ -17,12 +17,8 @@ CASES = [
     Case("wagtail-admin", path=lambda w: f"/cms/pages/{w.lesson.pk}/edit/", expect=EDITOR_ONLY, label="edit lesson"),
     Case("wagtail-documents", path=lambda w: "/documents/999999/missing.pdf", expect=expect(others=404),
          label="missing"),
-    Case("wagtail-pages", path=lambda w: w.training.url, expect=LOGGED_IN_OK, label="training home",
-         pending=PAGES_PENDING),
-    Case("wagtail-pages", path=lambda w: w.course.url, expect=LOGGED_IN_OK, label="course",
-         pending=PAGES_PENDING),
-    Case("wagtail-pages", path=lambda w: w.lesson.url, expect=LOGGED_IN_OK, label="lesson",
-         pending=PAGES_PENDING),
-    Case("wagtail-pages", path=lambda w: w.quiz.url, expect=LOGGED_IN_OK, label="quiz",
-         pending=PAGES_PENDING),
+    Case("wagtail-pages", path=lambda w: w.training.url, expect=LOGGED_IN_OK, label="training home"),
+    Case("wagtail-pages", path=lambda w: w.course.url, expect=LOGGED_IN_OK, label="course"),
+    Case("wagtail-pages", path=lambda w: w.lesson.url, expect=LOGGED_IN_OK, label="lesson"),
+    Case("wagtail-pages", path=lambda w: w.quiz.url, expect=LOGGED_IN_OK, label="quiz"),
 ]

@@ -106,7 +106,6 @@ class Case:
     ``path(world) -> str``: a literal path instead (Wagtail groups, pages).
     ``label``: tells several cases of one pattern apart (e.g. "own record").
     ``method``/``data``: requests other than GET run in a savepoint that is rolled back.
-    ``pending``: the feature has not landed; the row states what it must do once it does.
     """
 
     pattern: str
@@ -118,7 +117,6 @@ class Case:
     data: Callable | None = None
     query: str = ""
     extra: dict = field(default_factory=dict)
-    pending: str = ""  # why the table is not met yet (the case runs as a non-strict xfail)
 
     @property
     def id(self):

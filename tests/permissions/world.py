@@ -16,6 +16,8 @@ def build_world():
     # Content editors join Wagtail's editor group, as lms.services.assign_role does.
     world.editor.groups.add(Group.objects.get_or_create(name=EDITOR_GROUP)[0])
     _courses(world)
+    _quizzes(world)
+    _certificates(world)
     _mentorship(world)
     return world
 
@@ -32,6 +34,41 @@ def _courses(world):
     quiz = QuizPage(title="窗口服务测验", slug="win-quiz")
     course.add_child(instance=quiz)
     world.course, world.lesson, world.quiz = course, lesson, quiz
+
+
+def _quizzes(world):
+    """A quiz the trainee finished with an essay awaiting marking, and one they are in the middle of."""
+    from courses.models import Question
+    from courses.services import finish_attempt, start_attempt
+
+    from ..courses.conftest import answer_all, make_question, make_quiz
+
+    essay = make_question(type=Question.Type.ESSAY, stem="如何回应顾客的投诉？")
+    single = make_question(stem="来有迎声指的是什么？")
+    world.quiz_done = make_quiz(world.course, questions=[single, essay], title="已交测验")
+    world.quiz_open = make_quiz(world.course, questions=[single], title="进行中测验")
+    world.attempt_done, _ = finish_attempt(answer_all(start_attempt(world.trainee, world.quiz_done)))
+    world.essay_answer = world.attempt_done.questions.get(type=Question.Type.ESSAY)
+    world.attempt_open = start_attempt(world.trainee, world.quiz_open)
+    world.other_attempt = start_attempt(world.other_trainee, world.quiz_open)
+
+
+def _certificates(world):
+    """The trainee holds a certificate issued by hand by the east lead (PDF rendered)."""
+    from certificates.models import CohortArchive, Program, Refresher
+    from certificates.services import issue_manually
+    from certificates.tasks import render_certificate_pdf
+
+    program = Program.objects.create(code="CS-ONBOARD", name="客服新员工上岗认证", validity_months=24)
+    program.required_courses.set([world.course])
+    world.certificate = issue_manually(holder=world.trainee, program=program, by=world.lead, reason="考核通过")
+    world.other_certificate = issue_manually(holder=world.other_trainee, program=program, by=world.other_lead,
+                                             reason="考核通过")
+    # Issuing renders the PDF after commit; the world never commits, so render it here.
+    render_certificate_pdf.call(world.certificate.pk)
+    world.refresher = Refresher.objects.create(holder=world.trainee, certificate=world.certificate,
+                                               lesson=world.lesson, due_on="2027-01-31")
+    world.archive = CohortArchive.objects.create(requested_by=world.lead, certificate_ids=[world.certificate.pk])
 
 
 def _mentorship(world):

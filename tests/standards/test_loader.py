@@ -194,3 +194,32 @@ def test_practice_exam_is_not_reimported_over_an_editors_change(win_only):
     assert question.stem == "编辑改写的练习题"
     assert report.kept == ["question PRACTICE:5"]
     assert Question.objects.filter(source_key__startswith="PRACTICE:").count() == 20
+
+
+@pytest.mark.django_db
+def test_a_lesson_an_editor_renamed_is_kept_not_duplicated(cast, win_only):
+    loader.load_library(win_only)
+    lesson = LessonPage.objects.get(slug="win-appearance")
+    lesson.slug = "win-look"
+    lesson.title = "第一课 形象"
+    lesson.save_revision(user=cast.editor).publish()
+    report = loader.load_library(win_only)
+    assert LessonPage.objects.filter(slug="win-appearance").count() == 0
+    assert LessonPage.objects.get(slug="win-look").title == "第一课 形象"
+    assert "lesson WIN/win-appearance" in report.kept and not report.created
+
+
+@pytest.mark.django_db
+def test_a_trainee_reads_the_courses_lessons_and_quizzes_in_chinese(client, cast):
+    loader.load_library()
+    client.force_login(cast.trainee)
+    index = TrainingIndexPage.objects.get()
+    html = client.get(index.url).content.decode()
+    for course in data.load_library():
+        assert course["title"] in html
+    lesson = LessonPage.objects.get(slug="win-five-voices")
+    html = client.get(lesson.url).content.decode()
+    assert "第二课 五声服务与五个一样" in html and "WIN-06" in html and "来有迎声" in html
+    quiz = QuizPage.objects.get(slug="special-quiz")
+    response = client.get(quiz.url)
+    assert response.status_code == 200 and "特殊客户服务测验" in response.content.decode()

@@ -1,0 +1,1 @@
+"""Benchmark against the framework's floor (``make bench``); see README.md."""

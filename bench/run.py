@@ -1,0 +1,539 @@
+"""Benchmark run: synthetic organisation on PostgreSQL, key pages against the floor, quiz spike, certificates.
+
+Environment:
+  BENCH_SCALE          fraction of the full size (1 = 10,000 trainees); 0.01 for a quick run
+  BENCH_DATABASE_URL   PostgreSQL to use (its database is emptied); default: scripts/pg.sh on BENCH_PG_PORT
+  BENCH_PG_PORT        port of the throw-away server (default 54340)
+  BENCH_REPEAT         requests per page measurement (default 30)
+  BENCH_WORKERS        gunicorn workers for the spike (default 4)
+"""
+
+import datetime
+import json
+import os
+import random
+import secrets
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results.json"
+META = ROOT / "bench" / "results.meta.json"
+SCALE = float(os.environ.get("BENCH_SCALE", "1"))
+REPEAT = int(os.environ.get("BENCH_REPEAT", "30"))
+WORKERS = int(os.environ.get("BENCH_WORKERS", "4"))
+FULL = {"trainees": 10_000, "mentors": 500, "attempts": 100_000, "ride_alongs": 20_000, "certificates": 5_000,
+        "spike_users": 500, "issue_people": 10_000}
+SMALL_TRAINEES = 100
+PAGES = ["trainee_home", "lesson", "quiz_question", "answer_submit", "mentor_home", "lead_cohort_dashboard",
+         "progress_matrix", "verify", "certificate_download"]
+
+
+def scaled(name, minimum):
+    return max(minimum, int(FULL[name] * SCALE))
+
+
+def log(*args):
+    print(*args, file=sys.stderr, flush=True)
+
+
+# --- database -----------------------------------------------------------------------------------
+
+
+def database_url():
+    if os.environ.get("BENCH_DATABASE_URL"):
+        return os.environ["BENCH_DATABASE_URL"], None
+    env = {**os.environ, "PG_PORT": os.environ.get("BENCH_PG_PORT", "54340"),
+           "PG_DIR": str(ROOT / "var" / "bench-pg")}
+    url = subprocess.run(["scripts/pg.sh", "start"], cwd=ROOT, env=env, check=True, capture_output=True,
+                         text=True).stdout.strip().splitlines()[-1]
+    return url, env
+
+
+def setup_django(url):
+    os.environ["DATABASE_URL"] = url
+    os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    _empty_database()
+    call_command("migrate", "--noinput", verbosity=0)
+    with open(os.devnull, "w") as quiet:
+        call_command("load_standards", verbosity=0, stdout=quiet)
+    from certificates.services import ensure_programs_from_data
+
+    ensure_programs_from_data()
+
+
+def _empty_database():
+    """Start from nothing (a flush would also remove the rows Wagtail's migrations create)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
+
+
+# --- the synthetic organisation -------------------------------------------------------------------
+
+
+class Org:
+    """Grows in place: ``grow(n)`` adds trainees (with mentors, attempts, ride-alongs, certificates) up to n."""
+
+    def __init__(self):
+        from django.contrib.auth import get_user_model
+
+        from certificates.models import Program
+        from courses.models import LessonPage, QuizPage
+        from lms.models import Post, Region
+        from lms.roles import Role
+        from lms.services import assign_role, create_staff
+
+        self.User = get_user_model()
+        self.east = Region.objects.create(code="b-east", name="基准大区")
+        self.regions = [Region.objects.create(code=f"b-r{i}", name=f"基准区域{i}", parent=self.east) for i in range(10)]
+        self.post = Post.objects.create(code="b-post", name="基准岗位")
+        self.lead = create_staff(username="b-lead", employee_no="B-LEAD", name="基准负责人", region=self.east,
+                                 status="regular", password="bench")
+        assign_role(user=self.lead, role=Role.TRAINING_LEAD, region=self.east)
+        self.quizzes = [q for q in QuizPage.objects.live().specific() if q.draw_questions(rng=random.Random(1))]
+        self.quiz = self.quizzes[0]
+        self.lesson = LessonPage.objects.live().first()
+        self.program = Program.objects.filter(active=True).first() or Program.objects.create(
+            code="bench-program", name="基准上岗认证", validity_months=24)
+        self.trainees, self.mentors = [], []
+        self.mentor_assignments = []
+
+    def grow(self, trainees):
+        from certificates.models import Certificate
+        from courses.models import Attempt
+        from lms.models import RoleAssignment, StaffProfile
+        from mentorship.models import MentorAssignment, RideAlong
+
+        want_mentors = max(2, trainees * FULL["mentors"] // FULL["trainees"])
+        start = datetime.date(2026, 9, 1)
+        new_mentors = self._people("m", len(self.mentors), want_mentors, "mentor", "regular")
+        self.mentors += new_mentors
+        new_trainees = self._people("t", len(self.trainees), trainees, "trainee", "probation")
+        self.trainees += new_trainees
+        MentorAssignment.objects.bulk_create(
+            MentorAssignment(trainee=t, mentor=self.mentors[i % len(self.mentors)], start_date=start)
+            for i, t in enumerate(new_trainees)
+        )
+        per = FULL["attempts"] // FULL["trainees"]
+        now = datetime.datetime(2026, 10, 1, tzinfo=datetime.timezone.utc)
+        Attempt.objects.bulk_create(
+            (Attempt(quiz=self.quizzes[(i + k) % len(self.quizzes)], user=t, number=k + 1, state="finished",
+                     started_at=now, finished_at=now, score=60 + (i + k) % 40, passed=(i + k) % 3 != 0, pass_mark=80)
+             for i, t in enumerate(new_trainees) for k in range(per)),
+            batch_size=5000,
+        )
+        per_ride = FULL["ride_alongs"] // FULL["trainees"]
+        RideAlong.objects.bulk_create(
+            (RideAlong(trainee=t, mentor=self.mentors[i % len(self.mentors)], destination_region=self.regions[0],
+                       cities=["杭州"], start_date=start, end_date=start + datetime.timedelta(days=3),
+                       state=RideAlong.State.SIGNED_OFF)
+             for i, t in enumerate(new_trainees) for _ in range(per_ride)),
+            batch_size=5000,
+        )
+        every = FULL["trainees"] // FULL["certificates"]
+        if self.program:
+            Certificate.objects.bulk_create(
+                (Certificate(program=self.program, holder=t, holder_name=t.username, employee_no=t.username,
+                             program_name=self.program.name, issued_on=start)
+                 for i, t in enumerate(new_trainees) if i % every == 0),
+                batch_size=5000,
+            )
+        del RoleAssignment, StaffProfile
+
+    def _people(self, prefix, have, want, role, status):
+        from lms.models import RoleAssignment, StaffProfile
+
+        if want <= have:
+            return []
+        users = self.User.objects.bulk_create(
+            self.User(username=f"b-{prefix}{n}", password="md5$x$0") for n in range(have, want)
+        )
+        users = list(self.User.objects.filter(username__in=[u.username for u in users]).order_by("id"))
+        StaffProfile.objects.bulk_create(
+            StaffProfile(user=u, employee_no=u.username, name=f"员工{u.pk}", region=self.regions[i % 10],
+                         post=self.post, status=status, hire_date=datetime.date(2026, 9, 1))
+            for i, u in enumerate(users)
+        )
+        RoleAssignment.objects.bulk_create(RoleAssignment(user=u, role=role) for u in users)
+        return users
+
+
+# --- page measurements ----------------------------------------------------------------------------
+
+
+def _client(user):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+class Pages:
+    def __init__(self, org):
+        from certificates.models import Certificate
+        from certificates.tasks import render_certificate_pdf
+        from courses.services import start_attempt
+
+        self.org = org
+        self.trainee = org.trainees[0]
+        self.mentor = org.mentors[0]
+        self.trainee_client = _client(self.trainee)
+        self.mentor_client = _client(self.mentor)
+        self.lead_client = _client(org.lead)
+        self.attempt = start_attempt(self.trainee, org.quizzes[-1])
+        self.certificate = Certificate.objects.filter(holder=self.trainee).first()
+        if self.certificate and not self.certificate.pdf:
+            render_certificate_pdf.call(self.certificate.pk)
+            self.certificate.refresh_from_db()
+
+    def request(self, name):
+        """(client, method, url, data) for one request of page ``name``; None when it cannot be measured."""
+        t, a = self.trainee_client, self.attempt
+        if name == "floor":
+            return t, "get", "/__bench__/floor/", None
+        if name == "trainee_home":
+            return t, "get", "/", None
+        if name == "lesson":
+            return t, "get", self.org.lesson.url, None
+        if name == "quiz_question":
+            return t, "get", f"/courses/attempts/{a.pk}/q/1/", None
+        if name == "answer_submit":
+            a.refresh_from_db()
+            answer = a.questions.order_by("order").first()
+            return t, "post", f"/courses/attempts/{a.pk}/q/1/", {
+                "action": "save", "seq": a.seq, "option": [0] if answer.options else [], "text": "基准回答"}
+        if name == "mentor_home":
+            return self.mentor_client, "get", "/", None
+        if name == "lead_cohort_dashboard":
+            return self.lead_client, "get", "/cockpit/", None
+        if name == "progress_matrix":
+            return self.lead_client, "get", "/cockpit/matrix/", None
+        if name in ("verify", "certificate_download"):
+            if self.certificate is None:
+                return None
+            suffix = "pdf/" if name == "certificate_download" else ""
+            return t, "get", f"/certificates/verify/{self.certificate.code}/{suffix}", None
+        raise KeyError(name)
+
+    def once(self, name):
+        client, method, url, data = self.request(name)
+        started = time.perf_counter()
+        response = getattr(client, method)(url, data) if data is not None else getattr(client, method)(url)
+        if hasattr(response, "streaming_content"):
+            b"".join(response.streaming_content)
+        elapsed = (time.perf_counter() - started) * 1000
+        if response.status_code >= 400:
+            raise RuntimeError(f"{name}: {url} answered {response.status_code}")
+        return elapsed
+
+    def timings(self, name):
+        self.once(name)  # warm-up
+        return [self.once(name) for _ in range(REPEAT)]
+
+    def queries(self, name):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        self.once(name)
+        with CaptureQueriesContext(connection) as ctx:
+            self.once(name)
+        return len(ctx.captured_queries)
+
+
+def p95(values):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+
+
+# --- quiz spike against gunicorn --------------------------------------------------------------------
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def quiz_spike(org, users):
+    from courses.models import Attempt
+    from django.conf import settings
+
+    quiz = org.quizzes[0]
+    learners = org.trainees[:users]
+    Attempt.objects.filter(quiz=quiz, user__in=learners).delete()
+    cookies = [_client(u).cookies[settings.SESSION_COOKIE_NAME].value for u in learners]
+    port = _free_port()
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings"}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "bench.wsgi", "--workers", str(WORKERS), "--bind", f"127.0.0.1:{port}",
+         "--backlog", "2048", "--timeout", "120", "--log-level", "error"],
+        cwd=ROOT, env=env,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait(base + "/accounts/login/")
+        floor = _hammer(base, cookies, lambda s: [("GET", "/__bench__/floor/")] * 3)
+        quiz_run = _hammer(base, cookies, lambda s: [("POST", f"/courses/quiz/{quiz.pk}/start/"), ("FOLLOW", None),
+                                                     ("FINISH", None)])
+    finally:
+        server.terminate()
+        server.wait(30)
+    lost = duplicated = 0
+    for user in learners:
+        finished = Attempt.objects.filter(quiz=quiz, user=user).count()
+        lost += finished == 0
+        duplicated += finished > 1
+    return {
+        "users": users,
+        "errors": quiz_run["errors"],
+        "lost_attempts": lost + duplicated,
+        "p95_ms": round(p95(quiz_run["latencies"]), 1) if quiz_run["latencies"] else None,
+        "throughput_rps": round(quiz_run["requests"] / quiz_run["wall"], 1),
+        "floor_throughput_rps": round(floor["requests"] / floor["wall"], 1),
+    }, {"duplicated_attempts": duplicated, "lost_attempts": lost, "error_samples": quiz_run["samples"][:5],
+        "floor_errors": floor["errors"]}
+
+
+def _wait(url):
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=2)
+            return
+        except Exception:
+            time.sleep(0.3)
+    raise RuntimeError("gunicorn did not start")
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def _hammer(base, cookies, plan):
+    opener = urllib.request.build_opener(_NoRedirect)
+    barrier = threading.Barrier(len(cookies))
+    lock = threading.Lock()
+    out = {"latencies": [], "errors": 0, "requests": 0, "samples": []}
+
+    def call(method, url, headers, data=None):
+        request = urllib.request.Request(base + url, method=method, headers=headers, data=data)
+        started = time.perf_counter()
+        try:
+            response = opener.open(request, timeout=120)
+            status, location = response.status, response.headers.get("Location")
+            response.read()
+        except urllib.error.HTTPError as exc:
+            status, location = exc.code, exc.headers.get("Location")
+        elapsed = (time.perf_counter() - started) * 1000
+        with lock:
+            out["requests"] += 1
+            out["latencies"].append(elapsed)
+            if status >= 400:
+                out["errors"] += 1
+                out["samples"].append(f"{method} {url} → {status}")
+        return status, location
+
+    def learner(session):
+        token = secrets.token_hex(16)
+        headers = {"Cookie": f"sessionid={session}; csrftoken={token}", "X-CSRFToken": token}
+        barrier.wait()
+        location = None
+        for method, url in plan(session):
+            try:
+                if method == "FOLLOW":
+                    if location:
+                        call("GET", location, headers)
+                elif method == "FINISH":
+                    if location and "/attempts/" in location:
+                        attempt = location.split("/attempts/")[1].split("/")[0]
+                        call("POST", f"/courses/attempts/{attempt}/finish/", headers, data=b"")
+                else:
+                    status, location = call(method, url, headers, data=b"" if method == "POST" else None)
+            except Exception as exc:  # connection refused, reset, timeout
+                with lock:
+                    out["errors"] += 1
+                    out["samples"].append(f"{method} {url}: {exc}")
+
+    threads = [threading.Thread(target=learner, args=(c,)) for c in cookies]
+    started = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    out["wall"] = time.perf_counter() - started
+    return out
+
+
+# --- certificates -------------------------------------------------------------------------------------
+
+
+def certificates(org, pages, people):
+    from certificates.models import Certificate, Program
+    from certificates.pdf import render_certificate
+    from certificates.services import issue_if_eligible
+    from courses.models import CourseCompletion, CoursePage
+    from django.core.files.storage import default_storage
+
+    result = {"first_render_ms": None, "download_ratio_to_static": None, "issue_10k_db_s": None,
+              "issue_10k_render_s": None}
+    notes = {}
+    cert = pages.certificate
+    if cert is None:
+        notes["certificates"] = "no certification program loaded; certificate figures not measured"
+        return result, notes
+    started = time.perf_counter()
+    render_certificate(cert)
+    result["first_render_ms"] = round((time.perf_counter() - started) * 1000, 1)
+    # Download vs the same bytes served as a plain static file.
+    static_name = "bench-static.pdf"
+    default_storage.delete(static_name)
+    with cert.pdf.open("rb") as f:
+        default_storage.save(static_name, f)
+    client = pages.trainee_client
+    download = statistics.median(pages.timings("certificate_download"))
+    static = []
+    for _ in range(REPEAT + 1):
+        t0 = time.perf_counter()
+        response = client.get(f"/__bench__/static/{static_name}")
+        b"".join(response.streaming_content)
+        static.append((time.perf_counter() - t0) * 1000)
+    result["download_ratio_to_static"] = round(download / statistics.median(static[1:]), 2)
+    # Issue: a program of one course; ``people`` trainees complete it, then issue (DB only: dummy task backend).
+    course = CoursePage.objects.live().first()
+    program = Program.objects.create(code="bench-issue", name="基准认证", validity_months=24)
+    program.required_courses.set([course])
+    holders = org.trainees[:people]
+    CourseCompletion.objects.bulk_create([CourseCompletion(user=u, course=course) for u in holders],
+                                         ignore_conflicts=True)
+    started = time.perf_counter()
+    issued = 0
+    for user in holders:
+        issued += sum(1 for c in issue_if_eligible(user) if c.program_id == program.pk)
+    db_seconds = time.perf_counter() - started
+    sample = list(Certificate.objects.filter(program=program)[:10])
+    started = time.perf_counter()
+    for c in sample:
+        render_certificate(c)
+    per_render = (time.perf_counter() - started) / max(len(sample), 1)
+    factor = FULL["issue_people"] / people
+    result["issue_10k_db_s"] = round(db_seconds * factor, 1)
+    result["issue_10k_render_s"] = round(per_render * FULL["issue_people"], 1) if sample else None
+    notes["certificates"] = (
+        f"issued {issued} certificates for {people} eligible people in {db_seconds:.2f}s of database work "
+        f"(rendering deferred), scaled ×{factor:g} to 10,000; rendering measured on {len(sample)} PDFs "
+        f"({per_render * 1000:.0f} ms each) and multiplied by 10,000 (one process, no parallel workers)"
+    )
+    return result, notes
+
+
+# --- main ---------------------------------------------------------------------------------------------------
+
+
+def main():
+    url, pg_env = database_url()
+    try:
+        return _run(url)
+    finally:
+        if pg_env is not None:
+            subprocess.run(["scripts/pg.sh", "stop"], cwd=ROOT, env=pg_env, check=False, capture_output=True)
+
+
+def _run(url):
+    setup_django(url)
+    from django.conf import settings
+
+    settings.MEDIA_ROOT.mkdir(parents=True, exist_ok=True)
+    large = scaled("trainees", 2 * SMALL_TRAINEES)
+    log(f"Building the organisation: {SMALL_TRAINEES} trainees, then {large} (BENCH_SCALE={SCALE})")
+    org = Org()
+    org.grow(SMALL_TRAINEES)
+    pages = Pages(org)
+    small_queries = {}
+    notes = {}
+    for name in PAGES:
+        if pages.request(name) is None:
+            continue
+        try:
+            small_queries[name] = pages.queries(name)
+        except Exception as exc:
+            notes[name] = str(exc)
+    t0 = time.perf_counter()
+    org.grow(large)
+    log(f"Grew to {large} trainees in {time.perf_counter() - t0:.1f}s; measuring pages")
+    floor = pages.timings("floor")
+    floor_median = statistics.median(floor)
+    results = {"pages": {}, "quiz_spike": None, "certificates": None}
+    for name in PAGES:
+        if name in notes or pages.request(name) is None:
+            results["pages"][name] = {"median_ms": None, "p95_ms": None, "floor_ratio": None,
+                                      "queries_small": small_queries.get(name), "queries_large": None}
+            notes.setdefault(name, "not measurable in this build")
+            continue
+        times = pages.timings(name)
+        results["pages"][name] = {
+            "median_ms": round(statistics.median(times), 1),
+            "p95_ms": round(p95(times), 1),
+            "floor_ratio": round(statistics.median(times) / floor_median, 2),
+            "queries_small": small_queries[name],
+            "queries_large": pages.queries(name),
+        }
+    users = scaled("spike_users", 20)
+    log(f"Quiz spike: {users} concurrent learners against gunicorn ({WORKERS} workers)")
+    results["quiz_spike"], notes["quiz_spike"] = quiz_spike(org, users)
+    log("Certificates")
+    results["certificates"], cert_notes = certificates(org, pages, scaled("issue_people", 20))
+    notes.update(cert_notes)
+    meta = {
+        "scale": SCALE, "trainees_small": SMALL_TRAINEES, "trainees_large": large, "mentors": len(org.mentors),
+        "repeat": REPEAT, "gunicorn_workers": WORKERS, "floor_median_ms": round(floor_median, 2),
+        "floor_p95_ms": round(p95(floor), 2), "notes": notes,
+        "database": "PostgreSQL " + _pg_version(),
+    }
+    RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False))
+    META.write_text(json.dumps(meta, indent=2, ensure_ascii=False))
+    print_table(results, meta)
+    return 0
+
+
+def _pg_version():
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        return cursor.fetchone()[0]
+
+
+def print_table(results, meta):
+    print(f"\nScale {meta['scale']}: {meta['trainees_small']} → {meta['trainees_large']} trainees; "
+          f"floor median {meta['floor_median_ms']} ms (p95 {meta['floor_p95_ms']} ms)")
+    print(f"{'page':24} {'median ms':>10} {'p95 ms':>8} {'× floor':>8} {'q small':>8} {'q large':>8}  target")
+    for name, row in results["pages"].items():
+        ok = row["floor_ratio"] is not None and row["floor_ratio"] <= 3 and row["queries_small"] == row["queries_large"]
+        print(f"{name:24} {_f(row['median_ms']):>10} {_f(row['p95_ms']):>8} {_f(row['floor_ratio']):>8} "
+              f"{_f(row['queries_small']):>8} {_f(row['queries_large']):>8}  {'ok' if ok else 'MISSED'}")
+    print("quiz spike:", json.dumps(results["quiz_spike"], ensure_ascii=False))
+    print("certificates:", json.dumps(results["certificates"], ensure_ascii=False))
+    for key, note in meta["notes"].items():
+        print(f"  note {key}: {note}")
+    print(f"\nWrote {RESULTS.relative_to(ROOT)} and {META.relative_to(ROOT)}")
+
+
+def _f(value):
+    return "—" if value is None else value

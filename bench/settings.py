@@ -1,0 +1,23 @@
+"""Benchmark settings: the product's settings plus the floor view's URLs; never used by the product.
+
+The database comes from ``DATABASE_URL``, which ``bench.run`` sets to ``BENCH_DATABASE_URL`` or to
+its own throw-away PostgreSQL server. Rendering tasks are not run on issue (dummy backend), so the
+certificate figures can time database work and rendering separately.
+"""
+
+from lms.settings.base import *  # noqa: F401,F403
+from lms.settings.base import VAR_DIR
+
+DEBUG = False
+SECRET_KEY = "bench-only-key"
+ALLOWED_HOSTS = ["*"]
+ROOT_URLCONF = "bench.urls"
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MEDIA_ROOT = VAR_DIR / "bench-media"
+TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+AXES_ENABLED = False
+LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "ERROR"}}
+# The verify page is throttled per address; the benchmark is one address.
+CERTIFICATES_VERIFY_RATE = (10**9, 60)

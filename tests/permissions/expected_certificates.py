@@ -1,0 +1,41 @@
+"""Expected status codes for certificates: public verification, the holder's refresher, the lead's screens."""
+
+from .matrix import Case, expect
+
+PUBLIC = expect(others=200)
+LEADS = expect(anonymous=302, lead=200, other_lead=200, others=404)
+# A certificate of the east trainee: the east lead only (the other lead: 404, out of scope).
+EAST_LEAD = expect(anonymous=302, lead=200, others=404)
+EAST_LEAD_400 = expect(anonymous=302, lead=400, others=404)
+EAST_LEAD_302 = expect(anonymous=302, lead=302, others=404)
+POST_ONLY = expect(anonymous=302, others=405)
+
+CASES = [
+    Case("certificates:verify", kwargs=lambda w: {"code": w.certificate.code}, expect=PUBLIC),
+    Case("certificates:verify", kwargs=lambda w: {"code": "NOPE-NOPE-NOPE"}, expect=expect(others=404),
+         label="unknown code"),
+    Case("certificates:download", kwargs=lambda w: {"code": w.certificate.code}, expect=PUBLIC),
+    Case("certificates:list", expect=LEADS),
+    Case("certificates:detail", kwargs=lambda w: {"pk": w.certificate.pk}, expect=EAST_LEAD),
+    Case("certificates:revoke", kwargs=lambda w: {"pk": w.certificate.pk}, expect=POST_ONLY, label="GET"),
+    # POST without a reason: the east lead gets the form back with the error (400); nobody else sees it.
+    Case("certificates:revoke", kwargs=lambda w: {"pk": w.certificate.pk}, method="POST", expect=EAST_LEAD_400,
+         label="POST no reason"),
+    Case("certificates:revoke", kwargs=lambda w: {"pk": w.certificate.pk}, method="POST", expect=EAST_LEAD_302,
+         data=lambda w: {"reason": "资料有误"}, label="POST"),
+    Case("certificates:reissue", kwargs=lambda w: {"pk": w.certificate.pk}, expect=POST_ONLY, label="GET"),
+    Case("certificates:reissue", kwargs=lambda w: {"pk": w.certificate.pk}, method="POST", expect=EAST_LEAD_302,
+         data=lambda w: {"reason": "姓名更正"}, label="POST"),
+    Case("certificates:issue", kwargs=lambda w: {"person_pk": w.trainee.profile.pk}, expect=EAST_LEAD),
+    Case("certificates:issue", kwargs=lambda w: {"person_pk": w.other_trainee.profile.pk},
+         expect=expect(anonymous=302, other_lead=200, others=404), label="other region"),
+    Case("certificates:archive_create", expect=expect(anonymous=302, others=405), label="GET"),
+    Case("certificates:archive", kwargs=lambda w: {"pk": w.archive.pk}, expect=EAST_LEAD),
+    Case("certificates:archive_download", kwargs=lambda w: {"pk": w.archive.pk},
+         expect=expect(anonymous=302, others=404), label="not built yet"),
+    Case("certificates:refreshers", expect=LEADS),
+    Case("certificates:refresher_done", kwargs=lambda w: {"pk": w.refresher.pk},
+         expect=expect(anonymous=302, others=405), label="GET"),
+    Case("certificates:refresher_done", kwargs=lambda w: {"pk": w.refresher.pk}, method="POST",
+         expect=expect(anonymous=302, trainee=302, others=404), label="POST"),
+]

@@ -1,0 +1,31 @@
+"""Expected status codes for the quiz engine's views (courses/urls.py).
+
+Attempts are the learner's own: anyone else gets 404, except people whose scope
+includes the learner, who may read the result (lms.access scope).
+"""
+
+from .matrix import Case, expect
+
+SEES_TRAINEE = dict(mentor=200, supervisor=200, post_head=200, lead=200, regional_head=200)
+
+CASES = [
+    Case("courses:quiz_start", kwargs=lambda w: {"quiz_id": w.quiz_open.pk}, expect=expect(anonymous=302, others=405),
+         label="GET"),
+    # POST: the trainee resumes their open attempt (redirect); everyone else starts one (redirect) too.
+    Case("courses:quiz_start", kwargs=lambda w: {"quiz_id": w.quiz_open.pk}, method="POST",
+         expect=expect(others=302), label="POST"),
+    Case("courses:attempts", expect=expect(anonymous=302, others=200)),
+    Case("courses:question", kwargs=lambda w: {"pk": w.attempt_open.pk, "number": 1},
+         expect=expect(anonymous=302, trainee=200, others=404), label="own open attempt"),
+    Case("courses:question", kwargs=lambda w: {"pk": w.attempt_open.pk, "number": 99},
+         expect=expect(anonymous=302, others=404), label="no such question"),
+    Case("courses:finish", kwargs=lambda w: {"pk": w.attempt_open.pk}, expect=expect(anonymous=302, others=405),
+         label="GET"),
+    Case("courses:finish", kwargs=lambda w: {"pk": w.attempt_open.pk}, method="POST",
+         expect=expect(anonymous=302, trainee=302, others=404), label="POST"),
+    Case("courses:result", kwargs=lambda w: {"pk": w.attempt_done.pk},
+         expect=expect(anonymous=302, trainee=200, **SEES_TRAINEE, others=404)),
+    # Training leads mark essays (courses.access.can_mark), only of people in their scope.
+    Case("courses:marking", expect=expect(anonymous=302, lead=200, other_lead=200, others=404)),
+    Case("courses:mark", kwargs=lambda w: {"pk": w.essay_answer.pk}, expect=expect(anonymous=302, lead=200, others=404)),
+]
