@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from lms.models import Region
 
+from .catalogue import ensure_catalogues
 from .models import Approval, ChecklistTopic, Guidance, MentorAssignment, Question, RideAlong, Skill
 from .services import (
     accept_answer,
@@ -106,6 +107,7 @@ def load_regulation_demo(stdout=None):
     hz = Region.objects.filter(code="hz").first()
     if hz is None:
         return
+    ensure_catalogues()
     skills = {s.name: s for s in Skill.objects.all()}
     field_service, install, after_sales = skills["上门服务流程"], skills["装机培训"], skills["售后问题分析"]
     today = timezone.localdate()

@@ -82,6 +82,9 @@ def panels(request, profile):
                             {"accountability": records.count()}, order=10))
     host = next((r for r in ROLE_ORDER if r in roles and r != Role.TRAINEE), None)
     if host:
+        reports = services.conduct_reports_visible_to(user).filter(recipients=user).count()
+        if reports:
+            result.append(Panel(host, "mentorship/panels/conduct.html", {}, order=13, count=reports))
         to_answer = list(_questions_to_answer(user).select_related("asked_by__profile").order_by("asked_at")[:20])
         if to_answer:
             result.append(Panel(host, "mentorship/panels/questions.html", {"questions": to_answer}, order=12,

@@ -70,3 +70,16 @@ def test_every_demo_role_sees_its_pages(client, db):
     client.force_login(User.objects.get(username="demo-post-head"))
     html = client.get("/").content.decode()
     assert "等待我答复的问题" in html and "等待我审批的老带新出行" in html
+
+
+def test_m5_a_manager_sees_conduct_reports_sent_to_them_on_the_home_page(client, cast):
+    import datetime
+
+    from mentorship.services import file_conduct_report
+
+    file_conduct_report(reporter=cast.mentor, subject=cast.trainee, occurred_on=datetime.date(2026, 10, 1),
+                        description="违规")
+    client.force_login(cast.post_head)
+    assert "发给我的违规举报" in client.get("/").content.decode()
+    client.force_login(cast.lead)
+    assert "发给我的违规举报" not in client.get("/").content.decode()

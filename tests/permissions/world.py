@@ -72,21 +72,40 @@ def _certificates(world):
 
 
 def _mentorship(world):
-    """A ride-along waiting for approval, a question, guidance, a conduct report and a checklist item."""
+    """A waiting ride-along, a signed-off one, a question with an answer and a report, guidance,
+    a checklist item and a conduct report (see tests/permissions/expected_mentorship.py)."""
     import datetime
 
-    from mentorship.models import ChecklistItem, ChecklistTopic, Guidance
-    from mentorship.services import ask_question, file_conduct_report, log_guidance, mark_topic_covered
+    from mentorship import services as m
+    from mentorship.catalogue import ensure_catalogues
+    from mentorship.models import Approval, ChecklistTopic, Skill
 
-    from ..mentorship.helpers import request_trip
+    ensure_catalogues()
+    skill = Skill.objects.get(name="上门服务流程")
+    start = datetime.date(2026, 10, 12)
 
-    world.ride_along = request_trip(world)
-    world.approval = world.ride_along.approvals.order_by("pk").first()
-    world.question = ask_question(trainee=world.trainee, owner=world.mentor, subject="报销", body="车票怎么贴？")
-    world.guidance = log_guidance(mentor=world.mentor, trainee=world.trainee, mode=Guidance.Mode.choices[0][0],
-                                  topic="公司组织架构", duration_minutes=30)
-    world.conduct_report = file_conduct_report(reporter=world.mentor, subject=world.trainee,
-                                               occurred_on=datetime.date(2026, 10, 1), description="迟到未报备")
-    world.topic = ChecklistTopic.objects.order_by("pk").first()
-    mark_topic_covered(trainee=world.trainee, topic=world.topic, mentor=world.mentor)
-    world.checklist_item = ChecklistItem.objects.get(trainee=world.trainee, topic=world.topic)
+    def trip():
+        return m.request_ride_along(mentor=world.mentor, trainee=world.trainee, destination_region=world.org.hz,
+                                    cities=["杭州"], start_date=start, end_date=start, skills=[skill])
+
+    world.ride_along = trip()
+    world.approval = world.ride_along.approvals.get(kind=Approval.Kind.POST_HEAD)
+    done = trip()
+    approvers = {Approval.Kind.TRAINING_SUPERVISOR: world.supervisor,
+                 Approval.Kind.REGIONAL_MANAGER: world.regional_manager, Approval.Kind.POST_HEAD: world.post_head}
+    for approval in done.approvals.all():
+        m.decide_approval(approval=approval, user=approvers[approval.kind], approve=True)
+    m.start_ride_along(ride_along=done, user=world.mentor)
+    m.record_trip_happened(ride_along=done, user=world.mentor)
+    m.sign_off_ride_along(ride_along=done, user=world.mentor, performance="好", skills_covered=[skill])
+    world.signed_off = done
+    world.question = m.ask_question(trainee=world.trainee, owner=world.post_head, subject="问题", body="内容")
+    world.answer = m.answer_question(question=world.question, user=world.post_head, body="答复")
+    world.question_report = m.report_question(question=world.question, user=world.trainee,
+                                              against=world.post_head, kind="perfunctory", description="敷衍")
+    world.guidance = m.log_guidance(mentor=world.mentor, trainee=world.trainee, mode="qa", topic="主题",
+                                    duration_minutes=10)
+    world.topic = ChecklistTopic.objects.filter(active=True).first()
+    world.checklist_item = m.mark_topic_covered(trainee=world.trainee, topic=world.topic, mentor=world.mentor)
+    world.conduct_report = m.file_conduct_report(reporter=world.mentor, subject=world.trainee,
+                                                 occurred_on=start, description="违规")
