@@ -10,6 +10,7 @@
   ``test-results/<test>/``; the folder is kept only when the test fails.
 """
 
+import json
 import os
 import shutil
 import socket
@@ -86,7 +87,15 @@ def site(request, demo_database, tmp_path_factory):
                 process.kill()
                 raise RuntimeError(f"The e2e server did not start; see {var_dir / 'server.log'}") from None
             time.sleep(0.3)
-    yield type("Site", (), {"url": url, "viewport": request.param, "var_dir": var_dir})
+    env = _server_env(var_dir)
+
+    def orm(code):
+        """Run ``code`` with the Django ORM on this server's database; returns what it assigns to ``result``."""
+        script = f"import json\nresult = None\n{code}\nprint('E2E-RESULT' + json.dumps(result, default=str))"
+        out = _manage(env, "shell", "-c", script).stdout
+        return json.loads(out.rsplit("E2E-RESULT", 1)[1])
+
+    yield type("Site", (), {"url": url, "viewport": request.param, "var_dir": var_dir, "orm": staticmethod(orm)})
     process.terminate()
     process.wait(10)
     log.close()

@@ -14,13 +14,14 @@
     seqInputs.forEach(function (input) { input.value = seq; });
   }
 
+  // Not form.action: the buttons named "action" shadow that property.
   function save() {
     if (inflight) { pending = setTimeout(save, 300); return; }
     inflight = true;
     var data = new FormData(form);
     data.set("action", "save");
     if (status) status.textContent = "…";
-    current = fetch(form.action, { method: "POST", body: data, credentials: "same-origin", headers: { "Accept": "application/json" } })
+    current = fetch(form.getAttribute("action"), { method: "POST", body: data, credentials: "same-origin", headers: { "Accept": "application/json" } })
       .then(function (r) { return r.json(); })
       .then(function (result) {
         setSeq(result.seq);

@@ -1,0 +1,78 @@
+"""New hire: the next lesson, mark it read, the course quiz with a reload in the middle, pass, progress."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.e2e
+
+COURSE = "首问负责制与一次性告知"  # the demo trainee's second course: one lesson read (courses/demo.py)
+
+
+def _correct_positions(site, attempt_id):
+    """The correct option positions of each question of an attempt, in the order shown (from the DB)."""
+    return site.orm(f"""
+from courses.models import Attempt
+attempt = Attempt.objects.get(pk={attempt_id})
+result = [[a.type, [i for i, o in enumerate(a.options) if o.get("correct")]] for a in attempt.questions.all()]
+""")
+
+
+@pytest.mark.parametrize("site", ["phone"], indirect=True)
+def test_new_hire_reads_the_next_lesson_and_passes_the_course_quiz(page, site, login, step):
+    login("demo-trainee")
+    page.get_by_role("link", name=COURSE).first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(COURSE)
+    step("course")
+
+    # The next lessons to read, marked read one after the other.
+    for lesson in ["第二课 一次性告知与马上就办", "第三课 先外后内、先急后缓与化解矛盾"]:
+        page.get_by_role("link", name=lesson).click()
+        expect(page.get_by_role("heading", level=1)).to_have_text(lesson)
+        page.get_by_role("button", name="标记为已学习").click()
+        expect(page.get_by_text("您已将本课时标记为已学习。")).to_be_visible()
+        step(f"read-{lesson[:3]}")
+        page.get_by_role("link", name="返回课程").click()
+
+    page.get_by_role("link", name="首问负责制与一次性告知测验").click()
+    page.get_by_role("button", name="开始测验").click()
+    expect(page).to_have_url(re.compile(r"/attempts/\d+/q/1/"))
+    attempt_id = int(re.search(r"/attempts/(\d+)/", page.url).group(1))
+    questions = _correct_positions(site, attempt_id)
+    assert all(kind != "essay" for kind, _ in questions), "the quiz drew a written question; it would need marking"
+
+    def answer(number):
+        kind, right = questions[number - 1]
+        for position in right:
+            page.locator(f'input[name="option"][value="{position}"]').check()
+        expect(page.locator("[data-autosave-status]")).to_have_text("已自动保存")
+
+    # Answer the first question, reload in the middle: the answer is kept.
+    answer(1)
+    step("q1-answered")
+    page.reload()
+    for position in questions[0][1]:
+        expect(page.locator(f'input[name="option"][value="{position}"]')).to_be_checked()
+    expect(page.get_by_text("已答 1 题")).to_be_visible()
+    step("q1-after-reload")
+
+    for number in range(2, len(questions) + 1):
+        page.get_by_role("button", name="保存并下一题").click()
+        expect(page).to_have_url(re.compile(rf"/q/{number}/"))
+        answer(number)
+    step("all-answered")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="交卷").click()
+    expect(page.get_by_text("100%").first).to_be_visible()
+    expect(page.locator(".result .badge")).to_have_text("已通过")
+    step("passed")
+
+    page.goto("/")
+    course_row = page.locator(".course-row").filter(has=page.get_by_role("link", name=COURSE))
+    expect(course_row.get_by_role("progressbar")).to_have_attribute("aria-valuenow", "100")
+    expect(course_row.get_by_text("已完成")).to_be_visible()
+    step("home-progress")
+    page.get_by_role("link", name=COURSE).first.click()
+    expect(page.get_by_role("progressbar")).to_have_attribute("aria-valuenow", "100")
+    step("course-progress")
