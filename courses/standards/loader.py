@@ -208,7 +208,7 @@ def question_signature(q):
         "stem": q.stem,
         "explanation": q.explanation,
         "clause_ids": q.clause_ids,
-        "options": [(o.text, o.correct) for o in q.options.all()],
+        "options": [(o.text, o.correct) for o in q.options.order_by("sort_order", "pk")],
     }
 
 
@@ -227,7 +227,9 @@ def sync_question(category, q, report):
             category=category, type=q["type"], stem=q["stem"], explanation=q["explanation"],
             clause_ids=wanted["clause_ids"], source_key=q["key"],
         )
-        question.options = [QuestionOption(text=t, correct=c) for t, c in wanted["options"]]
+        question.options = [
+            QuestionOption(text=t, correct=c, sort_order=i) for i, (t, c) in enumerate(wanted["options"])
+        ]
         question.save()
         report.created.append(f"question {q['key']}")
         return question
