@@ -15,9 +15,17 @@
   }
 
   // Not form.action: the buttons named "action" shadow that property.
+  // Every change bumps `changes`; "saved" is shown only once the latest change has been saved.
+  var changes = 0;
+  function changed() {
+    changes += 1;
+    if (status) status.textContent = "…";
+  }
+
   function save() {
     if (inflight) { pending = setTimeout(save, 300); return; }
     inflight = true;
+    var sent = changes;
     var data = new FormData(form);
     data.set("action", "save");
     if (status) status.textContent = "…";
@@ -26,7 +34,7 @@
       .then(function (result) {
         setSeq(result.seq);
         if (result.accepted) {
-          if (status) status.textContent = form.dataset.savedText || "✓";
+          if (status && sent === changes) status.textContent = form.dataset.savedText || "✓";
         } else if (result.reason === "stale" || result.reason === "closed") {
           window.location.reload();
         } else if (status) {
@@ -39,10 +47,10 @@
 
   if (form.dataset.autosave) {
     form.addEventListener("change", function (e) {
-      if (e.target.name === "option") { clearTimeout(pending); save(); }
+      if (e.target.name === "option") { changed(); clearTimeout(pending); save(); }
     });
     form.addEventListener("input", function (e) {
-      if (e.target.name === "text") { clearTimeout(pending); pending = setTimeout(save, 800); }
+      if (e.target.name === "text") { changed(); clearTimeout(pending); pending = setTimeout(save, 800); }
     });
   }
 
