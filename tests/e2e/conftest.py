@@ -71,12 +71,14 @@ def site(request, demo_database, tmp_path_factory):
     var_dir = tmp_path_factory.mktemp(f"e2e-{request.param}")
     shutil.copytree(demo_database, var_dir, dirs_exist_ok=True)
     port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    # Certificates' QR codes carry absolute verify URLs: point them at this server.
+    env = {**_server_env(var_dir), "WAGTAILADMIN_BASE_URL": url}
     log = open(var_dir / "server.log", "w")
     process = subprocess.Popen(
         [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
-        cwd=ROOT, env=_server_env(var_dir), stdout=log, stderr=subprocess.STDOUT,
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
-    url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while True:
         try:
@@ -87,8 +89,6 @@ def site(request, demo_database, tmp_path_factory):
                 process.kill()
                 raise RuntimeError(f"The e2e server did not start; see {var_dir / 'server.log'}") from None
             time.sleep(0.3)
-    env = _server_env(var_dir)
-
     def orm(code):
         """Run ``code`` with the Django ORM on this server's database; returns what it assigns to ``result``."""
         script = f"import json\nresult = None\n{code}\nprint('E2E-RESULT' + json.dumps(result, default=str))"
