@@ -67,3 +67,14 @@ def test_the_forms_above_accept_ordinary_text(cast, client):
         "trainee": cast.trainee.pk, "mode": Guidance.Mode.choices[0][0], "topic": "首问负责制",
         "date": "2026-11-20", "duration_minutes": "30", "notes": ""}, Guidance)
     assert response.status_code == 302
+
+
+@FUZZ
+@given(work=texts, life=texts, study=texts)
+def test_a_care_check_in_is_recorded_whole_or_explained(cast, client, work, life, study):
+    from mentorship.models import CareCheckIn
+
+    client.force_login(cast.mentor)
+    with rolled_back():
+        _post(client, f"/mentorship/care/{cast.trainee.profile.pk}/",
+              {"date": "2026-11-20", "work": work, "life": life, "study": study, "help_given": ""}, CareCheckIn)
