@@ -21,6 +21,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 ROOT = Path(__file__).resolve().parents[2]
 RESULTS = ROOT / "test-results"
@@ -31,6 +32,8 @@ VIEWPORTS = {
     "desktop": {"viewport": {"width": 1366, "height": 900}},
 }
 DEMO_PASSWORD = "demo1234"
+# Five engineers share two cores: give pages more than the default five seconds.
+expect.set_options(timeout=15_000)
 
 
 def _manage(env, *args, check=True):

@@ -31,7 +31,6 @@ result = {{"pk": certificate.pk, "verify_url": certificate.get_verify_url(), "ho
 """
 
 
-@pytest.mark.parametrize("site", ["desktop"], indirect=True)
 def test_lead_assesses_the_last_skill_and_the_certificate_is_issued_verified_and_downloaded(page, site, login, step):
     ids = site.orm(PREPARE)
 

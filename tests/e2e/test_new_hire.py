@@ -19,7 +19,6 @@ result = [[a.type, [i for i, o in enumerate(a.options) if o.get("correct")]] for
 """)
 
 
-@pytest.mark.parametrize("site", ["phone"], indirect=True)
 def test_new_hire_reads_the_next_lesson_and_passes_the_course_quiz(page, site, login, step):
     login("demo-trainee")
     page.get_by_role("link", name=COURSE).first.click()

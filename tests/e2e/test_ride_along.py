@@ -38,7 +38,6 @@ for approval in Approval.objects.filter(ride_along_id={pk}).select_related("ride
 """
 
 
-@pytest.mark.parametrize("site", ["phone"], indirect=True)
 def test_mentor_requests_approvers_approve_mentor_signs_off_trainee_confirms(page, site, login, step):
     ids = site.orm(PREPARE)
     today = datetime.date.today()
