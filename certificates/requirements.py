@@ -6,14 +6,18 @@ the selectors the courses and mentorship apps publish:
 - courses: ``courses.services.completed_course_ids(user)``;
 - mentorship: ``signed_off_ride_along_count(user)`` (M6/M9),
   ``passed_skill_ids(user)`` (M13), ``checklist_complete(user)`` (M7).
-
-A selector that is not there (an app not installed yet) counts as "not met",
-so nothing is ever issued on missing evidence.
 """
 
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
+
+# The selectors the other apps publish, read here and nowhere else in certificates.
+from courses.services import completed_course_ids
+from mentorship.services import checklist_complete, passed_skill_ids, signed_off_ride_along_count
+
+__all__ = ["check", "is_eligible", "completed_course_ids", "checklist_complete", "passed_skill_ids",
+           "signed_off_ride_along_count"]
 
 
 @dataclass
@@ -29,37 +33,9 @@ class Requirement:
     snapshot: dict = field(default_factory=dict)
 
 
-def _mentorship_selector(name):
-    try:
-        from mentorship import services
-    except ImportError:  # pragma: no cover - the app is always installed here
-        return None
-    return getattr(services, name, None)
-
-
-def completed_course_ids(user):
-    from courses.services import completed_course_ids as selector
-
-    return selector(user)
-
-
-def signed_off_ride_along_count(user):
-    selector = _mentorship_selector("signed_off_ride_along_count")
-    return selector(user) if selector else 0
-
-
-def passed_skill_ids(user):
-    selector = _mentorship_selector("passed_skill_ids")
-    return set(selector(user)) if selector else set()
-
-
-def checklist_complete(user):
-    selector = _mentorship_selector("checklist_complete")
-    return bool(selector(user)) if selector else False
-
-
 def required_skills(program):
-    return list(program.required_skills.order_by("name"))
+    """The skills a program requires to be passed in assessments."""
+    return list(program.required_skills.all())
 
 
 def check(user, program):
@@ -114,10 +90,7 @@ def is_eligible(user, program):
 
 def passed_quiz_since(user, quiz, since):
     """Whether ``user`` passed ``quiz`` in an attempt finished at or after ``since``."""
-    attempts = getattr(quiz, "attempts", None)
-    if attempts is None:
-        return False
-    return attempts.filter(user=user, passed=True, finished_at__gte=since).exists()
+    return quiz.attempts.filter(user=user, passed=True, finished_at__gte=since).exists()
 
 
 def recertification_met(user, program, since):

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count
 
+from certificates.requirements import required_skills
 from mentorship.models import ChecklistItem, ChecklistTopic, RideAlong, SkillAssessment
 
 
@@ -20,9 +21,17 @@ class Facts:
     checklist_done: set = field(default_factory=set)  # user_ids with every active topic acknowledged
 
 
-def required_skills(program):
-    manager = getattr(program, "required_skills", None)
-    return list(manager.all()) if manager is not None else []
+def latest_skill_results(user_ids, skill_ids=None):
+    """``{(user_id, skill_id): "passed" | "failed"}``: the latest assessment of each skill wins."""
+    assessments = SkillAssessment.objects.filter(trainee_id__in=list(user_ids))
+    if skill_ids is not None:
+        assessments = assessments.filter(skill_id__in=skill_ids)
+    return {
+        (trainee_id, skill_id): result
+        for trainee_id, skill_id, result in assessments.order_by("assessed_at", "id").values_list(
+            "trainee_id", "skill_id", "result"
+        )
+    }
 
 
 def bulk(user_ids, program=None):
@@ -35,14 +44,7 @@ def bulk(user_ids, program=None):
         .values("trainee_id").annotate(n=Count("id")).values_list("trainee_id", "n")
     )
     skill_ids = [s.pk for s in required_skills(program)] if program is not None else None
-    assessments = SkillAssessment.objects.filter(trainee_id__in=user_ids)
-    if skill_ids is not None:
-        assessments = assessments.filter(skill_id__in=skill_ids)
-    # Oldest first, so the latest assessment of each skill wins.
-    for trainee_id, skill_id, result in assessments.order_by("assessed_at", "id").values_list(
-        "trainee_id", "skill_id", "result"
-    ):
-        facts.skills[(trainee_id, skill_id)] = result
+    facts.skills = latest_skill_results(user_ids, skill_ids)
     topics = ChecklistTopic.objects.filter(active=True).count()
     if topics:
         facts.checklist_done = set(
@@ -54,10 +56,4 @@ def bulk(user_ids, program=None):
 
 def failed_skill_user_ids(user_ids):
     """Trainees whose latest assessment of some skill is a fail (an "at risk" signal)."""
-    latest = {}
-    for trainee_id, skill_id, result in SkillAssessment.objects.filter(trainee_id__in=list(user_ids)).order_by(
-        "assessed_at", "id"
-    ).values_list("trainee_id", "skill_id", "result"):
-        latest[(trainee_id, skill_id)] = result
-    return {uid for (uid, _), result in latest.items() if result == "failed"}
-
+    return {uid for (uid, _skill), result in latest_skill_results(user_ids).items() if result == "failed"}

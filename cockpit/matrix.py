@@ -44,7 +44,7 @@ class Row:
 
 
 def program_columns(program):
-    columns = [Column(f"course:{c.pk}", f"{c.code} {c.title}", "course") for c in _courses(program)]
+    columns = [Column(f"course:{c.pk}", f"{c.code} {c.title}", "course") for c in required_courses(program)]
     if program.min_ride_alongs:
         columns.append(Column("ride_alongs", _("Ride-alongs"), "ride_alongs"))
     for skill in evidence.required_skills(program):
@@ -54,11 +54,11 @@ def program_columns(program):
     return columns
 
 
-def _courses(program):
+def required_courses(program):
     return list(program.required_courses.order_by("path"))
 
 
-def _children(model, courses):
+def course_children(model, courses):
     """Live, direct children of ``model`` under the given course pages, in one query."""
     if not courses:
         return []
@@ -77,10 +77,10 @@ def build(profiles, program):
     """``(columns, rows)`` for the given profiles (a page of the cohort, or all of it for exports)."""
     profiles = list(profiles)
     columns = program_columns(program)
-    courses = _courses(program)
+    courses = required_courses(program)
     user_ids = [p.user_id for p in profiles]
-    lessons = _course_of(_children(LessonPage, courses), courses)
-    quizzes = _course_of([q for q in _children(QuizPage, courses)], courses)
+    lessons = _course_of(course_children(LessonPage, courses), courses)
+    quizzes = _course_of(course_children(QuizPage, courses), courses)
     counted_quizzes = set(
         QuizPage.objects.filter(pk__in=quizzes.keys(), practice=False).values_list("pk", flat=True)
     ) if quizzes else set()

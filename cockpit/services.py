@@ -18,11 +18,12 @@ from certificates.models import Certificate, Program
 from courses.models import Attempt, AttemptQuestion, CourseAssignment, CourseCompletion, LessonRead, QuizPage
 from lms.access import visible_profiles
 from lms.filters import PeopleFilter
+from lms.models import Region
 from lms.roles import Role
 from mentorship.models import MentorAssignment
 
 from . import evidence
-from .matrix import _children, _courses
+from .matrix import course_children, required_courses
 
 
 @dataclass(frozen=True)
@@ -84,8 +85,6 @@ def overdue_course_assignments(profiles, today=None):
         CourseCompletion.objects.filter(user_id__in=user_ids, course_id__in={a.course_id for a in assignments})
         .values_list("user_id", "course_id")
     )
-    from lms.models import Region
-
     parents = dict(Region.objects.values_list("pk", "parent_id"))
 
     def region_chain(region_id):
@@ -130,7 +129,7 @@ def completions_per_week(user_ids, weeks=8, today=None):
 
 def exhausted_quiz_user_ids(user_ids, program):
     """Trainees who used every allowed attempt of a counted quiz of the program without passing."""
-    quizzes = [q for q in _children(QuizPage, _courses(program))]
+    quizzes = course_children(QuizPage, required_courses(program))
     limited = dict(
         QuizPage.objects.filter(pk__in=[q.pk for q in quizzes], practice=False, attempts_allowed__gt=0)
         .values_list("pk", "attempts_allowed")
@@ -184,7 +183,7 @@ def funnel_stages(user_ids, program):
     fast for 10,000 trainees.
     """
     user_ids = list(user_ids)
-    courses = _courses(program)
+    courses = required_courses(program)
     started = set(LessonRead.objects.filter(user_id__in=user_ids).values_list("user_id", flat=True).distinct())
     started |= set(Attempt.objects.filter(user_id__in=user_ids).values_list("user_id", flat=True).distinct())
     theory = set(user_ids)

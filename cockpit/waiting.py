@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import datetime
 
 from django.db.models import Count
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,21 +26,14 @@ class Item:
     url: str
 
 
-def _url(name):
-    try:
-        return reverse(name)
-    except NoReverseMatch:
-        return ""
-
-
 def for_lead(user):
     users = visible_profiles(user).values("user")
     items = [
-        Item(_("Essays to mark"), marking_queue(user).count(), _url("courses:marking")),
+        Item(_("Essays to mark"), marking_queue(user).count(), reverse("courses:marking")),
         Item(
             _("Refreshers not done"),
             Refresher.objects.filter(holder__in=users, completed_at__isnull=True).count(),
-            _url("certificates:refreshers"),
+            reverse("certificates:refreshers"),
         ),
     ]
     items.extend(_mentorship_items(user, users))
@@ -58,20 +51,20 @@ def _mentorship_items(user, users):
         Item(
             _("Question reports to review"),
             QuestionReport.objects.filter(review=QuestionReport.Review.PENDING, question__asked_by__in=users).count(),
-            _url("mentorship:questions"),
+            reverse("mentorship:questions"),
         ),
         Item(
             _("Ride-along approvals waiting more than %(days)s days") % {"days": STUCK_AFTER_DAYS},
             RideAlong.objects.filter(state=RideAlong.State.REQUESTED, requested_at__lt=stuck_before,
                                      trainee__in=users).count(),
-            _url("mentorship:ride_alongs"),
+            reverse("mentorship:ride_alongs"),
         ),
         Item(
             _("Questions past their deadline"),
             sum(1 for q in overdue_questions() if q.asked_by_id in in_scope),
-            _url("mentorship:questions"),
+            reverse("mentorship:questions"),
         ),
-        Item(_("Accountability records"), accountability_visible_to(user).count(), _url("mentorship:accountability")),
+        Item(_("Accountability records"), accountability_visible_to(user).count(), reverse("mentorship:accountability")),
     ]
 
 
