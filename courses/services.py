@@ -243,7 +243,11 @@ def save_answer(attempt, *, position, seq, selected=None, text="", go_to=None, n
             return SaveResult(False, current, "closed", _("The time is up: your attempt was closed at the deadline."))
         if not current.is_open:
             return SaveResult(False, current, "closed", _("This attempt is already finished."))
-        if seq is None or int(seq) != current.seq:
+        try:
+            stale = seq is None or int(seq) != current.seq
+        except (TypeError, ValueError):  # a damaged sequence number: the page cannot be trusted either
+            stale = True
+        if stale:
             return SaveResult(False, current, "stale",
                               _("This page was out of date; nothing was changed. Here is your current answer."))
         try:
@@ -253,6 +257,10 @@ def save_answer(attempt, *, position, seq, selected=None, text="", go_to=None, n
         if answer.is_answered and current.quiz.show_answers == QuizPage.ShowAnswers.IMMEDIATELY:
             return SaveResult(False, current, "locked", _("The answer to this question was already checked."))
         if answer.is_essay:
+            if "\x00" in (text or ""):  # PostgreSQL cannot store it; refuse rather than fail
+                return SaveResult(False, current, "invalid",
+                                  _("The answer contains a NUL character, which cannot be saved. Remove it and "
+                                    "try again."))
             answer.text_answer = (text or "").strip()
             answer.selected = []
             has_answer = bool(answer.text_answer)

@@ -71,8 +71,9 @@ def attempt_question(request, pk, number):
         action = request.POST.get("action", "next")
         targets = {"prev": number - 1, "next": number + 1, "save": number, "check": number, "finish": number}
         target = min(max(targets.get(action, number), 1), len(answers))
-        if request.POST.get("goto", "").isdigit():
-            target = min(max(int(request.POST["goto"]), 1), len(answers))
+        goto = request.POST.get("goto", "")
+        if goto.isascii() and goto.isdigit():  # not "²", which isdigit() accepts and int() refuses
+            target = min(max(int(goto), 1), len(answers))
         result = save_answer(
             attempt,
             position=answer.order,

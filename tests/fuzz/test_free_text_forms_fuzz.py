@@ -1,13 +1,14 @@
-"""Free-text forms (certificate reasons, essay marking comments, login): no server error, nothing half-saved."""
+"""Free-text forms (certificate reasons and manual issue, essay marking comments, login): no server error, nothing
+half-saved."""
 
-from hypothesis import given
+from hypothesis import event, given
 from hypothesis import strategies as st
 
 from certificates.models import Certificate, CertificateEvent, Program
 from certificates.services import issue_manually
 from courses.models import AnswerMark
 
-from .conftest import FUZZ, rolled_back
+from .conftest import FUZZ, assert_form_came_back, rolled_back
 
 texts = st.one_of(st.text(max_size=40), st.text(min_size=250, max_size=400), st.sampled_from(["", " ", "\x00", "<b>"]))
 
@@ -59,3 +60,34 @@ def test_an_essay_mark_is_saved_whole_or_refused(cast, client, comment, correct)
         assert response.status_code in (200, 302)
         if response.status_code == 200:
             assert AnswerMark.objects.count() == marks
+
+
+@FUZZ
+@given(reason=texts, choose_program=st.booleans())
+def test_a_manual_issue_is_saved_whole_or_explained(cast, client, reason, choose_program):
+    client.force_login(cast.lead)
+    program, _ = Program.objects.get_or_create(code="CS-FUZZ", defaults={"name": "模糊测试认证"})
+    with rolled_back():
+        before = Certificate.objects.count(), CertificateEvent.objects.count()
+        response = client.post(f"/certificates/issue/{cast.trainee.profile.pk}/",
+                               {"program": program.pk if choose_program else "", "reason": reason})
+        if response.status_code == 302:
+            event("saved")
+            certificate = Certificate.objects.get(holder=cast.trainee)
+            assert (Certificate.objects.count(), CertificateEvent.objects.count()) == (before[0] + 1, before[1] + 1)
+            assert (certificate.program, certificate.issue_reason) == (program, reason.strip())
+            assert certificate.events.get().reason == reason.strip()
+        else:
+            event("refused")
+            assert_form_came_back(response)
+            assert (Certificate.objects.count(), CertificateEvent.objects.count()) == before
+
+
+def test_a_manual_issue_with_a_plain_reason_is_saved(cast, client):
+    """The fuzz test's "saved" branch is reachable."""
+    client.force_login(cast.lead)
+    program, _ = Program.objects.get_or_create(code="CS-FUZZ", defaults={"name": "模糊测试认证"})
+    response = client.post(f"/certificates/issue/{cast.trainee.profile.pk}/",
+                           {"program": program.pk, "reason": " 考核通过，补发 "})
+    assert response.status_code == 302
+    assert Certificate.objects.get(holder=cast.trainee).issue_reason == "考核通过，补发"
