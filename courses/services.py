@@ -499,7 +499,8 @@ def progress_for_courses(user, courses, assignments=None):
     children_filter = Q()
     for c in courses:
         children_filter |= Q(path__startswith=c.path, depth=c.depth + 1)
-    lessons = list(LessonPage.objects.live().filter(children_filter).order_by("path"))
+    # Progress needs titles and URLs, not the lesson text: leave the StreamField body (the largest column) unread.
+    lessons = list(LessonPage.objects.live().filter(children_filter).defer("body").order_by("path"))
     quizzes = list(QuizPage.objects.live().filter(children_filter).order_by("path"))
     read = set(LessonRead.objects.filter(user=user, lesson__in=[lesson.pk for lesson in lessons])
                .values_list("lesson_id", flat=True))

@@ -21,6 +21,16 @@ from mentorship.models import MentorAssignment
 from .factories import PostFactory, RegionFactory, make_person
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: a cached fragment of one test (e.g. a lesson body, keyed by a page id
+    the database hands out again) must not show up in the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @pytest.fixture
 def org(db):
     return build_org()

@@ -167,3 +167,27 @@ def test_the_printable_record_includes_the_courses_section(client, learner, cast
     client.force_login(cast.lead)
     response = client.get(reverse("person_record", args=[learner.profile.pk]))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+
+
+def test_lesson_page_runs_a_constant_number_of_queries(client, learner, world):
+    course, quiz, category = world
+    lesson = course.lessons().first()
+    client.force_login(learner)
+    _count(client, "get", lesson.url)
+    before = _count(client, "get", lesson.url)
+    _grow(course, quiz, category)
+    assert _count(client, "get", lesson.url) == before
+
+
+def test_a_published_change_to_a_lesson_shows_at_once_despite_the_cached_body(client, learner):
+    lesson = make_course(lessons=1).lessons().first().specific
+    lesson.body = [("callout", {"kind": "tip", "text": "先安抚，再解释。"})]
+    lesson.save_revision().publish()
+    client.force_login(learner)
+    assert "先安抚，再解释。" in client.get(lesson.url).content.decode()
+
+    lesson.refresh_from_db()
+    lesson.body = [("callout", {"kind": "tip", "text": "先倾听，再回应。"})]
+    lesson.save_revision().publish()
+    page = client.get(lesson.url).content.decode()
+    assert "先倾听，再回应。" in page and "先安抚，再解释。" not in page
