@@ -9,12 +9,14 @@ from django.utils.translation import gettext_lazy as _
 from mentorship.models import MentorAssignment
 
 from .models import Post, Region, StaffProfile
+from .widgets import QuickSelect
 
 
 class PeopleFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Name or employee number"), method="filter_q")
     region = django_filters.ModelChoiceFilter(
-        label=_("Region"), queryset=Region.objects.none(), method="filter_region", empty_label=_("All regions")
+        label=_("Region"), queryset=Region.objects.none(), method="filter_region", empty_label=_("All regions"),
+        widget=QuickSelect,
     )
     post = django_filters.ModelChoiceFilter(label=_("Post"), queryset=Post.objects.all(), empty_label=_("All posts"))
     status = django_filters.ChoiceFilter(
@@ -25,7 +27,7 @@ class PeopleFilter(django_filters.FilterSet):
     )
     mentor = django_filters.ModelChoiceFilter(
         label=_("Mentor"), queryset=get_user_model().objects.none(), method="filter_mentor",
-        empty_label=_("All mentors"),
+        empty_label=_("All mentors"), widget=QuickSelect,
     )
 
     class Meta:
