@@ -38,7 +38,8 @@ def latest_skill_results(user_ids, skill_ids=None):
     }
 
 
-def bulk(user_ids, program=None):
+def bulk(user_ids, program=None, *, skills=None):
+    """The facts of ``user_ids``; ``skills``: the program's required skills when the caller has read them."""
     facts = Facts()
     user_ids = list(user_ids)
     if not user_ids:
@@ -47,7 +48,9 @@ def bulk(user_ids, program=None):
         RideAlong.objects.filter(trainee_id__in=user_ids, state=RideAlong.State.SIGNED_OFF)
         .values("trainee_id").annotate(n=Count("id")).values_list("trainee_id", "n")
     )
-    skill_ids = [s.pk for s in required_skills(program)] if program is not None else None
+    if skills is None and program is not None:
+        skills = required_skills(program)
+    skill_ids = [s.pk for s in skills] if skills is not None else None
     facts.skills = latest_skill_results(user_ids, skill_ids)
     topics = ChecklistTopic.objects.filter(active=True).count()
     if topics:

@@ -147,11 +147,8 @@ def exhausted_quiz_users(program):
 
     ``None`` when no counted quiz of the program limits its attempts.
     """
-    quizzes = course_children(QuizPage, required_courses(program))
-    limited = list(
-        QuizPage.objects.filter(pk__in=[q.pk for q in quizzes], practice=False, attempts_allowed__gt=0)
-        .values_list("pk", flat=True)
-    )
+    quizzes = course_children(QuizPage, required_courses(program), "practice", "attempts_allowed")
+    limited = [q.pk for q in quizzes if not q.practice and q.attempts_allowed > 0]
     if not limited:
         return None
     return (
