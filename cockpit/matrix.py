@@ -43,11 +43,14 @@ class Row:
         return sum(1 for c in self.cells if c.state == DONE)
 
 
-def program_columns(program):
-    columns = [Column(f"course:{c.pk}", f"{c.code} {c.title}", "course") for c in required_courses(program)]
+def program_columns(program, courses=None, skills=None):
+    """The matrix's columns; ``courses`` and ``skills`` when the caller has already read them."""
+    courses = required_courses(program) if courses is None else courses
+    skills = evidence.required_skills(program) if skills is None else skills
+    columns = [Column(f"course:{c.pk}", f"{c.code} {c.title}", "course") for c in courses]
     if program.min_ride_alongs:
         columns.append(Column("ride_alongs", _("Ride-alongs"), "ride_alongs"))
-    for skill in evidence.required_skills(program):
+    for skill in skills:
         columns.append(Column(f"skill:{skill.pk}", _("Skill: %(skill)s") % {"skill": skill}, "skill"))
     if program.checklist_required:
         columns.append(Column("checklist", _("Culture checklist"), "checklist"))
@@ -55,17 +58,18 @@ def program_columns(program):
 
 
 def required_courses(program):
-    return list(program.required_courses.order_by("path"))
+    """The program's courses in tree order, with only the fields the cockpit shows (no StreamField bodies)."""
+    return list(program.required_courses.order_by("path").only("pk", "path", "depth", "title", "code"))
 
 
-def course_children(model, courses):
-    """Live, direct children of ``model`` under the given course pages, in one query."""
+def course_children(model, courses, *fields):
+    """Live, direct children of ``model`` under the given course pages (with ``fields`` too), in one query."""
     if not courses:
         return []
     query = Q()
     for course in courses:
         query |= Q(path__startswith=course.path, depth=course.depth + 1)
-    return list(model.objects.live().filter(query).only("pk", "path", "depth", "title"))
+    return list(model.objects.live().filter(query).only("pk", "path", "depth", "title", *fields))
 
 
 def _course_of(pages, courses):
@@ -76,14 +80,14 @@ def _course_of(pages, courses):
 def build(profiles, program):
     """``(columns, rows)`` for the given profiles (a page of the cohort, or all of it for exports)."""
     profiles = list(profiles)
-    columns = program_columns(program)
     courses = required_courses(program)
+    skills = evidence.required_skills(program)
+    columns = program_columns(program, courses, skills)
     user_ids = [p.user_id for p in profiles]
     lessons = _course_of(course_children(LessonPage, courses), courses)
-    quizzes = _course_of(course_children(QuizPage, courses), courses)
-    counted_quizzes = set(
-        QuizPage.objects.filter(pk__in=quizzes.keys(), practice=False).values_list("pk", flat=True)
-    ) if quizzes else set()
+    quiz_pages = course_children(QuizPage, courses, "practice")
+    quizzes = _course_of(quiz_pages, courses)
+    counted_quizzes = {q.pk for q in quiz_pages if not q.practice}
     lesson_total = defaultdict(int)
     for course_id in lessons.values():
         lesson_total[course_id] += 1
@@ -105,7 +109,7 @@ def build(profiles, program):
             .values_list("user_id", "quiz_id").distinct()
         for user_id, quiz_id in pairs:
             passed[(user_id, quizzes[quiz_id])] += 1
-    facts = evidence.bulk(user_ids, program)
+    facts = evidence.bulk(user_ids, program, skills=skills)
 
     rows = []
     for profile in profiles:

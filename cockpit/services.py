@@ -2,14 +2,18 @@
 
 Every function here works on a whole cohort at once with a fixed number of
 queries, so the dashboard, the matrix and the exports cost the same for 100
-trainees as for 10,000 (the tests count the queries).
+trainees as for 10,000 (the tests count the queries). The cohort reaches the
+database as a subquery (``cohort_users``), never as a list of thousands of
+ids, and the dashboard's figures are counted by the database, not in Python.
 """
 
 import datetime
+import functools
+import operator
 from collections import defaultdict
-from dataclasses import dataclass
 
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from django.utils.translation import gettext as _
@@ -18,7 +22,7 @@ from certificates.models import Certificate, Program
 from courses.models import Attempt, AttemptQuestion, CourseAssignment, CourseCompletion, LessonRead, QuizPage
 from lms.access import visible_profiles
 from lms.filters import PeopleFilter
-from lms.models import Region
+from lms.models import Region, RoleAssignment
 from lms.roles import Role
 from mentorship.models import MentorAssignment
 
@@ -26,34 +30,33 @@ from . import evidence
 from .matrix import course_children, required_courses
 
 
-@dataclass(frozen=True)
-class Member:
-    """The few columns of a cohort member the dashboard needs (10,000 of these are cheap)."""
-
-    user_id: int
-    post_id: int | None
-    region_id: int | None
-    current_mentor_id: int | None
-
-
-def members(queryset):
-    return [Member(*row) for row in queryset.values_list("user_id", "post_id", "region_id", "current_mentor_id")]
+# A condition no profile meets (a profile always has a primary key), for "nobody" inside counts.
+NEVER = Q(pk__isnull=True)
 
 
 def cohort_queryset(user):
-    """The trainees ``user`` may see (their regions for a lead, their trainees for a mentor)."""
+    """The trainees ``user`` may see (their regions for a lead, their trainees for a mentor).
+
+    "Is a trainee" is an EXISTS, not a join, so no DISTINCT is needed: the database
+    can then count the cohort and page through it without computing the mentor
+    columns of every row.
+    """
     current_mentor = MentorAssignment.objects.current().filter(trainee=OuterRef("user")).order_by("-start_date")
     return (
         visible_profiles(user)
-        .filter(user__role_assignments__role=Role.TRAINEE)
+        .filter(Exists(RoleAssignment.objects.filter(user=OuterRef("user"), role=Role.TRAINEE)))
         .exclude(user=user)
         .annotate(
             current_mentor_name=Subquery(current_mentor.values("mentor__profile__name")[:1]),
             current_mentor_id=Subquery(current_mentor.values("mentor_id")[:1]),
         )
-        .distinct()
         .order_by("employee_no")
     )
+
+
+def cohort_users(cohort):
+    """The user ids of a cohort queryset as a subquery, for ``user_id__in=`` filters."""
+    return cohort.order_by().values("user_id")
 
 
 def filtered_cohort(request):
@@ -69,43 +72,48 @@ def selected_program(request):
     return programs.first()
 
 
-def overdue_course_assignments(profiles, today=None):
-    """``{user_id: [CourseAssignment, ...]}``: courses past their due date and not completed.
+def overdue_q(today=None):
+    """A ``Q`` over ``StaffProfile``: someone with a course past its due date and not completed.
 
     Assignments reach a person directly, through their post or through their
-    region or a region above it; the whole cohort is resolved in three queries.
+    region or a region above it. ``None`` when no assignment is past due.
     """
     today = today or timezone.localdate()
-    profiles = list(profiles)
-    assignments = list(CourseAssignment.objects.filter(due_date__lt=today).select_related("course"))
-    if not assignments or not profiles:
-        return {}
-    user_ids = [p.user_id for p in profiles]
-    done = set(
-        CourseCompletion.objects.filter(user_id__in=user_ids, course_id__in={a.course_id for a in assignments})
-        .values_list("user_id", "course_id")
+    assignments = list(
+        CourseAssignment.objects.filter(due_date__lt=today).values_list("course_id", "user_id", "post_id", "region_id")
     )
-    parents = dict(Region.objects.values_list("pk", "parent_id"))
+    if not assignments:
+        return None
+    below = _regions_below()
+    reach_by_course = defaultdict(list)
+    for course_id, user_id, post_id, region_id in assignments:
+        if user_id is not None:
+            reach_by_course[course_id].append(Q(user_id=user_id))
+        if post_id is not None:
+            reach_by_course[course_id].append(Q(post_id=post_id))
+        if region_id is not None:
+            reach_by_course[course_id].append(Q(region_id__in=below(region_id)))
+    query = NEVER
+    for course_id, reaches in reach_by_course.items():
+        done = CourseCompletion.objects.filter(course_id=course_id).values("user_id")
+        query |= functools.reduce(operator.or_, reaches) & ~Q(user_id__in=done)
+    return query
 
-    def region_chain(region_id):
-        chain = []
-        while region_id is not None and region_id not in chain:
-            chain.append(region_id)
-            region_id = parents.get(region_id)
-        return chain
 
-    result = defaultdict(list)
-    for profile in profiles:
-        regions = set(region_chain(profile.region_id))
-        for a in assignments:
-            reaches = (
-                a.user_id == profile.user_id
-                or (a.post_id is not None and a.post_id == profile.post_id)
-                or (a.region_id is not None and a.region_id in regions)
-            )
-            if reaches and (profile.user_id, a.course_id) not in done:
-                result[profile.user_id].append(a)
-    return dict(result)
+def _regions_below():
+    """A function giving a region's id and the ids of every region below it (the tree read in one query)."""
+    children = defaultdict(list)
+    for pk, parent_id in Region.objects.values_list("pk", "parent_id"):
+        children[parent_id].append(pk)
+
+    def below(region_id):
+        found, frontier = {region_id}, [region_id]
+        while frontier:
+            frontier = [c for r in frontier for c in children[r] if c not in found]
+            found.update(frontier)
+        return sorted(found)
+
+    return below
 
 
 def weeks_back(n, today=None):
@@ -115,116 +123,140 @@ def weeks_back(n, today=None):
     return [monday - datetime.timedelta(weeks=i) for i in reversed(range(n))]
 
 
-def completions_per_week(user_ids, weeks=8, today=None):
-    """``[(label, count)]`` of course completions by the cohort in each of the last ``weeks`` weeks."""
+def completions_per_week(users, weeks=8, today=None):
+    """``[(label, count)]`` of course completions by the cohort in each of the last ``weeks`` weeks.
+
+    The database counts per local day (at most ``7 * weeks`` rows); Python adds the days up into weeks.
+    """
     starts = weeks_back(weeks, today)
     counts = dict.fromkeys(starts, 0)
     since = timezone.make_aware(datetime.datetime.combine(starts[0], datetime.time.min))
-    completed = CourseCompletion.objects.filter(user_id__in=user_ids, completed_at__gte=since)
-    for completed_at in completed.values_list("completed_at", flat=True):
-        day = timezone.localtime(completed_at).date()
-        counts[day - datetime.timedelta(days=day.weekday())] += 1
+    per_day = (
+        CourseCompletion.objects.filter(user_id__in=users, completed_at__gte=since)
+        .annotate(day=TruncDate("completed_at")).values("day").annotate(n=Count("id")).values_list("day", "n")
+    )
+    for day, n in per_day:
+        monday = day - datetime.timedelta(days=day.weekday())
+        if monday in counts:
+            counts[monday] += n
     return [(start.strftime("%m-%d"), counts[start]) for start in starts]
 
 
-def exhausted_quiz_user_ids(user_ids, program):
-    """Trainees who used every allowed attempt of a counted quiz of the program without passing."""
-    quizzes = course_children(QuizPage, required_courses(program))
-    limited = dict(
-        QuizPage.objects.filter(pk__in=[q.pk for q in quizzes], practice=False, attempts_allowed__gt=0)
-        .values_list("pk", "attempts_allowed")
-    )
+def exhausted_quiz_users(program):
+    """Subquery of trainees who used every allowed attempt of a counted quiz of the program without passing.
+
+    ``None`` when no counted quiz of the program limits its attempts.
+    """
+    quizzes = course_children(QuizPage, required_courses(program), "practice", "attempts_allowed")
+    limited = [q.pk for q in quizzes if not q.practice and q.attempts_allowed > 0]
     if not limited:
-        return set()
-    rows = (
-        Attempt.objects.filter(user_id__in=user_ids, quiz_id__in=limited.keys())
-        .exclude(state=Attempt.State.IN_PROGRESS)
-        .values("user_id", "quiz_id")
+        return None
+    return (
+        Attempt.objects.filter(quiz_id__in=limited).exclude(state=Attempt.State.IN_PROGRESS)
+        .values("user_id", "quiz_id", "quiz__attempts_allowed")
         .annotate(n=Count("id"), passes=Count("id", filter=Q(passed=True)))
+        .filter(passes=0, n__gte=F("quiz__attempts_allowed"))
+        .values("user_id")
     )
-    return {r["user_id"] for r in rows if not r["passes"] and r["n"] >= limited[r["quiz_id"]]}
 
 
-def certified_user_ids(user_ids, program):
-    return set(Certificate.objects.valid().filter(program=program, holder_id__in=user_ids)
-               .values_list("holder_id", flat=True))
+def certified_users(program):
+    """Subquery of the holders of a valid certificate of ``program``."""
+    return Certificate.objects.valid().filter(program=program).values("holder_id")
 
 
-def headline_figures(profiles, *, overdue, program=None):
-    """The dashboard's headline numbers for the cohort.
+def _in(users):
+    """``Q`` "the person's user is in ``users``" (a subquery); never true when ``users`` is None."""
+    return NEVER if users is None else Q(user_id__in=users)
+
+
+def _count(cohort, **conditions):
+    """Count the cohort members meeting each condition (``Q()``: all of them), in one query: ``{name: count}``."""
+    return cohort.order_by().aggregate(
+        **{name: Count("pk", filter=q) if q else Count("pk") for name, q in conditions.items()}
+    )
+
+
+def headline_figures(cohort, *, program=None, today=None):
+    """The dashboard's headline numbers for the cohort (a queryset of ``StaffProfile``), in two or three queries.
 
     certified: a valid certificate of the program; overdue: a course past its due
     date; at risk: a skill failed at the latest assessment, or every attempt of a
     counted quiz used without passing; on track: everyone else not yet certified.
     """
-    user_ids = [p.user_id for p in profiles]
-    figures = {
-        "trainees": len(profiles),
-        "overdue": sum(1 for p in profiles if p.user_id in overdue),
-        "without_mentor": sum(1 for p in profiles if not p.current_mentor_id),
+    overdue = overdue_q(today) or NEVER
+    conditions = {
+        "trainees": Q(),
+        "overdue": overdue,
+        "without_mentor": Q(current_mentor_id__isnull=True),
     }
-    if program is None:
-        return figures
-    certified = certified_user_ids(user_ids, program)
-    at_risk = (evidence.failed_skill_user_ids(user_ids) | exhausted_quiz_user_ids(user_ids, program)) - certified
-    overdue_ids = set(overdue) - certified
-    figures.update(
-        certified=len(certified),
-        at_risk=len(at_risk),
-        on_track=sum(1 for uid in user_ids if uid not in certified | at_risk | overdue_ids),
-    )
-    return figures
+    if program is not None:
+        certified = _in(certified_users(program))
+        failing = _in(evidence.latest_result_users("failed")) | _in(exhausted_quiz_users(program))
+        conditions.update(
+            certified=certified,
+            at_risk=failing & ~certified,
+            on_track=~certified & ~failing & ~overdue,
+        )
+    return _count(cohort, **conditions)
 
 
-def funnel_stages(user_ids, program):
+def funnel_stages(cohort, program):
     """Trainees → started → theory courses done → all requirements met → certified.
 
-    Computed with grouped queries over the cohort (not row by row), so it stays
-    fast for 10,000 trainees.
+    One counting query over the cohort (each stage a subquery of user ids), so it
+    stays fast for 10,000 trainees.
     """
-    user_ids = list(user_ids)
-    courses = required_courses(program)
-    started = set(LessonRead.objects.filter(user_id__in=user_ids).values_list("user_id", flat=True).distinct())
-    started |= set(Attempt.objects.filter(user_id__in=user_ids).values_list("user_id", flat=True).distinct())
-    theory = set(user_ids)
-    if courses:
-        theory = set(
-            CourseCompletion.objects.filter(user_id__in=user_ids, course__in=courses)
-            .values("user_id").annotate(n=Count("course_id", distinct=True)).filter(n__gte=len(courses))
-            .values_list("user_id", flat=True)
-        )
-    facts = evidence.bulk(user_ids, program)
-    complete = set(theory)
+    theory = Q()
+    for course in required_courses(program):
+        theory &= _in(CourseCompletion.objects.filter(course=course).values("user_id"))
+    complete = theory
     if program.min_ride_alongs:
-        complete = {u for u in complete if facts.ride_alongs.get(u, 0) >= program.min_ride_alongs}
+        complete &= _in(evidence.ride_along_users(program.min_ride_alongs))
     for skill in evidence.required_skills(program):
-        complete = {u for u in complete if facts.skills.get((u, skill.pk)) == "passed"}
+        complete &= _in(evidence.latest_result_users("passed", skill.pk))
     if program.checklist_required:
-        complete &= facts.checklist_done
+        complete &= _in(evidence.checklist_done_users())
+    counts = _count(
+        cohort,
+        trainees=Q(),
+        started=_in(LessonRead.objects.values("user_id")) | _in(Attempt.objects.values("user_id")),
+        theory=theory,
+        complete=complete,
+        certified=_in(certified_users(program)),
+    )
     return [
-        (_("Trainees"), len(user_ids)),
-        (_("Started"), len(started)),
-        (_("Theory courses done"), len(theory)),
-        (_("All requirements met"), len(complete)),
-        (_("Certified"), len(certified_user_ids(user_ids, program))),
+        (_("Trainees"), counts["trainees"]),
+        (_("Started"), counts["started"]),
+        (_("Theory courses done"), counts["theory"]),
+        (_("All requirements met"), counts["complete"]),
+        (_("Certified"), counts["certified"]),
     ]
 
 
-def quiz_pass_rates(user_ids):
-    """``[(quiz title, pass rate %, "passed/finished")]`` over finished attempts of the cohort."""
-    rows = (
-        Attempt.objects.filter(user_id__in=user_ids).exclude(state=Attempt.State.IN_PROGRESS)
-        .values("quiz__title").annotate(n=Count("id"), passes=Count("id", filter=Q(passed=True)))
-        .order_by("quiz__title")
+def quiz_pass_rates(users):
+    """``[(quiz title, pass rate %, "passed/finished")]`` over finished attempts of the cohort.
+
+    Attempts are grouped by quiz id (no join per attempt); the few titles are read afterwards.
+    """
+    rows = list(
+        Attempt.objects.filter(user_id__in=users).exclude(state=Attempt.State.IN_PROGRESS).order_by()
+        .values("quiz_id").annotate(n=Count("id"), passes=Count("id", filter=Q(passed=True)))
     )
-    return [(r["quiz__title"], round(100 * r["passes"] / r["n"]), f'{r["passes"]}/{r["n"]}') for r in rows if r["n"]]
+    by_title = {}  # quizzes sharing a title share a bar, in the database's order of titles
+    titles = QuizPage.objects.filter(pk__in=[r["quiz_id"] for r in rows]).order_by("title").values_list("pk", "title")
+    per_quiz = {r["quiz_id"]: r for r in rows}
+    for pk, title in titles:
+        n, passes = by_title.get(title, (0, 0))
+        by_title[title] = (n + per_quiz[pk]["n"], passes + per_quiz[pk]["passes"])
+    return [(title, round(100 * passes / n), f"{passes}/{n}") for title, (n, passes) in by_title.items() if n]
 
 
-def clause_error_rates(user_ids, limit=12):
+def clause_error_rates(users, limit=12):
     """The clauses trainees get wrong most: ``[(clause id, wrong %, "wrong/answered")]``, worst first."""
     totals = defaultdict(lambda: [0, 0])
     answers = (
-        AttemptQuestion.objects.filter(attempt__user_id__in=user_ids, correct__isnull=False)
+        AttemptQuestion.objects.filter(attempt__user_id__in=users, correct__isnull=False)
         .exclude(question__clause_ids="").exclude(question=None)
         .values("question__clause_ids")
         .annotate(n=Count("id"), wrong=Count("id", filter=Q(correct=False)))

@@ -41,22 +41,21 @@ def _common(request, filterset, program):
 def dashboard(request):
     _lead_or_404(request)
     filterset, program = _cohort(request)
-    profiles = services.members(filterset.qs)
-    user_ids = [p.user_id for p in profiles]
-    overdue = services.overdue_course_assignments(profiles)
+    cohort = filterset.qs
+    users = services.cohort_users(cohort)
     context = _common(request, filterset, program)
     context.update(
-        figures=services.headline_figures(profiles, overdue=overdue, program=program),
-        weekly_chart=column_chart(_("Course completions per week"), services.completions_per_week(user_ids)),
-        quiz_chart=bar_chart(_("Pass rate per quiz"), services.quiz_pass_rates(user_ids), unit="%", max_value=100),
+        figures=services.headline_figures(cohort, program=program),
+        weekly_chart=column_chart(_("Course completions per week"), services.completions_per_week(users)),
+        quiz_chart=bar_chart(_("Pass rate per quiz"), services.quiz_pass_rates(users), unit="%", max_value=100),
         clause_chart=bar_chart(
-            _("Clauses answered wrong most often"), services.clause_error_rates(user_ids), unit="%", max_value=100
+            _("Clauses answered wrong most often"), services.clause_error_rates(users), unit="%", max_value=100
         ),
-        mentor_chart=bar_chart(_("Accountability records per mentor"), waiting.accountability_per_mentor(user_ids)),
+        mentor_chart=bar_chart(_("Accountability records per mentor"), waiting.accountability_per_mentor(users)),
         waiting=waiting.for_lead(request.user),
     )
     if program is not None:
-        context["funnel_chart"] = funnel(_("Certification funnel"), services.funnel_stages(user_ids, program))
+        context["funnel_chart"] = funnel(_("Certification funnel"), services.funnel_stages(cohort, program))
     return render(request, "cockpit/dashboard.html", context)
 
 

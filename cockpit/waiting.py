@@ -46,7 +46,9 @@ STUCK_AFTER_DAYS = 3
 def _mentorship_items(user, users):
     """Reports to review (M3), approvals waiting for days (M6), questions past their deadline (M4)."""
     stuck_before = timezone.now() - datetime.timedelta(days=STUCK_AFTER_DAYS)
-    in_scope = set(users.values_list("user", flat=True))
+    overdue = overdue_questions()
+    # Only the askers of overdue questions (a few) are looked up in the scope, not everyone in it.
+    in_scope = set(users.filter(user__in={q.asked_by_id for q in overdue}).values_list("user", flat=True))
     return [
         Item(
             _("Question reports to review"),
@@ -61,17 +63,17 @@ def _mentorship_items(user, users):
         ),
         Item(
             _("Questions past their deadline"),
-            sum(1 for q in overdue_questions() if q.asked_by_id in in_scope),
+            sum(1 for q in overdue if q.asked_by_id in in_scope),
             reverse("mentorship:questions"),
         ),
         Item(_("Accountability records"), accountability_visible_to(user).count(), reverse("mentorship:accountability")),
     ]
 
 
-def accountability_per_mentor(user_ids):
+def accountability_per_mentor(users):
     """``[(person, records)]``: who answers for the cohort's trainees (M10 and the rest), most first."""
     rows = (
-        AccountabilityRecord.objects.filter(trainee_id__in=user_ids)
+        AccountabilityRecord.objects.filter(trainee_id__in=users)
         .values("person__profile__name", "person__username")
         .annotate(n=Count("id"))
         .order_by("-n", "person__username")[:12]

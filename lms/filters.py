@@ -3,16 +3,20 @@
 import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
+from mentorship.models import MentorAssignment
+
 from .models import Post, Region, StaffProfile
+from .widgets import QuickSelect
 
 
 class PeopleFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Name or employee number"), method="filter_q")
     region = django_filters.ModelChoiceFilter(
-        label=_("Region"), queryset=Region.objects.none(), method="filter_region", empty_label=_("All regions")
+        label=_("Region"), queryset=Region.objects.none(), method="filter_region", empty_label=_("All regions"),
+        widget=QuickSelect,
     )
     post = django_filters.ModelChoiceFilter(label=_("Post"), queryset=Post.objects.all(), empty_label=_("All posts"))
     status = django_filters.ChoiceFilter(
@@ -23,7 +27,7 @@ class PeopleFilter(django_filters.FilterSet):
     )
     mentor = django_filters.ModelChoiceFilter(
         label=_("Mentor"), queryset=get_user_model().objects.none(), method="filter_mentor",
-        empty_label=_("All mentors"),
+        empty_label=_("All mentors"), widget=QuickSelect,
     )
 
     class Meta:
@@ -32,15 +36,25 @@ class PeopleFilter(django_filters.FilterSet):
 
     def __init__(self, data=None, queryset=None, *, request=None, **kwargs):
         super().__init__(data, queryset, request=request, **kwargs)
-        region_ids = set(queryset.exclude(region=None).values_list("region_id", flat=True)) if queryset is not None else set()
-        for region in Region.objects.filter(pk__in=region_ids):
-            region_ids.update(region.ancestor_ids())
+        # The regions of the people in scope and every region above them: one query for the people's
+        # regions (no ordering, so DISTINCT is over the region alone), one for the region tree.
+        region_ids = set(
+            queryset.order_by().exclude(region=None).values_list("region_id", flat=True).distinct()
+        ) if queryset is not None else set()
+        if region_ids:
+            parents = dict(Region.objects.values_list("pk", "parent_id"))
+            for region_id in list(region_ids):
+                parent = parents.get(region_id)
+                while parent is not None and parent not in region_ids:
+                    region_ids.add(parent)
+                    parent = parents.get(parent)
         self.filters["region"].queryset = Region.objects.filter(pk__in=region_ids)
+        # Mentors of the people in scope, as a semi-join: no DISTINCT over whole user rows.
+        mentored = MentorAssignment.objects.filter(trainee__profile__in=queryset.order_by().values("pk"))
         self.filters["mentor"].queryset = (
             get_user_model()
-            .objects.filter(mentor_assignments_as_mentor__trainee__profile__in=queryset)
+            .objects.filter(pk__in=mentored.values("mentor_id"))
             .select_related("profile")
-            .distinct()
             .order_by("profile__employee_no")
         )
         self.filters["mentor"].field.label_from_instance = lambda user: getattr(
@@ -64,4 +78,6 @@ class PeopleFilter(django_filters.FilterSet):
         return queryset.filter(hire_date__year=year, hire_date__month=month)
 
     def filter_mentor(self, queryset, name, value):
-        return queryset.filter(user__mentor_assignments_as_trainee__mentor=value).distinct()
+        # EXISTS rather than a join, so the queryset needs no DISTINCT (which would make paging and
+        # counting evaluate every annotation of every row).
+        return queryset.filter(Exists(MentorAssignment.objects.filter(trainee=OuterRef("user"), mentor=value)))

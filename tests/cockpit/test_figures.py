@@ -1,0 +1,109 @@
+"""The dashboard's headline figures and funnel, counted by the database, say what the rules say."""
+
+import datetime
+
+import pytest
+
+from certificates.models import Certificate, Program
+from cockpit import evidence, services
+from courses.models import Attempt, CoursePage, QuizPage
+from courses.services import ensure_training_index
+from lms.models import RoleAssignment
+from lms.roles import Role
+from mentorship.models import Skill, SkillAssessment
+from tests.factories import make_person
+
+WHEN = datetime.datetime(2026, 10, 1, tzinfo=datetime.UTC)
+
+
+@pytest.fixture
+def program(cast):
+    course = CoursePage(title="窗口服务", slug="win", code="WIN")
+    ensure_training_index().add_child(instance=course)
+    quiz = QuizPage(title="窗口服务测验", slug="win-quiz", attempts_allowed=2)
+    course.add_child(instance=quiz)
+    program = Program.objects.create(code="P", name="上岗认证")
+    program.required_courses.set([course])
+    return program, quiz
+
+
+def _figures(cast, program):
+    return services.headline_figures(services.cohort_queryset(cast.lead), program=program)
+
+
+def _attempt(user, quiz, passed):
+    number = Attempt.objects.filter(quiz=quiz, user=user).count() + 1
+    Attempt.objects.create(quiz=quiz, user=user, number=number, state=Attempt.State.FINISHED, started_at=WHEN,
+                           finished_at=WHEN, passed=passed, score=100 if passed else 10)
+
+
+def _assess(cast, user, skill, result):
+    SkillAssessment.objects.create(trainee=user, skill=skill, result=result, assessor=cast.lead)
+
+
+def test_it_counts_every_trainee_once_as_on_track_when_nothing_is_wrong(cast, program):
+    prog, _quiz = program
+    RoleAssignment.objects.create(user=cast.trainee, role=Role.TRAINEE, region=cast.org.sh)  # a second trainee role
+    assert _figures(cast, prog) == {"trainees": 1, "overdue": 0, "without_mentor": 0, "certified": 0, "at_risk": 0,
+                                    "on_track": 1}
+
+
+def test_it_counts_a_trainee_without_a_current_mentor(cast, program):
+    make_person("t2", role=Role.TRAINEE, region=cast.org.sh)
+    assert _figures(cast, program[0])["without_mentor"] == 1
+
+
+def test_a_failed_latest_skill_assessment_puts_a_trainee_at_risk_until_a_later_pass(cast, program):
+    skill = Skill.objects.create(name="测试技能")
+    _assess(cast, cast.trainee, skill, "failed")
+    assert _figures(cast, program[0])["at_risk"] == 1
+    assert evidence.failed_skill_user_ids([cast.trainee.pk]) == {cast.trainee.pk}
+    _assess(cast, cast.trainee, skill, "passed")
+    figures = _figures(cast, program[0])
+    assert (figures["at_risk"], figures["on_track"]) == (0, 1)
+
+
+def test_using_every_attempt_of_a_counted_quiz_without_passing_is_at_risk(cast, program):
+    prog, quiz = program
+    _attempt(cast.trainee, quiz, passed=False)
+    assert _figures(cast, prog)["at_risk"] == 0  # one attempt of two left
+    _attempt(cast.trainee, quiz, passed=False)
+    assert _figures(cast, prog)["at_risk"] == 1
+
+
+def test_a_certified_trainee_is_neither_at_risk_nor_on_track(cast, program):
+    prog, quiz = program
+    _attempt(cast.trainee, quiz, passed=False)
+    _attempt(cast.trainee, quiz, passed=False)
+    Certificate.objects.create(program=prog, holder=cast.trainee, holder_name="李明轩", employee_no="T0001",
+                               program_name=prog.name, issued_on=datetime.date(2026, 10, 1))
+    assert _figures(cast, prog) == {"trainees": 1, "overdue": 0, "without_mentor": 0, "certified": 1,
+                                    "at_risk": 0, "on_track": 0}
+
+
+def test_the_latest_results_subquery_agrees_with_the_bulk_facts(cast):
+    skill, other = Skill.objects.create(name="测试技能甲"), Skill.objects.create(name="测试技能乙")
+    _assess(cast, cast.trainee, skill, "passed")
+    _assess(cast, cast.trainee, skill, "failed")
+    _assess(cast, cast.trainee, other, "passed")
+    _assess(cast, cast.other_trainee, skill, "failed")
+    _assess(cast, cast.other_trainee, skill, "passed")
+    facts = evidence.bulk([cast.trainee.pk, cast.other_trainee.pk]).skills
+    for result in ("passed", "failed"):
+        for s in (skill, other):
+            expected = {u for (u, sid), r in facts.items() if sid == s.pk and r == result}
+            assert set(evidence.latest_result_users(result, s.pk).values_list("trainee_id", flat=True)) == expected
+
+
+def test_the_figures_take_the_same_queries_for_one_trainee_or_many(cast, program, django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    prog, _quiz = program
+    cohort = services.cohort_queryset(cast.lead)
+    with CaptureQueriesContext(connection) as small:
+        services.headline_figures(cohort, program=prog), services.funnel_stages(cohort, prog)
+    for n in range(10):
+        make_person(f"x{n}", role=Role.TRAINEE, region=cast.org.sh)
+    with django_assert_num_queries(len(small.captured_queries)):
+        services.headline_figures(cohort, program=prog), services.funnel_stages(cohort, prog)
