@@ -1,6 +1,6 @@
 """Home-page panels of the mentorship app (see lms.home): for each role, what waits for me, with counts."""
 
-from django.db.models import F, Q
+from django.db.models import F
 from django.urls import reverse
 
 from lms.home import ROLE_ORDER, Panel
@@ -11,6 +11,7 @@ from .models import (
     Approval,
     ChecklistItem,
     ConductReport,
+    Escalation,
     Guidance,
     MentorAssignment,
     Question,
@@ -37,8 +38,15 @@ def _url_for_each(name):
 
 
 def _questions_to_answer(user):
-    return Question.objects.exclude(status=Question.Status.ACCEPTED).filter(
-        Q(owner=user) | Q(escalations__escalated_to=user)).distinct()
+    """M4: the open questions I own or was asked to help with.
+
+    The ids come from a UNION of two index lookups (owner, escalated_to): an OR
+    across the escalation join would scan every question ever asked.
+    """
+    open_questions = Question.objects.exclude(status=Question.Status.ACCEPTED)
+    mine = open_questions.filter(owner=user).order_by().values("pk")
+    escalated_to_me = Escalation.objects.filter(escalated_to=user).order_by().values("question_id")
+    return open_questions.filter(pk__in=mine.union(escalated_to_me))
 
 
 def panels(request, profile):
