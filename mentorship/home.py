@@ -1,12 +1,24 @@
 """Home-page panels of the mentorship app (see lms.home): for each role, what waits for me, with counts."""
 
-from django.db.models import Q
+from django.db.models import F
+from django.urls import reverse
 
 from lms.home import ROLE_ORDER, Panel
 from lms.roles import Role
 
 from . import services
-from .models import Approval, ChecklistItem, Guidance, MentorAssignment, Question, QuestionReport, RideAlong, SignOff
+from .models import (
+    Approval,
+    ChecklistItem,
+    ConductReport,
+    Escalation,
+    Guidance,
+    MentorAssignment,
+    Question,
+    QuestionReport,
+    RideAlong,
+    SignOff,
+)
 
 APPROVAL_KIND_OF_ROLE = {
     Role.TRAINING_SUPERVISOR: Approval.Kind.TRAINING_SUPERVISOR,
@@ -15,9 +27,26 @@ APPROVAL_KIND_OF_ROLE = {
 }
 
 
+def _url_for_each(name):
+    """``reverse(name, args=[pk])`` as a function of ``pk``, at the cost of one ``reverse()`` for a whole list."""
+    marker = "2147483647"
+    url = reverse(name, args=[int(marker)])
+    if url.count(marker) != 1:
+        return lambda pk: reverse(name, args=[pk])
+    head, tail = url.split(marker)
+    return lambda pk: f"{head}{pk}{tail}"
+
+
 def _questions_to_answer(user):
-    return Question.objects.exclude(status=Question.Status.ACCEPTED).filter(
-        Q(owner=user) | Q(escalations__escalated_to=user)).distinct()
+    """M4: the open questions I own or was asked to help with.
+
+    The ids come from a UNION of two index lookups (owner, escalated_to): an OR
+    across the escalation join would scan every question ever asked.
+    """
+    open_questions = Question.objects.exclude(status=Question.Status.ACCEPTED)
+    mine = open_questions.filter(owner=user).order_by().values("pk")
+    escalated_to_me = Escalation.objects.filter(escalated_to=user).order_by().values("question_id")
+    return open_questions.filter(pk__in=mine.union(escalated_to_me))
 
 
 def panels(request, profile):
@@ -38,22 +67,28 @@ def panels(request, profile):
         count = waits["sign_offs"].count() + waits["guidance"] + waits["topics"] + waits["questions"]
         result.append(Panel(Role.TRAINEE, "mentorship/panels/trainee_waits.html", waits, order=25, count=count))
     if Role.MENTOR in roles:
-        assignments = (
+        # Only the columns the panel shows: one row per trainee, no model instances.
+        assignments = list(
             MentorAssignment.objects.current()
             .filter(mentor=user)
-            .select_related("trainee__profile__region", "trainee__profile__post")
             .order_by("trainee__profile__employee_no")
+            .values(profile_id=F("trainee__profile__id"), name=F("trainee__profile__name"),
+                    employee_no=F("trainee__profile__employee_no"), post=F("trainee__profile__post__name"))
         )
+        person_url, checklist_url, care_url = map(_url_for_each, ["person", "mentorship:checklist", "mentorship:care"])
+        for a in assignments:
+            pk = a["profile_id"]
+            a.update(url=person_url(pk), checklist_url=checklist_url(pk), care_url=care_url(pk))
         result.append(
             Panel(Role.MENTOR, "mentorship/panels/my_trainees.html", {"assignments": assignments}, order=10)
         )
         led = list(RideAlong.objects.filter(
             mentor=user, state__in=[RideAlong.State.APPROVED, RideAlong.State.COMPLETED, RideAlong.State.REQUESTED]
-        ).select_related("trainee__profile"))
+        ).values("pk", "state", trainee_name=F("trainee__profile__name")))
         waits = {
-            "to_start": [r for r in led if r.state == RideAlong.State.APPROVED],
-            "to_sign_off": [r for r in led if r.state == RideAlong.State.COMPLETED],
-            "waiting_approval": sum(1 for r in led if r.state == RideAlong.State.REQUESTED),
+            "to_start": [r for r in led if r["state"] == RideAlong.State.APPROVED],
+            "to_sign_off": [r for r in led if r["state"] == RideAlong.State.COMPLETED],
+            "waiting_approval": sum(1 for r in led if r["state"] == RideAlong.State.REQUESTED),
         }
         count = len(waits["to_start"]) + len(waits["to_sign_off"])
         result.append(Panel(Role.MENTOR, "mentorship/panels/mentor_waits.html", waits, order=15, count=count))
@@ -82,10 +117,12 @@ def panels(request, profile):
                             {"accountability": records.count()}, order=10))
     host = next((r for r in ROLE_ORDER if r in roles and r != Role.TRAINEE), None)
     if host:
-        reports = services.conduct_reports_visible_to(user).filter(recipients=user).count()
+        # M5: a report sent to me is always visible to me, so no visibility filter is needed on top.
+        reports = ConductReport.objects.filter(recipients=user).count()
         if reports:
             result.append(Panel(host, "mentorship/panels/conduct.html", {}, order=13, count=reports))
-        to_answer = list(_questions_to_answer(user).select_related("asked_by__profile").order_by("asked_at")[:20])
+        to_answer = list(_questions_to_answer(user).order_by("asked_at", "id").values(
+            "pk", "subject", "asked_at", asker=F("asked_by__profile__name"))[:20])
         if to_answer:
             result.append(Panel(host, "mentorship/panels/questions.html", {"questions": to_answer}, order=12,
                                 count=len(to_answer)))

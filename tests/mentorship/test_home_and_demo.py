@@ -83,3 +83,47 @@ def test_m5_a_manager_sees_conduct_reports_sent_to_them_on_the_home_page(client,
     assert "发给我的违规举报" in client.get("/").content.decode()
     client.force_login(cast.lead)
     assert "发给我的违规举报" not in client.get("/").content.decode()
+
+
+def _mentor_home(client, mentor):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(mentor)
+    client.get("/")
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get("/").content.decode()
+    return len(queries), html
+
+
+def _busy_trainee(cast, n):
+    """A trainee of the mentor with a trip waiting for approval, an approved one, a question and a report."""
+    import datetime
+
+    from mentorship.models import ConductReport
+    from mentorship.services import ask_question, assign_mentor, escalate_question
+    from tests.factories import make_person
+
+    trainee = make_person(f"busy{n}", role="trainee", region=cast.org.sh, post=cast.org.field, name=f"忙碌{n}")
+    assign_mentor(trainee=trainee, mentor=cast.mentor)
+    request_trip(cast, trainee=trainee)
+    approve_all(cast, request_trip(cast, trainee=trainee))
+    ask_question(trainee=trainee, owner=cast.mentor, subject=f"问题{n}", body="怎么办")
+    question = ask_question(trainee=trainee, owner=cast.other_mentor, subject=f"升级{n}", body="怎么办")
+    escalate_question(question=question, user=cast.other_mentor, to=cast.mentor)
+    report = ConductReport.objects.create(reporter=trainee, subject=cast.other_mentor, occurred_on=datetime.date(
+        2026, 10, 1), direction=ConductReport.Direction.ABOUT_REGULAR, description="违规")
+    report.recipients.add(cast.mentor)
+    return trainee
+
+
+def test_the_mentor_home_runs_as_many_queries_for_many_trainees_and_trips_as_for_one(client, cast):
+    _busy_trainee(cast, 0)
+    one, html = _mentor_home(client, cast.mentor)
+    assert "忙碌0" in html and "问题0" in html and "升级0" in html and "发给我的违规举报" in html
+    for n in range(1, 6):
+        _busy_trainee(cast, n)
+    many, html = _mentor_home(client, cast.mentor)
+    assert all(f"忙碌{n}" in html and f"升级{n}" in html for n in range(6))
+    assert html.count("已批准：开始") == 6
+    assert many == one
