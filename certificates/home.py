@@ -17,7 +17,7 @@ def panels(request, profile):
     certificates = list(Certificate.objects.filter(holder=profile.user).exclude(
         status=Certificate.Status.SUPERSEDED).select_related("program"))
     refreshers = list(Refresher.objects.filter(holder=profile.user, completed_at__isnull=True)
-                      .select_related("lesson", "quiz"))
+                      .select_related("lesson", "quiz").defer("lesson__body"))  # titles and links only
     own_role = next((r for r in ROLE_ORDER if r in roles), None)
     if own_role and (certificates or refreshers or own_role == Role.TRAINEE):
         result.append(Panel(

@@ -3,6 +3,7 @@
 from django.db.models import F
 from django.urls import reverse
 
+from lms.counting import count_each
 from lms.home import ROLE_ORDER, Panel
 from lms.roles import Role
 
@@ -58,13 +59,14 @@ def panels(request, profile):
             MentorAssignment.objects.current().filter(trainee=user).select_related("mentor__profile").first()
         )
         result.append(Panel(Role.TRAINEE, "mentorship/panels/my_mentor.html", {"assignment": assignment}, order=20))
-        waits = {
-            "sign_offs": SignOff.objects.filter(ride_along__trainee=user, trainee_confirmed_at__isnull=True),
-            "guidance": Guidance.objects.filter(trainee=user, trainee_confirmed_at__isnull=True).count(),
-            "topics": ChecklistItem.objects.filter(trainee=user, acknowledged_at__isnull=True).count(),
-            "questions": Question.objects.filter(asked_by=user, status=Question.Status.ANSWERED).count(),
-        }
-        count = waits["sign_offs"].count() + waits["guidance"] + waits["topics"] + waits["questions"]
+        waits = count_each(
+            guidance=Guidance.objects.filter(trainee=user, trainee_confirmed_at__isnull=True),
+            topics=ChecklistItem.objects.filter(trainee=user, acknowledged_at__isnull=True),
+            questions=Question.objects.filter(asked_by=user, status=Question.Status.ANSWERED),
+        )
+        waits["sign_offs"] = list(SignOff.objects.filter(ride_along__trainee=user, trainee_confirmed_at__isnull=True)
+                                  .values("ride_along_id"))
+        count = len(waits["sign_offs"]) + waits["guidance"] + waits["topics"] + waits["questions"]
         result.append(Panel(Role.TRAINEE, "mentorship/panels/trainee_waits.html", waits, order=25, count=count))
     if Role.MENTOR in roles:
         # Only the columns the panel shows: one row per trainee, no model instances.
