@@ -5,6 +5,9 @@ refreshers in their first role's section; a training lead gets a panel with
 the certificate list and the outstanding refreshers of their scope.
 """
 
+from django.db.models import Prefetch
+
+from courses.models import LessonPage
 from lms.home import ROLE_ORDER, Panel
 from lms.roles import Role
 
@@ -14,10 +17,12 @@ from .models import Certificate, Refresher
 def panels(request, profile):
     result = []
     roles = profile.role_set()
-    certificates = list(Certificate.objects.filter(holder=profile.user).exclude(
-        status=Certificate.Status.SUPERSEDED).select_related("program"))
-    refreshers = list(Refresher.objects.filter(holder=profile.user, completed_at__isnull=True)
-                      .select_related("lesson", "quiz").defer("lesson__body"))  # titles and links only
+    # The panel shows the certificate's own snapshot (program name, dates), not the program row.
+    certificates = list(Certificate.objects.filter(holder=profile.user).exclude(status=Certificate.Status.SUPERSEDED))
+    # Most people have no open refresher: their query stays narrow, and the lesson and quiz pages (titles and
+    # links, not the lesson body) are fetched only when there are refreshers to show.
+    refreshers = list(Refresher.objects.filter(holder=profile.user, completed_at__isnull=True).prefetch_related(
+        Prefetch("lesson", queryset=LessonPage.objects.defer("body")), "quiz"))
     own_role = next((r for r in ROLE_ORDER if r in roles), None)
     if own_role and (certificates or refreshers or own_role == Role.TRAINEE):
         result.append(Panel(

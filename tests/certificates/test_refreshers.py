@@ -69,3 +69,25 @@ def test_the_holder_confirms_a_refresher_without_a_quiz(client, certified):
     refresher.refresh_from_db()
     assert refresher.completed_at is not None
     assert Certificate.objects.get().status == Certificate.Status.VALID
+
+
+def test_the_holders_home_lists_refreshers_with_links_in_constant_queries(client, certified):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(certified.cast.trainee)
+    client.get("/")
+    with CaptureQueriesContext(connection) as none_open:
+        client.get("/")
+    quiz = QuizPage(title="WIN 测验", slug="win-quiz")
+    certified.win.add_child(instance=quiz)
+    _publish(certified.win_lesson, material=True)
+    other_course, other_lesson = make_course("PHONE")
+    Refresher.objects.create(holder=certified.cast.trainee, certificate=certified.certificate, lesson=other_lesson,
+                             change_note="电话礼仪修订", due_on=timezone.localdate())
+    with CaptureQueriesContext(connection) as two_open:
+        home = client.get("/").content.decode()
+    assert f'href="{certified.win_lesson.url}"' in home and f'href="{quiz.url}"' in home
+    assert f'href="{other_lesson.url}"' in home and "电话礼仪修订" in home
+    # The lesson and quiz pages are read once for all refreshers, and only when there are some.
+    assert len(two_open.captured_queries) == len(none_open.captured_queries) + 2
