@@ -191,3 +191,4 @@ def test_a_published_change_to_a_lesson_shows_at_once_despite_the_cached_body(cl
     lesson.save_revision().publish()
     page = client.get(lesson.url).content.decode()
     assert "先倾听，再回应。" in page and "先安抚，再解释。" not in page
+    assert "cache_key" not in page  # the template's note on the cache stays a comment
