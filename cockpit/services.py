@@ -84,7 +84,7 @@ def overdue_q(today=None):
     )
     if not assignments:
         return None
-    below = _regions_below()
+    tree = Region.tree()
     reach_by_course = defaultdict(list)
     for course_id, user_id, post_id, region_id in assignments:
         if user_id is not None:
@@ -92,28 +92,12 @@ def overdue_q(today=None):
         if post_id is not None:
             reach_by_course[course_id].append(Q(post_id=post_id))
         if region_id is not None:
-            reach_by_course[course_id].append(Q(region_id__in=below(region_id)))
+            reach_by_course[course_id].append(Q(region_id__in=sorted(Region.below(tree, [region_id]))))
     query = NEVER
     for course_id, reaches in reach_by_course.items():
         done = CourseCompletion.objects.filter(course_id=course_id).values("user_id")
         query |= functools.reduce(operator.or_, reaches) & ~Q(user_id__in=done)
     return query
-
-
-def _regions_below():
-    """A function giving a region's id and the ids of every region below it (the tree read in one query)."""
-    children = defaultdict(list)
-    for pk, parent_id in Region.objects.values_list("pk", "parent_id"):
-        children[parent_id].append(pk)
-
-    def below(region_id):
-        found, frontier = {region_id}, [region_id]
-        while frontier:
-            frontier = [c for r in frontier for c in children[r] if c not in found]
-            found.update(frontier)
-        return sorted(found)
-
-    return below
 
 
 def weeks_back(n, today=None):

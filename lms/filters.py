@@ -42,12 +42,7 @@ class PeopleFilter(django_filters.FilterSet):
             queryset.order_by().exclude(region=None).values_list("region_id", flat=True).distinct()
         ) if queryset is not None else set()
         if region_ids:
-            parents = dict(Region.objects.values_list("pk", "parent_id"))
-            for region_id in list(region_ids):
-                parent = parents.get(region_id)
-                while parent is not None and parent not in region_ids:
-                    region_ids.add(parent)
-                    parent = parents.get(parent)
+            region_ids = Region.above(Region.tree(), region_ids)
         self.filters["region"].queryset = Region.objects.filter(pk__in=region_ids)
         # Mentors of the people in scope, as a semi-join: no DISTINCT over whole user rows.
         mentored = MentorAssignment.objects.filter(trainee__profile__in=queryset.order_by().values("pk"))

@@ -51,14 +51,37 @@ class Region(models.Model):
             ancestor = ancestor.parent
 
     @classmethod
+    def tree(cls):
+        """``{region id: parent id}`` for every region, in one query (an organisation has few regions)."""
+        return dict(cls.objects.values_list("pk", "parent_id"))
+
+    @staticmethod
+    def below(tree, region_ids):
+        """The given region ids plus every region under them, walking ``tree`` (from ``Region.tree()``)."""
+        children = {}
+        for pk, parent_id in tree.items():
+            children.setdefault(parent_id, []).append(pk)
+        found, frontier = set(region_ids), list(region_ids)
+        while frontier:
+            frontier = [child for r in frontier for child in children.get(r, ()) if child not in found]
+            found.update(frontier)
+        return found
+
+    @staticmethod
+    def above(tree, region_ids):
+        """The given region ids plus every region above them, walking ``tree`` (from ``Region.tree()``)."""
+        found = set(region_ids)
+        for region_id in list(found):
+            parent = tree.get(region_id)
+            while parent is not None and parent not in found:
+                found.add(parent)
+                parent = tree.get(parent)
+        return found
+
+    @classmethod
     def ids_with_descendants(cls, region_ids):
         """The given region ids plus every region below them."""
-        found = set(region_ids)
-        frontier = set(region_ids)
-        while frontier:
-            frontier = set(cls.objects.filter(parent_id__in=frontier).values_list("id", flat=True)) - found
-            found |= frontier
-        return found
+        return cls.below(cls.tree(), region_ids)
 
     def ancestor_ids(self):
         ids = []
