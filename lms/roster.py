@@ -180,7 +180,9 @@ def plan_import(data: bytes, filename: str, *, allowed_region_ids=None):
     """Check every row and work out what applying the file would do. Writes nothing.
 
     ``allowed_region_ids``: when given (a training lead's scope), rows whose
-    region is outside it are errors.
+    region is outside it are errors, and so are rows whose employee number
+    belongs to someone currently outside it (a lead neither moves nor renames
+    people they cannot see).
     """
     plan = RosterPlan()
     regions = {r.name: r for r in Region.objects.all()}
@@ -252,6 +254,14 @@ def plan_import(data: bytes, filename: str, *, allowed_region_ids=None):
             "phone": values.get("phone", ""),
         }
         current = existing.get(employee_no)
+        if current is not None and allowed_region_ids is not None and current.region_id not in allowed_region_ids:
+            # The employee number belongs to someone the importer may not see: refuse the row
+            # without saying who it is (their page is a 404 for this lead too).
+            plan.errors.append(RowError(number, _(
+                "Employee number %(no)s belongs to a person outside your regions; "
+                "ask the training lead responsible for them."
+            ) % {"no": employee_no}))
+            continue
         if current is None:
             new["status"] = status or StaffProfile.Status.PROBATION
             plan.rows.append(PlannedRow(number, employee_no, new["name"], "create", values=new))

@@ -134,6 +134,29 @@ def test_a_lead_cannot_import_outside_their_regions(cast):
     assert "不在你的管辖范围" in plan.errors[0].message
 
 
+def test_a_lead_cannot_rename_or_move_someone_outside_their_regions(cast):
+    """The employee number of a person in 广州 (outside the east lead's scope) names no one the lead may touch,
+    even when the row's region is inside the lead's scope."""
+    cast.other_trainee.profile.employee_no = "G0001"
+    cast.other_trainee.profile.save()
+    ids = cast.lead.profile.scoped_region_ids("training_lead")
+    plan = plan_import(csv_bytes("G0001,改名,上海区域,,,,,"), "r.csv", allowed_region_ids=ids)
+    assert not plan.ok and plan.errors[0].row == 2
+    assert "管辖范围以外" in plan.errors[0].message and "林嘉怡" not in plan.errors[0].message
+
+
+def test_an_out_of_scope_row_refuses_the_whole_file_through_the_screen(client, cast):
+    cast.other_trainee.profile.employee_no = "G0001"
+    cast.other_trainee.profile.save()
+    client.force_login(cast.lead)
+    before = snapshot()
+    html = upload(client, csv_bytes("T9800,新人,上海区域,,,,,", "G0001,改名,上海区域,,,,,")).content.decode()
+    assert "管辖范围以外" in html and "roster_import" not in client.session
+    assert snapshot() == before
+    cast.other_trainee.profile.refresh_from_db()
+    assert cast.other_trainee.profile.name == "林嘉怡" and cast.other_trainee.profile.region == cast.org.gz
+
+
 # --- through the screens -----------------------------------------------------
 
 
