@@ -133,3 +133,27 @@ def test_a_quiz_page_with_fixed_and_random_questions_is_created_in_the_admin(cli
     data["slug"] = "win-quiz-2"
     refused = client.post(url, data)
     assert refused.status_code == 200 and not QuizPage.objects.filter(slug="win-quiz-2").exists()
+
+
+def test_an_editor_publishes_a_lesson_change_and_it_goes_live(editor_client):
+    """No moderation workflow waiting on an empty group: the editor's own publish puts the change live."""
+    from wagtail.models import Page, WorkflowState
+
+    from courses.models import LessonPage
+
+    from .conftest import make_course
+
+    course = make_course(lessons=1)
+    lesson = LessonPage.objects.child_of(course).get()
+    edit_url = reverse("wagtailadmin_pages:edit", args=[lesson.pk])
+    form = editor_client.get(edit_url)
+    assert form.status_code == 200
+    assert "action-publish" in form.text and "action-submit" not in form.text
+    response = editor_client.post(edit_url, {
+        "title": "修订后的课时", "slug": lesson.slug, "body-count": "0", "action-publish": "publish",
+    })
+    assert response.status_code == 302, response.content[:2000]
+    lesson.refresh_from_db()
+    assert lesson.live and lesson.title == "修订后的课时" and not lesson.has_unpublished_changes
+    assert not WorkflowState.objects.filter(object_id=str(lesson.pk)).exists()
+    assert Page.objects.get(depth=2).title == "客服培训与认证平台"
