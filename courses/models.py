@@ -17,12 +17,14 @@ from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
 from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.settings.models import BaseGenericSetting
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from .blocks import LessonBodyBlock
 from .forms import QuestionAdminForm
+from .site_rules import SITE_RULE_CHOICES, rule_question_problems
 
 
 class LearnerPageMixin:
@@ -223,6 +225,30 @@ class Question(index.Indexed, ClusterableModel):
         _("source key"), max_length=100, null=True, blank=True, unique=True, editable=False,
         help_text=_("Stable key of a question loaded from shipped data."),
     )
+    scenario = models.BooleanField(
+        _("scenario question"), default=False,
+        help_text=_("A customer and a situation: what do you do or say (情境题), rather than recall of a list."),
+    )
+    marking_points = models.TextField(
+        _("marking points"), blank=True,
+        help_text=_("Written answers only: the points the marker checks, one per line."),
+    )
+    site_rule = models.CharField(
+        _("asks for the site's rule"), max_length=40, blank=True, choices=SITE_RULE_CHOICES,
+        help_text=_("The options are built from the organisation's setting of this rule, not typed here."),
+    )
+    rule_candidates = models.CharField(
+        _("values offered"), max_length=100, blank=True,
+        help_text=_("Rule questions only: whole numbers separated by commas, e.g. 5, 10, 15, 20, 30."),
+    )
+    option_template = models.CharField(
+        _("option wording"), max_length=200, blank=True,
+        help_text=_("Rule questions only: the wording of each option with {} for the number, e.g. 提前 {} 分钟."),
+    )
+    active = models.BooleanField(
+        _("in use"), default=True,
+        help_text=_("Retired questions are no longer drawn; past attempts keep their copy."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -234,7 +260,14 @@ class Question(index.Indexed, ClusterableModel):
         InlinePanel("options", label=_("Options")),
         FieldPanel("explanation"),
         FieldPanel("reference_answer"),
+        FieldPanel("marking_points"),
+        MultiFieldPanel(
+            [FieldPanel("site_rule"), FieldPanel("rule_candidates"), FieldPanel("option_template")],
+            heading=_("Question on the site's rule"),
+        ),
         FieldPanel("clause_ids"),
+        FieldPanel("scenario"),
+        FieldPanel("active"),
         FieldPanel("tags"),
     ]
     search_fields = [index.SearchField("stem"), index.SearchField("clause_ids"), index.FilterField("category")]
@@ -254,6 +287,23 @@ class Question(index.Indexed, ClusterableModel):
     def clean(self):
         if self.image_id and not self.image_alt.strip():
             raise ValidationError({"image_alt": _("Describe the image for people who cannot see it.")})
+        if self.site_rule:
+            problems = rule_question_problems(self.type, self.rule_candidates, self.option_template)
+            if problems:
+                raise ValidationError({"site_rule": problems})
+
+    def marking_point_list(self):
+        return [line.strip() for line in self.marking_points.splitlines() if line.strip()]
+
+    def resolved_options(self, rules=None):
+        """``[(text, correct)]`` as a learner will see them: rule questions get their options from the site's
+        setting (see ``courses.site_rules``), the others their own rows with any ``[[rule]]`` token filled."""
+        from .site_rules import current_rules, fill, rule_options
+
+        rules = rules or current_rules()
+        if self.site_rule:
+            return rule_options(self.site_rule, self.rule_candidates, self.option_template, rules)
+        return [(fill(o.text, rules), o.correct) for o in self.options.all()]
 
     @classmethod
     def option_problems(cls, type, options):
@@ -271,6 +321,28 @@ class Question(index.Indexed, ClusterableModel):
         if type == cls.Type.TRUE_FALSE and len(options) != 2:
             problems.append(_("A true/false question has exactly two options."))
         return problems
+
+
+class SiteRules(BaseGenericSetting):
+    """Values the seeds disagree on, set once by the organisation (设置 → 本单位服务规定).
+
+    Lessons show them and questions ask for them through ``[[name]]`` tokens and rule questions
+    (``Question.site_rule``), so a change here changes what is taught and what is asked at once.
+    """
+
+    arrive_early_minutes = models.PositiveSmallIntegerField(
+        _("minutes early to be at one's post"), default=10, validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text=_("Staff are at their post this many minutes before opening (提前到岗)."),
+    )
+    answer_within_rings = models.PositiveSmallIntegerField(
+        _("rings before the phone is answered"), default=3, validators=[MinValueValidator(1), MaxValueValidator(10)],
+        help_text=_("The phone is answered before it has rung this many times."),
+    )
+
+    panels = [FieldPanel("arrive_early_minutes"), FieldPanel("answer_within_rings")]
+
+    class Meta:
+        verbose_name = _("service rules of the organisation")
 
 
 class QuestionOption(Orderable):
@@ -376,7 +448,7 @@ class QuizPage(LearnerPageMixin, Page):
                 chosen.append(fixed.question)
         for draw in self.random_draws.select_related("category").order_by("sort_order"):
             pool = list(
-                Question.objects.filter(Q(category=draw.category) | Q(category__parent=draw.category))
+                Question.objects.filter(Q(category=draw.category) | Q(category__parent=draw.category), active=True)
                 .exclude(pk__in=seen)
                 .select_related("category__parent")
             )
@@ -392,7 +464,8 @@ class QuizPage(LearnerPageMixin, Page):
 
     def has_questions(self):
         return self.fixed_questions.exists() or Question.objects.filter(
-            Q(category__in=self.random_draws.values("category")) | Q(category__parent__in=self.random_draws.values("category"))
+            Q(category__in=self.random_draws.values("category")) | Q(category__parent__in=self.random_draws.values("category")),
+            active=True,
         ).exists()
 
     def graded_attempt(self, user, attempts=None):

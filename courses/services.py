@@ -27,6 +27,7 @@ from .models import (
     QuizPage,
     TrainingIndexPage,
 )
+from .site_rules import current_rules, fill
 
 
 def ensure_training_index():
@@ -141,11 +142,18 @@ def start_refusal(user, quiz, *, completed=None):
     return None
 
 
-def _snapshot(question, order, attempt, *, shuffle_options, rng):
-    options = [
-        {"id": o.pk, "text": o.text, "correct": o.correct, "feedback": o.feedback}
-        for o in sorted(question.options.all(), key=lambda o: (o.sort_order or 0, o.pk))
-    ]
+def _snapshot(question, order, attempt, *, shuffle_options, rng, rules):
+    """The attempt's own copy of ``question``, with the organisation's rule values filled in (``site_rules``)."""
+    if question.site_rule:
+        options = [
+            {"id": None, "text": text, "correct": correct, "feedback": ""}
+            for text, correct in question.resolved_options(rules)
+        ]
+    else:
+        options = [
+            {"id": o.pk, "text": fill(o.text, rules), "correct": o.correct, "feedback": fill(o.feedback, rules)}
+            for o in sorted(question.options.all(), key=lambda o: (o.sort_order or 0, o.pk))
+        ]
     if shuffle_options and question.type in (Question.Type.SINGLE, Question.Type.MULTIPLE):
         rng.shuffle(options)
     category = question.category
@@ -154,10 +162,10 @@ def _snapshot(question, order, attempt, *, shuffle_options, rng):
         order=order,
         question=question,
         type=question.type,
-        stem=question.stem,
+        stem=fill(question.stem, rules),
         options=options,
-        explanation=question.explanation,
-        reference_answer=question.reference_answer,
+        explanation=fill(question.explanation, rules),
+        reference_answer=fill(question.reference_answer, rules),
         category_name=category.name,
         parent_category_name=category.parent.name if category.parent_id else "",
         image=question.image,
@@ -205,9 +213,11 @@ def start_attempt(user, quiz, *, rng=None, now=None):
                 .select_related("category__parent", "image")
                 .prefetch_related("options")
             }
+            rules = current_rules()
             AttemptQuestion.objects.bulk_create(
                 [
-                    _snapshot(with_options[q.pk], i, attempt, shuffle_options=quiz.shuffle_options, rng=rng)
+                    _snapshot(with_options[q.pk], i, attempt, shuffle_options=quiz.shuffle_options, rng=rng,
+                              rules=rules)
                     for i, q in enumerate(questions)
                 ]
             )

@@ -3,10 +3,11 @@
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.contrib.settings.registry import register_setting
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from .models import CourseAssignment, Question, QuestionCategory
+from .models import CourseAssignment, Question, QuestionCategory, SiteRules
 
 
 class QuestionViewSet(SnippetViewSet):
@@ -54,6 +55,8 @@ class QuestionBankGroup(SnippetViewSetGroup):
 
 
 register_snippet(QuestionBankGroup)
+# 设置 → 本单位服务规定: the values lessons show and rule questions ask for (courses.site_rules).
+register_setting(SiteRules, icon="cog")
 
 
 @hooks.register("register_admin_urls")
