@@ -45,7 +45,7 @@ def bulk(user_ids, program=None, *, skills=None):
     if not user_ids:
         return facts
     facts.ride_alongs = dict(
-        RideAlong.objects.filter(trainee_id__in=user_ids, state=RideAlong.State.SIGNED_OFF)
+        RideAlong.objects.filter(trainee_id__in=user_ids).counting_toward_certificate()
         .values("trainee_id").annotate(n=Count("id")).values_list("trainee_id", "n")
     )
     if skills is None and program is not None:
@@ -85,7 +85,7 @@ def latest_result_users(result, skill_id=None):
 def ride_along_users(at_least):
     """Subquery of trainees with at least ``at_least`` signed-off ride-alongs."""
     return (
-        RideAlong.objects.filter(state=RideAlong.State.SIGNED_OFF).values("trainee_id")
+        RideAlong.objects.counting_toward_certificate().values("trainee_id")
         .annotate(n=Count("id")).filter(n__gte=at_least).values("trainee_id")
     )
 

@@ -116,6 +116,13 @@ class Skill(models.Model):
         return self.name
 
 
+class RideAlongQuerySet(models.QuerySet):
+    def counting_toward_certificate(self):
+        """The ride-alongs that count toward a certificate: the one definition every reader uses (issuing,
+        progress, cockpit, exports). Evidence rules on what makes a trip count are added here and nowhere else."""
+        return self.filter(state=RideAlong.State.SIGNED_OFF)
+
+
 class RideAlong(models.Model):
     """A ride-along (老带新 上门服务): the mentor takes the trainee on on-site service (M6, M8, M9).
 
@@ -185,6 +192,8 @@ class RideAlong(models.Model):
         _("who bears the filing problem"), max_length=16, choices=Bearer.choices, blank=True
     )
     filing_problem_recorded_at = models.DateTimeField(_("filing problem recorded at"), null=True, blank=True)
+
+    objects = RideAlongQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("ride-along")

@@ -906,7 +906,7 @@ def record_handover(*, person, created_by, matters, to_region=None, to_post=None
 
 def signed_off_ride_along_count(user):
     """Ride-alongs of ``user`` as trainee that their mentor signed off (M9)."""
-    return RideAlong.objects.filter(trainee=user, state=RideAlong.State.SIGNED_OFF).count()
+    return RideAlong.objects.filter(trainee=user).counting_toward_certificate().count()
 
 
 def passed_skill_ids(user):
