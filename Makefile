@@ -8,8 +8,11 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-# Debian packages WeasyPrint and Chinese PDFs need, plus gettext to compile translations.
-SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk gettext
+# Debian packages WeasyPrint and Chinese PDFs need, plus gettext to compile translations; the headers python-ldap
+# builds against (directory login); the servers the deployment tests start on loopback: Redis, nginx, OpenLDAP
+# (slapd is installed unconfigured: each test starts its own with a throw-away configuration).
+SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk gettext \
+	libldap2-dev libsasl2-dev redis-server nginx slapd ldap-utils
 
 .PHONY: run test system-deps install install-dev messages migrate demo check-deploy clean help e2e browser-deps bench
 
@@ -22,6 +25,7 @@ system-deps:
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = "0" ]; then \
 	    echo "Installing system packages:$$missing"; \
+	    echo "slapd slapd/no_configuration boolean true" | debconf-set-selections; \
 	    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing; \
 	  else \
 	    echo "Missing system packages:$$missing"; \

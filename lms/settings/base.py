@@ -11,7 +11,7 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from .env import envint, envstr
+from .env import envbool, envint, envstr
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(envstr("LMS_VAR_DIR", str(BASE_DIR / "var")))
@@ -145,9 +145,39 @@ LOGOUT_REDIRECT_URL = "login"
 
 AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=envint("AXES_COOLOFF_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Failures count per account (lms.backends.lockout_key resolves username, employee number and padded or
+# differently-cased variants to the one account), from any address: rotating addresses does not reset the count.
+# No lockout per address: a branch's desks often share one NAT address, and five typos at one desk must not lock the
+# whole branch out (axes.W006 asks for one; the per-account counter is what stops guessing).
+AXES_LOCKOUT_PARAMETERS = ["username"]
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_USERNAME_CALLABLE = "lms.backends.lockout_key"
+AXES_CLIENT_IP_CALLABLE = "lms.throttle.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+
+# --- Reverse proxy ------------------------------------------------------------------
+# Behind our own reverse proxy (nginx, a load balancer), the client's address is the entry that proxy appended to
+# X-Forwarded-For (LMS_TRUSTED_PROXY_COUNT proxies in a row); see lms.throttle.client_ip.
+LMS_BEHIND_PROXY = envbool("DJANGO_BEHIND_PROXY", False)
+LMS_TRUSTED_PROXY_COUNT = envint("DJANGO_TRUSTED_PROXY_COUNT", 1)
+
+# --- Cache ---------------------------------------------------------------------------
+# The cache holds what every worker must share (throttle counters, cached page fragments): Redis when REDIS_URL is
+# set; otherwise the environment's fallback: per-process memory for development, the database in production.
+DATABASE_CACHE = {"BACKEND": "lms.cache.DatabaseCache", "LOCATION": "lms_cache"}
+
+
+def shared_cache(fallback):
+    url = envstr("REDIS_URL", "")
+    if not url:
+        return {"default": fallback}
+    # Short socket timeouts: a stopped Redis makes a request fail fast (and /health/ say so) instead of hanging.
+    return {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url,
+                        "KEY_PREFIX": "lms", "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2}}}
+
+
+CACHES = shared_cache({"BACKEND": "django.core.cache.backends.locmem.LocMemCache"})
 
 # --- Internationalisation ------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

@@ -1,0 +1,147 @@
+"""Real servers on loopback for the tests that need them: gunicorn, Redis, an S3 endpoint, OpenLDAP.
+
+Each is a context manager that picks a free port at run time, starts the server from the packages the Makefile
+installs (Debian's redis-server and slapd, PyPI's gunicorn and moto), waits until it answers and stops it on exit.
+A missing binary fails the test with the command that installs it: these tests never skip.
+"""
+
+import contextlib
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def require(binary, package):
+    path = shutil.which(binary) or next((p for p in (f"/usr/sbin/{binary}", f"/usr/bin/{binary}") if
+                                         os.path.exists(p)), None)
+    if path is None:
+        pytest.fail(f"{binary} is not installed: run `make system-deps` as root (Debian package {package}).",
+                    pytrace=False)
+    return path
+
+
+def wait_for_port(port, process=None, timeout=30, what="server"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(f"{what} exited with {process.returncode} before it listened on {port}")
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=0.5):
+            return
+        time.sleep(0.1)
+    raise RuntimeError(f"{what} did not listen on port {port} within {timeout} s")
+
+
+def wait_for_http(url, process=None, timeout=60, what="server"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(f"{what} exited with {process.returncode} before answering {url}")
+        try:
+            urllib.request.urlopen(url, timeout=2).read()
+            return
+        except urllib.error.HTTPError:
+            return  # it answered
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"{what} did not answer {url} within {timeout} s")
+
+
+def stop(process, timeout=15):
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(5)
+
+
+@contextlib.contextmanager
+def running(args, *, port=None, url=None, env=None, cwd=ROOT, log=None, what=None, timeout=60):
+    """Start ``args``, wait for its port (or URL) and stop it (TERM, then KILL) on exit."""
+    what = what or Path(args[0]).name
+    out = open(log, "ab") if log else subprocess.DEVNULL
+    process = subprocess.Popen(args, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT if log else out)
+    try:
+        if url:
+            wait_for_http(url, process, timeout, what)
+        elif port:
+            wait_for_port(port, process, timeout, what)
+        yield process
+    finally:
+        stop(process)
+        if log:
+            out.close()
+
+
+@contextlib.contextmanager
+def redis_server(workdir):
+    """A throw-away Redis (no persistence) on a free loopback port; yields its URL."""
+    binary = require("redis-server", "redis-server")
+    port = free_port()
+    args = [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+            "--dir", str(workdir), "--daemonize", "no", "--protected-mode", "yes"]
+    with running(args, port=port, what="redis-server", log=Path(workdir) / f"redis-{port}.log") as process:
+        process.url = f"redis://127.0.0.1:{port}/0"
+        process.port = port
+        yield process
+
+
+def database_url_of(connection):
+    """The DATABASE_URL of the database a test runs on (so servers it starts read and write the same data)."""
+    s = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{s['NAME']}"
+    return f"postgres://{s['USER']}:{s['PASSWORD']}@{s['HOST']}:{s['PORT']}/{s['NAME']}"
+
+
+def site_env(database_url, var_dir, **extra):
+    """Environment of the production settings for a site served on loopback by the tests (plain HTTP)."""
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("DJANGO_", "REDIS_", "LMS_", "AWS_", "LDAP_", "CERTIFICATES_"))}
+    env.update({
+        "DJANGO_SETTINGS_MODULE": "tests.site_settings",
+        "DJANGO_SECRET_KEY": "served-by-tests-" + "x" * 40,
+        "DATABASE_URL": database_url,
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "WAGTAILADMIN_BASE_URL": "http://127.0.0.1",
+        "DJANGO_SECURE_SSL_REDIRECT": "false",
+        "DJANGO_SESSION_COOKIE_SECURE": "false",
+        "DJANGO_CSRF_COOKIE_SECURE": "false",
+        "LMS_VAR_DIR": str(var_dir),
+        "LMS_TASKS_BACKEND": "immediate",
+        "PYTHONUNBUFFERED": "1",
+    })
+    env.update({k: str(v) for k, v in extra.items()})
+    return env
+
+
+@contextlib.contextmanager
+def gunicorn(env, *, workers=4, worker_class="sync", threads=1, log=None, port=None):
+    """The site under gunicorn (``lms.wsgi``) on a free loopback port; yields the process with ``.base``."""
+    port = port or free_port()
+    args = [sys.executable, "-m", "gunicorn", "lms.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
+            "--worker-class", worker_class, "--threads", str(threads), "--timeout", "60", "--graceful-timeout", "5",
+            "--log-level", "warning"]
+    base = f"http://127.0.0.1:{port}"
+    with running(args, url=base + "/accounts/login/", env=env, log=log, what="gunicorn") as process:
+        process.base = base
+        process.port = port
+        yield process
