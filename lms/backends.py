@@ -36,17 +36,29 @@ def find_account(identifier):
     return None
 
 
+def load_user(user_id):
+    """The signed-in user with what every page reads (``USER_JOINS``); None when gone or disabled."""
+    user = get_user_model()._default_manager.select_related(*USER_JOINS).filter(pk=user_id).first()
+    return user if user is not None and user.is_active else None
+
+
 def lockout_key(request, credentials=None):
     """django-axes' ``AXES_USERNAME_CALLABLE``: failures count against the account, however it was named.
 
-    An identifier that names no account is counted under its normalised form, so guessing at a name that does not
-    exist is throttled too (and cannot be told apart from a real account by its lockout).
+    A directory login (``lms.directory``) that names no local account is resolved through the directory entry's
+    employee number. An identifier that names no account is counted under its normalised form, so guessing at a
+    name that does not exist is throttled too (and cannot be told apart from a real account by its lockout).
     """
     if credentials:
         identifier = credentials.get("username")
     else:
         identifier = getattr(request, "POST", {}).get("username")
     account = find_account(identifier)
+    if account is None:
+        from .directory import employee_number_for
+
+        employee_no = employee_number_for(identifier)
+        account = find_account(employee_no) if employee_no else None
     if account is not None:
         return f"account:{account.pk}"
     return normalise_identifier(identifier) or None
@@ -56,11 +68,7 @@ class UsernameOrEmployeeNumberBackend(ModelBackend):
     """Log in with either the username or the employee number (工号)."""
 
     def get_user(self, user_id):
-        try:
-            user = get_user_model()._default_manager.select_related(*USER_JOINS).get(pk=user_id)
-        except get_user_model().DoesNotExist:
-            return None
-        return user if self.user_can_authenticate(user) else None
+        return load_user(user_id)
 
     def authenticate(self, request, username=None, password=None, **kwargs):
         if username is None or password is None:

@@ -145,3 +145,85 @@ def gunicorn(env, *, workers=4, worker_class="sync", threads=1, log=None, port=N
         process.base = base
         process.port = port
         yield process
+
+
+@contextlib.contextmanager
+def s3_server(workdir, bucket="lms-files"):
+    """An S3-compatible endpoint (moto's server mode, from PyPI) with one empty bucket; yields it with ``.env``
+    (the AWS_* variables the settings read) and ``.client`` (boto3, to look at the bucket from outside)."""
+    import boto3
+    from botocore.config import Config
+
+    port = free_port()
+    endpoint = f"http://127.0.0.1:{port}"
+    args = [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)]
+    with running(args, url=endpoint + "/moto-api/", log=Path(workdir) / f"s3-{port}.log", what="moto_server") as p:
+        p.env = {"AWS_STORAGE_BUCKET_NAME": bucket, "AWS_S3_ENDPOINT_URL": endpoint, "AWS_S3_REGION_NAME": "us-east-1",
+                 "AWS_ACCESS_KEY_ID": "lms-test", "AWS_SECRET_ACCESS_KEY": "lms-test-secret"}
+        p.client = boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id="lms-test",
+                                aws_secret_access_key="lms-test-secret",
+                                config=Config(s3={"addressing_style": "path"}))
+        p.client.create_bucket(Bucket=bucket)
+        p.endpoint, p.bucket = endpoint, bucket
+        yield p
+
+
+SLAPD_CONF = """\
+include /etc/ldap/schema/core.schema
+include /etc/ldap/schema/cosine.schema
+include /etc/ldap/schema/inetorgperson.schema
+include /etc/ldap/schema/nis.schema
+pidfile {dir}/slapd.pid
+argsfile {dir}/slapd.args
+modulepath /usr/lib/ldap
+moduleload back_mdb
+database mdb
+maxsize 16777216
+suffix "{suffix}"
+rootdn "{root_dn}"
+rootpw {root_password}
+directory {dir}/data
+"""
+
+
+@contextlib.contextmanager
+def slapd_server(workdir, suffix="dc=lms,dc=test"):
+    """OpenLDAP (Debian's slapd, unconfigured) with a throw-away configuration and database in ``workdir``.
+
+    Yields it with ``.uri``, ``.suffix``, ``.root_dn``/``.root_password`` and ``.add_person(uid, password, **attrs)``
+    (an inetOrgPerson under ou=people).
+    """
+    import ldap
+    import ldap.modlist
+
+    binary = require("slapd", "slapd")
+    workdir = Path(workdir)
+    (workdir / "data").mkdir(parents=True, exist_ok=True)
+    root_dn, root_password = f"cn=admin,{suffix}", "directory-admin-secret"
+    conf = workdir / "slapd.conf"
+    conf.write_text(SLAPD_CONF.format(dir=workdir, suffix=suffix, root_dn=root_dn, root_password=root_password))
+    port = free_port()
+    uri = f"ldap://127.0.0.1:{port}"
+    with running([binary, "-f", str(conf), "-h", uri + "/", "-d", "0"], port=port, what="slapd",
+                 log=workdir / "slapd.log") as process:
+        admin = ldap.initialize(uri)
+        admin.simple_bind_s(root_dn, root_password)
+        top = suffix.split(",")[0].split("=")[1]
+        admin.add_s(suffix, ldap.modlist.addModlist({"objectClass": [b"dcObject", b"organization"],
+                                                     "dc": [top.encode()], "o": [b"LMS test directory"]}))
+        admin.add_s(f"ou=people,{suffix}", ldap.modlist.addModlist({"objectClass": [b"organizationalUnit"],
+                                                                   "ou": [b"people"]}))
+
+        def add_person(uid, password, **attrs):
+            entry = {"objectClass": [b"inetOrgPerson"], "uid": [uid.encode()], "userPassword": [password.encode()],
+                     "cn": [attrs.pop("cn", uid).encode()], "sn": [attrs.pop("sn", uid).encode()]}
+            entry.update({k: [v.encode()] for k, v in attrs.items()})
+            admin.add_s(f"uid={uid},ou=people,{suffix}", ldap.modlist.addModlist(entry))
+
+        process.uri, process.suffix, process.port = uri, suffix, port
+        process.root_dn, process.root_password = root_dn, root_password
+        process.add_person = add_person
+        try:
+            yield process
+        finally:
+            admin.unbind_s()

@@ -4,8 +4,10 @@ Required: ``DJANGO_SECRET_KEY``, ``DATABASE_URL``, ``DJANGO_ALLOWED_HOSTS``,
 ``WAGTAILADMIN_BASE_URL``. See the README for the full list.
 """
 
+import os
+
 from .base import *  # noqa: F401,F403
-from .base import DATABASE_CACHE, LMS_BEHIND_PROXY, TASKS, shared_cache
+from .base import DATABASE_CACHE, LMS_BEHIND_PROXY, PRIVATE_ROOT, TASKS, file_storages, shared_cache
 from .env import envbool, envint, envlist, envsecret, envstr
 
 DEBUG = False
@@ -19,10 +21,9 @@ envsecret("DATABASE_URL")  # base.py parsed it; production must not fall back to
 # The database cache's table is created by `migrate` (lms.signals).
 CACHES = shared_cache(DATABASE_CACHE)
 
-STORAGES = {
-    "default": {"BACKEND": envstr("DJANGO_DEFAULT_STORAGE", "django.core.files.storage.FileSystemStorage")},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
-}
+# Media and private files in an S3-compatible bucket when AWS_STORAGE_BUCKET_NAME is set, else on local disk.
+STORAGES = file_storages(os.environ, private_root=PRIVATE_ROOT,
+                         staticfiles="whitenoise.storage.CompressedManifestStaticFilesStorage")
 
 # HTTPS: on by default; an intranet behind a TLS-terminating proxy sets the header name.
 SECURE_SSL_REDIRECT = envbool("DJANGO_SECURE_SSL_REDIRECT", True)
