@@ -14,7 +14,7 @@ PYTEST_ARGS ?=
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk gettext \
 	libldap2-dev libsasl2-dev redis-server nginx slapd ldap-utils
 
-.PHONY: run test system-deps install install-dev messages migrate demo check-deploy clean help e2e browser-deps bench
+.PHONY: run test system-deps install install-dev messages migrate demo check-deploy clean help e2e browser-deps bench cluster
 
 help:
 	@echo "make run   - install, migrate, load the standards and demo accounts, serve on http://$(HOST):$(PORT)"
@@ -85,6 +85,12 @@ browser-deps:
 e2e: install-dev messages browser-deps
 	@mkdir -p var/static test-results
 	DJANGO_SETTINGS_MODULE=lms.settings.test $(BIN)/pytest -m e2e -p no:randomly tests/e2e $(PYTEST_ARGS)
+
+# The deployment on loopback (tests/cluster): PostgreSQL, Redis, an S3 endpoint, two gunicorn app servers behind
+# nginx, two task workers; publishing, certificates, the verify limit, a quiz spike with a server killed, health.
+cluster: install-dev messages
+	@mkdir -p var/static
+	DJANGO_SETTINGS_MODULE=lms.settings.test $(BIN)/pytest -m cluster -p no:randomly tests/cluster $(PYTEST_ARGS)
 
 # Benchmark against the framework's floor on PostgreSQL (bench/README.md); BENCH_SCALE=0.01 for a quick run.
 bench: install-dev messages

@@ -3,6 +3,7 @@
 #   scripts/pg.sh start   installs Debian's postgresql when missing (as root), starts a
 #                         cluster in var/pg on port $PG_PORT and prints its DATABASE_URL
 #   scripts/pg.sh stop    stops it
+#   scripts/pg.sh destroy stops it and removes its files
 # Run as root, the server runs as the `postgres` user (initdb refuses root). When that user cannot reach
 # $PG_DIR (a clone under /root or in a `mktemp -d` folder), the cluster lives in a folder of its own under
 # /tmp instead, named after $PG_DIR so start and stop find the same one.
@@ -80,8 +81,14 @@ stop() {
   [ -n "$bin" ] && [ -f "$data/PG_VERSION" ] && as_postgres "$bin/pg_ctl" -D "$data" -m fast stop >/dev/null 2>&1 || true
 }
 
+destroy() {
+  stop
+  rm -rf "$(data_dir)"
+}
+
 case "${1:-}" in
   start) start ;;
   stop) stop ;;
-  *) echo "usage: $0 start|stop" >&2; exit 2 ;;
+  destroy) destroy ;;
+  *) echo "usage: $0 start|stop|destroy" >&2; exit 2 ;;
 esac

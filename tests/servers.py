@@ -64,13 +64,23 @@ def wait_for_http(url, process=None, timeout=60, what="server"):
 
 
 def stop(process, timeout=15):
+    """TERM to the server's process group (gunicorn's master and its workers), then KILL if it lingers."""
     if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
         try:
             process.wait(timeout)
         except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(5)
+            kill(process)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)  # anything its workers left behind
+
+
+def kill(process):
+    """SIGKILL to the whole server at once, as a crashed machine would stop (no graceful shutdown)."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait(10)
 
 
 @contextlib.contextmanager
@@ -78,7 +88,8 @@ def running(args, *, port=None, url=None, env=None, cwd=ROOT, log=None, what=Non
     """Start ``args``, wait for its port (or URL) and stop it (TERM, then KILL) on exit."""
     what = what or Path(args[0]).name
     out = open(log, "ab") if log else subprocess.DEVNULL
-    process = subprocess.Popen(args, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT if log else out)
+    process = subprocess.Popen(args, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT if log else out,
+                               start_new_session=True)
     try:
         if url:
             wait_for_http(url, process, timeout, what)
@@ -139,7 +150,8 @@ def gunicorn(env, *, workers=4, worker_class="sync", threads=1, log=None, port=N
     port = port or free_port()
     args = [sys.executable, "-m", "gunicorn", "lms.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
             "--worker-class", worker_class, "--threads", str(threads), "--timeout", "60", "--graceful-timeout", "5",
-            "--log-level", "warning"]
+            "--log-level", "warning", "--access-logfile", "-",
+            "--access-logformat", '%(h)s "%(r)s" %(s)s %(M)sms id=%({x-request-id}i)s']
     base = f"http://127.0.0.1:{port}"
     with running(args, url=base + "/accounts/login/", env=env, log=log, what="gunicorn") as process:
         process.base = base
@@ -227,3 +239,57 @@ def slapd_server(workdir, suffix="dc=lms,dc=test"):
             yield process
         finally:
             admin.unbind_s()
+
+
+NGINX_CONF = """\
+user root;
+worker_processes 1;
+daemon off;
+pid {dir}/nginx.pid;
+error_log {dir}/error.log warn;
+events {{ worker_connections 2048; }}
+http {{
+    access_log {dir}/access.log;
+    client_body_temp_path {dir}/body;
+    proxy_temp_path {dir}/proxy;
+    fastcgi_temp_path {dir}/fastcgi;
+    uwsgi_temp_path {dir}/uwsgi;
+    scgi_temp_path {dir}/scgi;
+    upstream lms {{
+{servers}
+    }}
+    server {{
+        listen 127.0.0.1:{port};
+        client_max_body_size 10m;
+        location / {{
+            proxy_pass http://lms;
+            proxy_set_header Host $http_host;
+            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+            proxy_set_header X-Forwarded-Proto $scheme;
+            proxy_set_header X-Request-ID $request_id;
+            proxy_read_timeout 120s;
+            add_header X-Upstream $upstream_addr always;
+        }}
+    }}
+}}
+"""
+
+
+@contextlib.contextmanager
+def nginx(workdir, upstreams):
+    """Debian's nginx as a round-robin balancer over ``upstreams`` (ports on loopback); yields it with ``.base``.
+
+    A server that refuses or drops a connection is out of rotation for 2 s (``max_fails=1 fail_timeout=2s``);
+    nginx retries only idempotent requests on the next server, as in production.
+    """
+    binary = require("nginx", "nginx")
+    workdir = Path(workdir)
+    workdir.mkdir(parents=True, exist_ok=True)
+    port = free_port()
+    servers = "\n".join(f"        server 127.0.0.1:{p} max_fails=1 fail_timeout=2s;" for p in upstreams)
+    conf = workdir / "nginx.conf"
+    conf.write_text(NGINX_CONF.format(dir=workdir, port=port, servers=servers))
+    with running([binary, "-c", str(conf), "-p", str(workdir)], port=port, what="nginx",
+                 log=workdir / "nginx.out") as process:
+        process.base, process.port = f"http://127.0.0.1:{port}", port
+        yield process
