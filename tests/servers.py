@@ -64,22 +64,26 @@ def wait_for_http(url, process=None, timeout=60, what="server"):
 
 
 def stop(process, timeout=15):
-    """TERM to the server's process group (gunicorn's master and its workers), then KILL if it lingers."""
-    if process.poll() is None:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout)
-        except subprocess.TimeoutExpired:
-            kill(process)
+    """TERM to the server's process group (gunicorn's master and its workers), then KILL if it lingers.
+
+    Signals go to the group only while its leader (our child, not yet reaped) is alive, so the group id is
+    certainly still ours and never a reused one.
+    """
+    if process.poll() is not None:
+        return
     with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, signal.SIGKILL)  # anything its workers left behind
+        os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout)
+    except subprocess.TimeoutExpired:
+        kill(process)
 
 
 def kill(process):
     """SIGKILL to the whole server at once, as a crashed machine would stop (no graceful shutdown)."""
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, signal.SIGKILL)
+    if process.poll() is None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
     process.wait(10)
 
 

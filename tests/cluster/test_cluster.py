@@ -90,6 +90,7 @@ class Cluster:
         stack.callback(subprocess.run, ["scripts/pg.sh", "destroy"], cwd=ROOT, env=pg_env, check=False)
         self.redis = stack.enter_context(redis_server(self.workdir))
         self.s3 = stack.enter_context(s3_server(self.workdir))
+        (self.workdir / "var" / "static").mkdir(parents=True)
         self.env = site_env(database_url, self.workdir / "var", REDIS_URL=self.redis.url, DJANGO_BEHIND_PROXY="true",
                             LMS_TASKS_BACKEND="database", CERTIFICATES_VERIFY_LIMIT=VERIFY_LIMIT,
                             CERTIFICATES_VERIFY_WINDOW=600, DATABASE_CONN_MAX_AGE=60, **self.s3.env)
@@ -163,13 +164,12 @@ def test_a_certificate_issued_on_one_server_downloads_through_the_other(cluster)
     assert detail.status == 200
     code = re.search(r"/certificates/verify/([0-9A-Z-]{19})/", detail.text).group(1)
     cluster.certificate_code = code
-    pdf_path = f"/certificates/verify/{code}/pdf/"
-    deadline = time.monotonic() + 120  # a worker renders the PDF and stores it in the bucket
-    while True:
-        download = cluster.get(b.base, pdf_path, source="127.0.0.3")
-        if download.status == 200 or time.monotonic() > deadline:
-            break
+    deadline = time.monotonic() + 180  # a worker renders the PDF and stores it in the bucket
+    while cluster.python(f"from certificates.models import Certificate as C; print(bool(C.objects.get(code='{code}')"
+                         ".pdf))") != "True":
+        assert time.monotonic() < deadline, "no worker rendered the certificate's PDF"
         time.sleep(1)
+    download = cluster.get(b.base, f"/certificates/verify/{code}/pdf/", source="127.0.0.3")
     assert download.status == 200 and download.body.startswith(b"%PDF")
     keys = [o["Key"] for o in cluster.s3.client.list_objects_v2(Bucket=cluster.s3.bucket).get("Contents", [])]
     stored = [k for k in keys if k.endswith(".pdf")]
