@@ -25,6 +25,7 @@ A new kind is a subclass of ``Requirement`` listed in ``KINDS``.
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import NamedTuple
 
 from django.db.models import Count, IntegerField, Q, Value
 from django.urls import reverse
@@ -50,7 +51,13 @@ def _restrict(queryset, field_name, users):
 def awaiting_marking(attempts):
     """Finished attempts with a written answer still to be marked (待评阅): not passed, not failed yet."""
     return attempts.filter(state=Attempt.State.FINISHED, questions__type="essay",
-                           questions__correct__isnull=True).distinct()
+                           questions__correct__isnull=True).order_by().distinct()
+
+
+class CountedQuiz(NamedTuple):
+    course_id: int
+    attempts_allowed: int  # 0: unlimited
+    title: str
 
 
 class Catalog:
@@ -67,8 +74,8 @@ class Catalog:
 
     @cached_property
     def children(self):
-        """``(lessons, quizzes)``: ``{page id: course id}`` of each course's live lessons and counted quizzes, and
-        ``{quiz id: attempts allowed}`` of the counted quizzes."""
+        """``(lessons, quizzes)``: ``{page id: course id}`` of the courses' live lessons and
+        ``{page id: CountedQuiz}`` of their live counted (not practice) quizzes."""
         lessons, quizzes = {}, {}
         if not self.courses:
             return lessons, quizzes
@@ -78,8 +85,9 @@ class Catalog:
             query |= Q(path__startswith=course.path, depth=course.depth + 1)
         for page in LessonPage.objects.live().filter(query).only("pk", "path"):
             lessons[page.pk] = by_path[page.path[: -page.steplen]]
-        for page in QuizPage.objects.live().filter(query, practice=False).only("pk", "path", "attempts_allowed"):
-            quizzes[page.pk] = (by_path[page.path[: -page.steplen]], page.attempts_allowed)
+        for page in QuizPage.objects.live().filter(query, practice=False).only("pk", "path", "title",
+                                                                               "attempts_allowed"):
+            quizzes[page.pk] = CountedQuiz(by_path[page.path[: -page.steplen]], page.attempts_allowed, page.title)
         return lessons, quizzes
 
     @cached_property
@@ -171,7 +179,7 @@ class CourseRequirement(Requirement):
     def empty_facts(self):
         lessons, quizzes = self.catalog.children
         return {"read": 0, "lessons": sum(1 for c in lessons.values() if c == self.course.pk), "passed": 0,
-                "quizzes": sum(1 for c, _n in quizzes.values() if c == self.course.pk), "marking": 0}
+                "quizzes": sum(1 for q in quizzes.values() if q.course_id == self.course.pk), "marking": 0}
 
     def state(self, met, facts):
         return DONE if met else (PARTIAL if facts.get("read") or facts.get("passed") or facts.get("marking")
@@ -211,11 +219,11 @@ def _course_facts(catalog, users):
         for user_id, lesson_id in reads.values_list("user_id", "lesson_id"):
             facts_of(lessons[lesson_id], user_id)["read"] += 1
     if quizzes:
-        attempts = _restrict(Attempt.objects.filter(quiz_id__in=quizzes), "user_id", users)
+        attempts = _restrict(Attempt.objects.filter(quiz_id__in=quizzes), "user_id", users).order_by()
         for user_id, quiz_id in attempts.filter(passed=True).values_list("user_id", "quiz_id").distinct():
-            facts_of(quizzes[quiz_id][0], user_id)["passed"] += 1
+            facts_of(quizzes[quiz_id].course_id, user_id)["passed"] += 1
         for user_id, quiz_id in awaiting_marking(attempts).values_list("user_id", "quiz_id"):
-            facts_of(quizzes[quiz_id][0], user_id)["marking"] += 1
+            facts_of(quizzes[quiz_id].course_id, user_id)["marking"] += 1
     return result
 
 
@@ -353,9 +361,12 @@ def _checklist(catalog):
 KINDS = [_courses, _ride_alongs, _skills, _checklist]
 
 
-def requirements_of(program):
-    """The requirements of ``program``, in a stable order (courses in tree order, ride-alongs, skills, checklist)."""
-    catalog = Catalog(program)
+def requirements_of(program, *, catalog=None):
+    """The requirements of ``program``, in a stable order (courses in tree order, ride-alongs, skills, checklist).
+
+    ``catalog``: the program's ``Catalog`` when the caller has one (it reads the course pages once).
+    """
+    catalog = catalog or Catalog(program)
     return [requirement for kind in KINDS for requirement in kind(catalog)]
 
 

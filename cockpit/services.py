@@ -130,7 +130,7 @@ def exhausted_quiz_users(program):
     ``None`` when no counted quiz of the program limits its attempts.
     """
     _lessons, quizzes = Catalog(program).children
-    limited = [pk for pk, (_course, allowed) in quizzes.items() if allowed > 0]
+    limited = [pk for pk, quiz in quizzes.items() if quiz.attempts_allowed > 0]
     if not limited:
         return None
     return (

@@ -147,3 +147,21 @@ def test_nobody_completes_a_checklist_without_active_topics(stage):
     assert req.met_for(cast.trainee)
     ChecklistTopic.objects.update(active=False)
     assert not req.met_for(cast.trainee) and not req.users_meeting().exists()
+
+
+def test_a_quiz_passed_twice_counts_once_and_one_waiting_for_marking_is_not_passed(stage):
+    from courses.models import Attempt, AttemptQuestion, QuizPage
+
+    cast, _trainees, _courses, _skills, _topics, program = stage
+    course, _lesson = make_course("FIRST", quiz=True)
+    quiz = QuizPage.objects.child_of(course).get()
+    program.required_courses.set([course])
+    for number in (1, 2):
+        Attempt.objects.create(user=cast.trainee, quiz=quiz, number=number, state="finished", passed=True, score=100,
+                               finished_at=BASE)
+    waiting = Attempt.objects.create(user=cast.other_trainee, quiz=quiz, number=1, state="finished", finished_at=BASE)
+    AttemptQuestion.objects.create(attempt=waiting, order=1, type="essay", stem="话术", text_answer="您好")
+    (passed,) = requirements.check(cast.trainee, program)
+    (marking,) = requirements.check(cast.other_trainee, program)
+    assert passed.text == "课时 0/1，测验 1/1"
+    assert (marking.met, marking.state, marking.text) == (False, "partial", "课时 0/1，测验 0/1 · 待评阅")
