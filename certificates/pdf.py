@@ -1,13 +1,20 @@
-"""The certificate document: HTML/CSS rendered by WeasyPrint, once per certificate.
+"""The certificate document: HTML/CSS rendered by WeasyPrint, signed by the organisation (PAdES).
 
-Fonts: the CSS names Noto Serif CJK SC first, then Noto Sans CJK SC and the
-JP/TC faces as fallbacks (fonts-noto-cjk); WeasyPrint embeds the subset it
-uses. Noto CJK covers CJK Extension B characters found in names (e.g. 𠮷
-U+20BB7), which tests/certificates/test_pdf.py checks.
+Speed (issue 18.3): the page uses one font face (Noto Serif CJK SC regular, no bold
+or monospace faces), so WeasyPrint subsets one large CJK font per PDF instead of
+three; the fontconfig set-up (``FontConfiguration``) is made once per process and
+reused; the QR code is a PNG (an SVG is parsed and laid out path by path). Each
+PDF still embeds the subset of every font it uses and gives back its text.
+
+Fonts: Noto Serif CJK SC (fonts-noto-cjk) first; the Hanazono faces HanaMinA/B
+(fonts-hanazono) are the fallback for name characters of CJK Extensions B–F that
+Noto CJK does not cover (tests/certificates/test_pdf.py rasterises such names).
 """
 
 import base64
+import io
 import mimetypes
+import threading
 from pathlib import Path
 
 import segno
@@ -15,6 +22,8 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import translation
+
+_local = threading.local()
 
 
 def _data_uri(path):
@@ -32,16 +41,20 @@ def organisation_logo():
 
 
 def qr_data_uri(url):
-    return segno.make(url, error="m").svg_data_uri(scale=4, border=1)
+    """The QR code of ``url`` as a PNG data URI (4 px modules: crisp at 32 mm)."""
+    buffer = io.BytesIO()
+    segno.make(url, error="m").save(buffer, kind="png", scale=8, border=1)
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
 
 
-def certificate_html(certificate):
+def certificate_html(certificate, *, revoked=False):
     verify_url = certificate.get_verify_url()
     with translation.override(settings.LANGUAGE_CODE):
         return render_to_string(
             "certificates/certificate_pdf.html",
             {
                 "certificate": certificate,
+                "revoked": revoked,
                 "verify_url": verify_url,
                 "qr": qr_data_uri(verify_url),
                 "logo": organisation_logo(),
@@ -51,8 +64,26 @@ def certificate_html(certificate):
         )
 
 
-def render_certificate(certificate):
-    """PDF bytes of ``certificate`` (A4 landscape, fonts embedded)."""
+def _font_config():
+    """One fontconfig set-up per thread, reused by every render of that thread."""
+    from weasyprint.text.fonts import FontConfiguration
+
+    if getattr(_local, "font_config", None) is None:
+        _local.font_config = FontConfiguration()
+    return _local.font_config
+
+
+def render_certificate(certificate, *, revoked=False):
+    """PDF bytes of ``certificate`` (A4 landscape, fonts embedded), not yet signed."""
     from weasyprint import HTML
 
-    return HTML(string=certificate_html(certificate), base_url=str(settings.BASE_DIR)).write_pdf()
+    html = HTML(string=certificate_html(certificate, revoked=revoked), base_url=str(settings.BASE_DIR))
+    return html.write_pdf(font_config=_font_config())
+
+
+def signed_certificate_pdf(certificate, *, revoked=False):
+    """The document as stored: rendered, then signed by the organisation."""
+    from .signing import sign_pdf
+
+    reason = f"{certificate.program_name} · {certificate.code}" + (" · 已撤销" if revoked else "")
+    return sign_pdf(render_certificate(certificate, revoked=revoked), reason=reason)

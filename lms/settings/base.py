@@ -164,8 +164,12 @@ STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
+# Private files (certificate PDFs, cohort zips): never under MEDIA_URL, served only by views that check access.
+PRIVATE_ROOT = VAR_DIR / "private"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {"BACKEND": "certificates.storage.PrivateFileSystemStorage",
+                "OPTIONS": {"location": PRIVATE_ROOT, "base_url": None}},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
@@ -191,6 +195,15 @@ LMS_ORGANISATION_NAME_EN = envstr("LMS_ORGANISATION_NAME_EN", "Customer Service 
 LMS_ORGANISATION_LOGO = envstr("LMS_ORGANISATION_LOGO", "certificates/logo.svg")
 # Public certificate verification: at most this many lookups per IP address per window (seconds).
 CERTIFICATES_VERIFY_RATE = (envint("CERTIFICATES_VERIFY_LIMIT", 30), envint("CERTIFICATES_VERIFY_WINDOW", 600))
+# The organisation's signing key and certificate (PEM files) for the PAdES signature on every certificate PDF.
+# Development and tests create a self-signed pair there on first use (``manage.py certificates_signing_key``);
+# production must point at the organisation's own pair.
+CERTIFICATES_SIGNING_KEY = envstr("CERTIFICATES_SIGNING_KEY", str(VAR_DIR / "signing" / "signing-key.pem"))
+CERTIFICATES_SIGNING_CERT = envstr("CERTIFICATES_SIGNING_CERT", str(VAR_DIR / "signing" / "signing-cert.pem"))
+CERTIFICATES_SIGNING_KEY_PASSWORD = envstr("CERTIFICATES_SIGNING_KEY_PASSWORD", "")
+CERTIFICATES_SIGNING_SELF_SIGNED = True  # create a self-signed development pair when the files are missing
+# Bulk issuing: people per claim of a worker (each claim is one task, so several workers share a run).
+CERTIFICATES_BULK_BATCH = envint("CERTIFICATES_BULK_BATCH", 20)
 
 # Extension points: each domain app contributes home-page panels and demo data.
 LMS_HOME_PANEL_PROVIDERS = [

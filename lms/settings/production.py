@@ -5,7 +5,7 @@ Required: ``DJANGO_SECRET_KEY``, ``DATABASE_URL``, ``DJANGO_ALLOWED_HOSTS``,
 """
 
 from .base import *  # noqa: F401,F403
-from .base import TASKS
+from .base import STORAGES, TASKS
 from .env import envbool, envint, envlist, envsecret, envstr
 
 DEBUG = False
@@ -14,9 +14,12 @@ ALLOWED_HOSTS = envlist("DJANGO_ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = envlist("DJANGO_CSRF_TRUSTED_ORIGINS")
 WAGTAILADMIN_BASE_URL = envsecret("WAGTAILADMIN_BASE_URL")
 envsecret("DATABASE_URL")  # base.py parsed it; production must not fall back to SQLite
+# Certificates are signed with the organisation's own key: never a generated one.
+CERTIFICATES_SIGNING_SELF_SIGNED = False
 
 STORAGES = {
     "default": {"BACKEND": envstr("DJANGO_DEFAULT_STORAGE", "django.core.files.storage.FileSystemStorage")},
+    "private": STORAGES["private"],
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
