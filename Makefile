@@ -57,6 +57,7 @@ migrate: install messages
 # quizzes), the certification programs it defines, then demo people.
 demo: migrate
 	$(MANAGE) certificates_signing_key
+	$(MANAGE) certificates_font
 	$(MANAGE) load_standards
 	$(MANAGE) load_programs
 	$(MANAGE) load_demo

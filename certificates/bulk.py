@@ -40,10 +40,11 @@ def _people_in_scope(user):
 
 
 @transaction.atomic
-def start_bulk_run(*, program, kind, by, reason="", render=True):
+def start_bulk_run(*, program, kind, by, reason="", render=True, people=None):
     """List the people of a bulk issue (or the certificates of a bulk re-issue) in ``by``'s scope and enqueue
     the batches. Issue: everyone in scope holding no certificate of ``program`` (each is checked against the
-    requirements when their turn comes). Re-issue: every valid certificate of ``program`` in scope."""
+    requirements when their turn comes). Re-issue: every valid certificate of ``program`` in scope.
+    ``people`` (user ids) narrows the run to those of them in scope."""
     from .tasks import process_bulk_batch
 
     if not can_lead(by):
@@ -54,6 +55,8 @@ def start_bulk_run(*, program, kind, by, reason="", render=True):
     if kind == BulkRun.Kind.ISSUE and not program.active:
         raise ValidationError(_("This program no longer issues certificates."))
     scope = _people_in_scope(by)
+    if people is not None:
+        scope = scope.filter(user__in=list(people))
     run = BulkRun.objects.create(program=program, kind=kind, reason=reason, requested_by=by, render=render)
     if kind == BulkRun.Kind.ISSUE:
         holders = (StaffProfile.objects.filter(user__in=scope).exclude(user__certificates__program=program)
@@ -110,17 +113,19 @@ def _issue_batch(run, items):
             certificate = issue_program_if_eligible(item.holder, program, render=False)
             if certificate is not None:
                 new[item.pk] = certificate
-    return new
+    return new, {}
 
 
 def _reissue_batch(run, items):
-    new = {}
+    new, errors = {}, {}
     for item in items:
         try:
             new[item.pk] = reissue(item.source, by=run.requested_by, reason=run.reason, render=False)
         except ValidationError:  # revoked or superseded meanwhile: nothing to do
             continue
-    return new
+        except PermissionDenied:  # the holder left the lead's scope since the run started
+            errors[item.pk] = _("Not allowed for this person.")
+    return new, errors
 
 
 def process_batch(run_id, *, worker=None):
@@ -132,20 +137,16 @@ def process_batch(run_id, *, worker=None):
     items = claim_items(run, worker=worker, limit=settings.CERTIFICATES_BULK_BATCH)
     if items:
         try:
-            issued = (_issue_batch if run.kind == BulkRun.Kind.ISSUE else _reissue_batch)(run, items)
-        except PermissionDenied:
-            issued, error = {}, _("Not allowed for this person.")
+            issued, errors = (_issue_batch if run.kind == BulkRun.Kind.ISSUE else _reissue_batch)(run, items)
         except Exception as exc:  # recorded on the items; the other batches go on
             log.exception("bulk run %s: batch failed", run.pk)
-            issued, error = {}, str(exc)[:255] or type(exc).__name__
-        else:
-            error = ""
+            issued, errors = {}, dict.fromkeys((i.pk for i in items), str(exc)[:255] or type(exc).__name__)
         for item in items:
             certificate = issued.get(item.pk)
             item.certificate = certificate
+            item.error = errors.get(item.pk, "")
             item.state = BulkItem.State.ISSUED if certificate else (
-                BulkItem.State.FAILED if error else BulkItem.State.SKIPPED)
-            item.error = error
+                BulkItem.State.FAILED if item.error else BulkItem.State.SKIPPED)
             if certificate is not None and run.render:
                 try:
                     store_pdf(certificate)

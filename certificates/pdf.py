@@ -1,14 +1,18 @@
 """The certificate document: HTML/CSS rendered by WeasyPrint, signed by the organisation (PAdES).
 
-Speed (issue 18.3): the page uses one font face (Noto Serif CJK SC regular, no bold
-or monospace faces), so WeasyPrint subsets one large CJK font per PDF instead of
-three; the fontconfig set-up (``FontConfiguration``) is made once per process and
-reused; the QR code is a PNG (an SVG is parsed and laid out path by path). Each
-PDF still embeds the subset of every font it uses and gives back its text.
+Speed (issue 18.3, measured by ``make bench``): the page uses one font face (no bold
+or monospace faces), so WeasyPrint subsets one CJK font per PDF instead of three;
+that face is ``CertificateSerif``, Noto Serif CJK SC cut down once to the characters
+certificates print (``certificates/fonts.py``), so subsetting it is several times
+cheaper than subsetting the full collection; the fontconfig set-up is made once per
+thread and reused; the QR code is a PNG with a fixed mask (an SVG is laid out path
+by path). Each PDF still embeds the subset of every font it uses and gives back its
+text.
 
-Fonts: Noto Serif CJK SC (fonts-noto-cjk) first; the Hanazono faces HanaMinA/B
-(fonts-hanazono) are the fallback for name characters of CJK Extensions B–F that
-Noto CJK does not cover (tests/certificates/test_pdf.py rasterises such names).
+Fonts, in order: CertificateSerif, Noto Serif CJK SC (fonts-noto-cjk) for name
+characters outside GB 2312, then the Hanazono faces HanaMinA/B (fonts-hanazono) for
+characters of CJK Extensions B–F that Noto CJK does not cover
+(tests/certificates/test_pdf.py rasterises such names).
 """
 
 import base64
@@ -43,8 +47,15 @@ def organisation_logo():
 def qr_data_uri(url):
     """The QR code of ``url`` as a PNG data URI (4 px modules: crisp at 32 mm)."""
     buffer = io.BytesIO()
-    segno.make(url, error="m").save(buffer, kind="png", scale=8, border=1)
+    segno.make(url, error="m", mask=0, boost_error=False).save(buffer, kind="png", scale=8, border=1)
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
+
+
+def _font_url():
+    from .fonts import certificate_font
+
+    path = certificate_font()
+    return path.as_uri() if path else ""
 
 
 def certificate_html(certificate, *, revoked=False):
@@ -60,6 +71,7 @@ def certificate_html(certificate, *, revoked=False):
                 "logo": organisation_logo(),
                 "organisation": settings.LMS_ORGANISATION_NAME,
                 "organisation_en": settings.LMS_ORGANISATION_NAME_EN,
+                "font_url": _font_url(),
             },
         )
 

@@ -232,8 +232,7 @@ def certificate_issue(request, person_pk):
             return redirect("certificates:detail", certificate.pk)
     checks = [(program, services.unmet_requirements(profile.user, program))
               for program in Program.objects.filter(active=True)]
-    return render(request, "certificates/issue.html", {"person": profile, "form": form, "checks": checks},
-                  status=400 if request.method == "POST" else 200)
+    return render(request, "certificates/issue.html", {"person": profile, "form": form, "checks": checks})
 
 
 @login_required

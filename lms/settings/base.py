@@ -202,6 +202,9 @@ CERTIFICATES_SIGNING_KEY = envstr("CERTIFICATES_SIGNING_KEY", str(VAR_DIR / "sig
 CERTIFICATES_SIGNING_CERT = envstr("CERTIFICATES_SIGNING_CERT", str(VAR_DIR / "signing" / "signing-cert.pem"))
 CERTIFICATES_SIGNING_KEY_PASSWORD = envstr("CERTIFICATES_SIGNING_KEY_PASSWORD", "")
 CERTIFICATES_SIGNING_SELF_SIGNED = True  # create a self-signed development pair when the files are missing
+# The certificate font cut down from Noto Serif CJK SC (certificates/fonts.py), built once per machine; kept
+# outside LMS_VAR_DIR so test and demo databases in other folders share it.
+CERTIFICATES_FONT_DIR = envstr("CERTIFICATES_FONT_DIR", str(BASE_DIR / "var" / "fonts"))
 # Bulk issuing: people per claim of a worker (each claim is one task, so several workers share a run).
 CERTIFICATES_BULK_BATCH = envint("CERTIFICATES_BULK_BATCH", 20)
 

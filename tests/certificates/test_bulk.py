@@ -12,8 +12,9 @@ from django.core.management import call_command
 from django.db import connection
 from django.test import override_settings
 
-from certificates.bulk import claim_items, report, start_bulk_run
+from certificates.bulk import claim_items, process_batch, report, start_bulk_run
 from certificates.models import BulkItem, BulkRun, Certificate, CertificateEvent
+from certificates.services import issue_manually
 from courses.models import CourseCompletion
 from lms.services import create_staff
 
@@ -144,3 +145,22 @@ def test_the_command_starts_and_reports_a_run(world, capsys, django_capture_on_c
     assert result["kind"] == "issue" and result["total"] >= 1
     call_command("certificates_bulk", "status", str(result["run"]), "--json")
     assert json.loads(capsys.readouterr().out)["issued"] == 1
+
+
+def test_a_holder_who_left_the_leads_scope_is_an_error_of_that_item_only(certified):
+    mentor_certificate = issue_manually(holder=certified.cast.mentor, program=certified.program,
+                                        by=certified.cast.lead, reason="特批", override=True)
+    run = start_bulk_run(program=certified.program, kind=BulkRun.Kind.REISSUE, by=certified.cast.lead,
+                         reason="标准修订")
+    profile = certified.cast.trainee.profile
+    profile.region = certified.cast.other_trainee.profile.region  # moved to another region meanwhile
+    profile.save()
+    process_batch(run.pk)
+    items = {i.holder_id: i for i in run.items.all()}
+    assert items[certified.cast.trainee.pk].state == BulkItem.State.FAILED
+    assert items[certified.cast.trainee.pk].error == "无权为此人员操作。"
+    assert items[certified.cast.mentor.pk].state == BulkItem.State.ISSUED
+    mentor_certificate.refresh_from_db()
+    assert mentor_certificate.status == Certificate.Status.SUPERSEDED
+    run.refresh_from_db()
+    assert run.status == BulkRun.Status.DONE and run.progress()["errors"] == 1
