@@ -132,7 +132,9 @@ def process_batch(run_id, *, worker=None):
     """Claim one batch of ``run_id`` and work it off: issue, render, record each item's outcome."""
     from .tasks import store_pdf
 
-    run = BulkRun.objects.select_related("program", "requested_by").get(pk=run_id)
+    # The program's skills are read once per batch, not once per person (requirements.check lists them).
+    run = (BulkRun.objects.select_related("program", "requested_by").prefetch_related("program__required_skills")
+           .get(pk=run_id))
     worker = worker or worker_name()
     items = claim_items(run, worker=worker, limit=settings.CERTIFICATES_BULK_BATCH)
     if items:
