@@ -20,7 +20,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lms.access import get_profile_or_404
+from lms.access import get_profile_or_404, require_role
+from lms.roles import Role
 
 from . import services
 from .filters import CertificateFilter
@@ -144,8 +145,7 @@ def refresher_done(request, pk):
 
 
 def _require_lead(request):
-    if not services.can_lead(request.user):
-        raise Http404
+    require_role(request.user, Role.TRAINING_LEAD)
 
 
 def _visible(request):

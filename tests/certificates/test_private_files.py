@@ -42,7 +42,7 @@ def test_the_cohort_zip_needs_access_and_has_an_unguessable_name(client, certifi
     client.force_login(certified.cast.other_lead)
     assert client.get(url).status_code == 404
     client.force_login(certified.cast.trainee)
-    assert client.get(url).status_code == 404
+    assert client.get(url).status_code == 403
 
 
 def test_zip_entries_are_built_from_safe_parts_only(client, world, complete):
