@@ -79,6 +79,7 @@ def _save(question, category, source_key=None):
         "explanation": question.explanation,
         "reference_answer": question.reference_answer,
         "clause_ids": question.clause_ids,
+        "scenario": question.scenario,
     }
     created = True
     if source_key:

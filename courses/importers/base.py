@@ -22,6 +22,10 @@ class ParsedQuestion:
     explanation: str = ""
     reference_answer: str = ""
     clause_ids: str = ""
+    scenario: bool = False  # a situation to act on (情境题), marked [情境] after the type
+
+    def clause_id_list(self):
+        return [c.strip() for c in self.clause_ids.replace("，", ",").split(",") if c.strip()]
 
     def problems(self):
         """Why this question cannot be imported (empty when it can)."""

@@ -29,6 +29,7 @@ _CORRECT = re.compile(r"[(（]\s*正确答案\s*[)）]")
 _EXPLANATION = re.compile(r"答案解析\s*[:：]")
 _REFERENCE = re.compile(r"参考答案\s*[:：]")
 _CLAUSES = re.compile(r"[(（]?\s*条款(?:编号)?\s*[:：]\s*((?:[A-Z][A-Z0-9]*-\d{2,3}[\s,，、]*)+)[)）]?")
+_SCENARIO = re.compile(r"^\s*[\[［【]\s*情[境景]\s*[\]］】]")
 _BLANK = re.compile(r"\s*[(（]\s*[)）]\s*$")
 TRUE_WORDS = {"对", "正确", "對", "正確", "是", "√", "✓"}
 FALSE_WORDS = {"错", "错误", "錯", "錯誤", "否", "×", "✗"}
@@ -97,6 +98,10 @@ def _true_false_options(body):
 def _parse_segment(number, type_word, stem, body):
     question = ParsedQuestion(number=number, type=TYPE_WORDS.get(type_word, ""), type_word=type_word)
     question.stem = _BLANK.sub("", " ".join(stem.split())).strip()
+    scenario = _SCENARIO.match(body)
+    if scenario:
+        question.scenario = True
+        body = body[scenario.end():]
     clauses = _CLAUSES.search(body)
     if clauses:
         question.clause_ids = ", ".join(c for c in re.split(r"[,，、\s]+", clauses.group(1)) if c)

@@ -187,3 +187,13 @@ def test_a_question_without_a_type_marker_in_the_middle_is_reported_and_the_rest
                  "3.第三题 [判断题]\n对(正确答案)\n错\n")
     assert [(q.number, q.stem) for q in bank.questions] == [(1, "第一题"), (3, "第三题")]
     assert [e["number"] for e in bank.errors] == [2]
+
+
+def test_a_scenario_item_is_marked_after_its_type_in_text_and_in_a_column_in_excel(db, tmp_path):
+    bank = parse("1.客户走近窗口，你先做什么？[单选题][情境]A.起身问候(正确答案)B.继续录入"
+                 "2.五声服务有几声？[单选题]A.五声(正确答案)B.四声")
+    assert [(q.number, q.scenario, q.stem) for q in bank.questions] == [
+        (1, True, "客户走近窗口，你先做什么？"), (2, False, "五声服务有几声？")]
+    assert [o.text for o in bank.questions[0].options] == ["起身问候", "继续录入"]
+    import_file(template_workbook(), "窗口", filename="template.xlsx")
+    assert list(Question.objects.filter(scenario=True).values_list("type", flat=True)) == ["multiple"]

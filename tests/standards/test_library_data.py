@@ -28,8 +28,18 @@ def test_each_course_has_at_least_twelve_questions_of_every_type():
 def test_every_question_has_an_explanation_and_a_correct_option():
     for course in data.load_library():
         for q in course["questions"]:
+            if q["type"] == "essay":
+                assert q["reference_answer"].strip() and 2 <= len(q["points"]) <= 5
+                continue
             assert q["explanation"].strip()
-            assert any(o["correct"] for o in q["options"])
+            assert q.get("site_rule") or any(o["correct"] for o in q["options"])
+
+
+def test_the_rules_questions_may_ask_for_are_the_organisations_settings():
+    from courses import site_rules
+
+    assert set(data.SITE_RULES) == set(site_rules.RULES)
+    assert data.RULE_OPTIONS == site_rules.OPTIONS_PER_RULE_QUESTION
 
 
 def test_lesson_text_is_chinese():
