@@ -231,19 +231,22 @@ def start_attempt(user, quiz, *, rng=None, now=None):
 class SaveResult:
     accepted: bool
     attempt: Attempt
-    reason: str = ""  # "stale", "closed", "locked", "invalid"
+    reason: str = ""  # "stale", "closed", "locked", "invalid", "missing"
     message: str = ""
+    finished: bool = False  # the attempt was handed in by this call
 
 
 def _lock(attempt_pk):
     return Attempt.objects.select_for_update().select_related("quiz").get(pk=attempt_pk)
 
 
-def save_answer(attempt, *, position, seq, selected=None, text="", go_to=None, now=None):
-    """Autosave one answer. A submit whose ``seq`` is not the attempt's current one changes nothing.
+def save_answer(attempt, *, position, seq, selected=None, text="", go_to=None, finish=False, now=None):
+    """Save one answer and, when ``finish`` is asked, hand the attempt in: one call, one transaction.
 
-    ``selected`` holds option positions (as shown); ``text`` is an essay answer. ``go_to``
-    moves the learner's place (resume point) after saving.
+    A submit whose ``seq`` is not the attempt's current one changes nothing (and finishes nothing).
+    ``selected`` holds option positions (as shown); ``text`` is an essay answer. ``go_to`` moves the
+    learner's place (resume point, clamped to the questions there are) after saving. An attempt past
+    its deadline is closed at the deadline instead.
     """
     now = now or timezone.now()
     with transaction.atomic():
@@ -253,6 +256,10 @@ def save_answer(attempt, *, position, seq, selected=None, text="", go_to=None, n
             return SaveResult(False, current, "closed", _("The time is up: your attempt was closed at the deadline."))
         if not current.is_open:
             return SaveResult(False, current, "closed", _("This attempt is already finished."))
+        answers = list(current.questions.all())
+        answer = next((a for a in answers if a.order == position), None)
+        if answer is None:
+            return SaveResult(False, current, "missing", _("No such question."))
         try:
             stale = seq is None or int(seq) != current.seq
         except (TypeError, ValueError):  # a damaged sequence number: the page cannot be trusted either
@@ -260,38 +267,47 @@ def save_answer(attempt, *, position, seq, selected=None, text="", go_to=None, n
         if stale:
             return SaveResult(False, current, "stale",
                               _("This page was out of date; nothing was changed. Here is your current answer."))
-        try:
-            answer = current.questions.get(order=position)
-        except AttemptQuestion.DoesNotExist:
-            return SaveResult(False, current, "invalid", _("No such question."))
-        if answer.is_answered and current.quiz.show_answers == QuizPage.ShowAnswers.IMMEDIATELY:
-            return SaveResult(False, current, "locked", _("The answer to this question was already checked."))
-        if answer.is_essay:
-            if "\x00" in (text or ""):  # PostgreSQL cannot store it; refuse rather than fail
-                return SaveResult(False, current, "invalid",
-                                  _("The answer contains a NUL character, which cannot be saved. Remove it and "
-                                    "try again."))
-            answer.text_answer = (text or "").strip()
-            answer.selected = []
-            has_answer = bool(answer.text_answer)
-        else:
-            try:
-                positions = sorted({int(p) for p in (selected or [])})
-            except (TypeError, ValueError):
-                positions = None
-            if positions is None or any(p < 0 or p >= len(answer.options) for p in positions):
-                return SaveResult(False, current, "invalid", _("Choose one of the options shown."))
-            if answer.type != Question.Type.MULTIPLE and len(positions) > 1:
-                return SaveResult(False, current, "invalid", _("Choose only one answer."))
-            answer.selected = positions
-            has_answer = bool(positions)
-        answer.answered_at = now if has_answer else None
-        answer.save(update_fields=["selected", "text_answer", "answered_at"])
-        current.seq += 1
+        refused = _store_answer(current, answer, selected=selected, text=text, now=now)
+        if refused is not None and refused.reason != "locked":
+            return refused
+        if refused is None:
+            current.seq += 1
         if go_to is not None:
-            current.position = max(0, int(go_to))
+            current.position = min(max(0, int(go_to)), len(answers) - 1)
         current.save(update_fields=["seq", "position"])
-        return SaveResult(True, current)
+        if finish:
+            _finish_locked(current, now=now, answers=answers)
+        result = refused or SaveResult(True, current)
+        result.finished = finish
+        return result
+
+
+def _store_answer(attempt, answer, *, selected, text, now):
+    """Write the learner's answer to ``answer`` (of the locked, open ``attempt``); a SaveResult when refused."""
+    if answer.is_answered and attempt.quiz.show_answers == QuizPage.ShowAnswers.IMMEDIATELY:
+        return SaveResult(False, attempt, "locked", _("The answer to this question was already checked."))
+    if answer.is_essay:
+        if "\x00" in (text or ""):  # PostgreSQL cannot store it; refuse rather than fail
+            return SaveResult(False, attempt, "invalid",
+                              _("The answer contains a NUL character, which cannot be saved. Remove it and "
+                                "try again."))
+        answer.text_answer = (text or "").strip()
+        answer.selected = []
+        has_answer = bool(answer.text_answer)
+    else:
+        try:
+            positions = sorted({int(p) for p in (selected or [])})
+        except (TypeError, ValueError):
+            positions = None
+        if positions is None or any(p < 0 or p >= len(answer.options) for p in positions):
+            return SaveResult(False, attempt, "invalid", _("Choose one of the options shown."))
+        if answer.type != Question.Type.MULTIPLE and len(positions) > 1:
+            return SaveResult(False, attempt, "invalid", _("Choose only one answer."))
+        answer.selected = positions
+        has_answer = bool(positions)
+    answer.answered_at = now if has_answer else None
+    answer.save(update_fields=["selected", "text_answer", "answered_at"])
+    return None
 
 
 def move_to(attempt, position):
@@ -315,9 +331,9 @@ def _after_result(attempt):
         check_course_completion(attempt.user, attempt.quiz.get_parent().specific)
 
 
-def _finish_locked(attempt, *, now=None):
+def _finish_locked(attempt, *, now=None, answers=None):
     now = now or timezone.now()
-    answers = list(attempt.questions.all())
+    answers = list(attempt.questions.all()) if answers is None else answers
     for answer in answers:
         if not answer.is_essay:
             answer.correct = answer.grade()

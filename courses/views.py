@@ -52,10 +52,45 @@ def _closed_redirect(request, attempt):
     return redirect("courses:result", attempt.pk)
 
 
+def _submit(request, attempt, number):
+    """Save the answer to question ``number`` and, for 交卷, hand the attempt in: one service call."""
+    action = request.POST.get("action", "next")
+    target = {"prev": number - 1, "next": number + 1}.get(action, number)
+    goto = request.POST.get("goto", "")
+    if goto.isascii() and goto.isdigit():  # not "²", which isdigit() accepts and int() refuses
+        target = int(goto)
+    result = save_answer(
+        attempt,
+        position=number - 1,
+        seq=request.POST.get("seq"),
+        selected=request.POST.getlist("option"),
+        text=request.POST.get("text", ""),
+        go_to=target - 1,
+        finish=action == "finish",
+    )
+    if result.reason == "missing":
+        raise Http404
+    if _wants_json(request):
+        return JsonResponse({"accepted": result.accepted, "seq": result.attempt.seq, "reason": result.reason,
+                             "message": result.message})
+    if result.reason == "closed":
+        if result.message:
+            messages.warning(request, result.message)
+        return _closed_redirect(request, attempt)
+    if result.reason in ("stale", "invalid"):
+        (messages.warning if result.reason == "stale" else messages.error)(request, result.message)
+        return redirect("courses:question", attempt.pk, number)
+    if result.finished:
+        return _closed_redirect(request, attempt)
+    return redirect("courses:question", attempt.pk, result.attempt.position + 1)
+
+
 @login_required
 def attempt_question(request, pk, number):
-    """One question of an attempt in progress; POST saves it (autosave or navigation)."""
+    """One question of an attempt in progress; POST saves it (autosave or navigation) and may hand it in."""
     attempt = get_own_attempt_or_404(request.user, pk)
+    if request.method == "POST":
+        return _submit(request, attempt, number)
     if attempt.is_overdue():
         finish_attempt(attempt)
         messages.warning(request, _("The time is up: your attempt was closed at the deadline."))
@@ -66,40 +101,6 @@ def attempt_question(request, pk, number):
     if not 1 <= number <= len(answers):
         raise Http404
     answer = answers[number - 1]
-
-    if request.method == "POST":
-        action = request.POST.get("action", "next")
-        targets = {"prev": number - 1, "next": number + 1, "save": number, "check": number, "finish": number}
-        target = min(max(targets.get(action, number), 1), len(answers))
-        goto = request.POST.get("goto", "")
-        if goto.isascii() and goto.isdigit():  # not "²", which isdigit() accepts and int() refuses
-            target = min(max(int(goto), 1), len(answers))
-        result = save_answer(
-            attempt,
-            position=answer.order,
-            seq=request.POST.get("seq"),
-            selected=request.POST.getlist("option"),
-            text=request.POST.get("text", ""),
-            go_to=target - 1,
-        )
-        if _wants_json(request):
-            return JsonResponse({"accepted": result.accepted, "seq": result.attempt.seq, "reason": result.reason,
-                                 "message": result.message})
-        if result.reason == "closed":
-            if result.message:
-                messages.warning(request, result.message)
-            return _closed_redirect(request, attempt)
-        if result.reason == "stale":
-            messages.warning(request, result.message)
-            return redirect("courses:question", attempt.pk, number)
-        if result.reason == "invalid":
-            messages.error(request, result.message)
-            return redirect("courses:question", attempt.pk, number)
-        if action == "finish":
-            finish_attempt(attempt)
-            return _closed_redirect(request, attempt)
-        return redirect("courses:question", attempt.pk, target)
-
     if attempt.position != answer.order:
         move_to(attempt, answer.order)
     reveal = attempt.may_show_answers(answer)

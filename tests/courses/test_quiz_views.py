@@ -209,3 +209,40 @@ def test_the_attempt_list_filters_by_quiz_and_state(client, learner, cast, quiz)
     assert "另一个测验</a>" in page and f">{quiz.title}</a>" not in page
     finished = client.get(reverse("courses:attempts"), {"state": "finished"}).text
     assert f">{quiz.title}</a>" in finished and "另一个测验</a>" not in finished
+
+
+def test_save_and_hand_in_is_one_service_call_in_one_transaction(client, learner, quiz, monkeypatch):
+    """15.3: the answer of the last question and the hand-in are saved together or not at all."""
+    import courses.services
+    import courses.views
+
+    attempt = _start(client, learner, quiz)
+    calls = []
+    real_save = courses.views.save_answer
+    monkeypatch.setattr(courses.views, "save_answer", lambda *a, **kw: calls.append(kw) or real_save(*a, **kw))
+    monkeypatch.setattr(courses.views, "finish_attempt", lambda *a, **kw: pytest.fail("finished outside the save"))
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("course completion failed")
+
+    monkeypatch.setattr(courses.services, "check_course_completion", broken)
+    url = reverse("courses:question", args=[attempt.pk, 2])
+    with pytest.raises(RuntimeError):
+        client.post(url, {"seq": 0, "option": ["0", "1"], "action": "finish"})
+    attempt.refresh_from_db()
+    assert attempt.is_open and attempt.seq == 0 and attempt.questions.get(order=1).selected == []
+
+    monkeypatch.undo()
+    monkeypatch.setattr(courses.views, "save_answer", lambda *a, **kw: calls.append(kw) or real_save(*a, **kw))
+    monkeypatch.setattr(courses.views, "finish_attempt", lambda *a, **kw: pytest.fail("finished outside the save"))
+    response = client.post(url, {"seq": 0, "option": ["0", "1"], "action": "finish"})
+    assert response.url == reverse("courses:result", args=[attempt.pk])
+    attempt.refresh_from_db()
+    assert attempt.state == Attempt.State.FINISHED and attempt.questions.get(order=1).selected == [0, 1]
+    assert [kw["finish"] for kw in calls] == [True, True]
+
+
+def test_a_post_to_a_question_that_does_not_exist_is_404(client, learner, quiz):
+    attempt = _start(client, learner, quiz)
+    response = client.post(reverse("courses:question", args=[attempt.pk, 9]), {"seq": 0, "action": "save"})
+    assert response.status_code == 404
