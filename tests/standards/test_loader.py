@@ -180,7 +180,8 @@ def test_practice_exam_goes_through_the_importer_into_a_practice_quiz(win_only):
     assert [q.source_key for q in questions] == [f"PRACTICE:{n}" for n in range(1, 21)]
     assert {q.category.name for q in questions} == {loader.PRACTICE_CATEGORY}
     assert all(q.clause_id_list() and q.explanation for q in questions)
-    assert questions[0].clause_id_list() == ["WIN-06"] and "条款" not in questions[0].explanation
+    assert questions[0].clause_id_list() == ["WIN-06", "FIRST-09"] and "条款" not in questions[0].explanation
+    assert questions.filter(scenario=True).count() >= 7
     quiz = QuizPage.objects.get(slug=loader.PRACTICE_SLUG)
     assert quiz.practice and quiz.live and quiz.get_parent().specific.code == "WIN"
     assert [(d.category.name, d.count) for d in quiz.random_draws.all()] == [(loader.PRACTICE_CATEGORY, 20)]
