@@ -4,10 +4,11 @@ import io
 
 from django.utils.translation import gettext as _
 
-from .base import ParsedBank, ParsedOption, ParsedQuestion
+from .base import MAX_QUESTIONS, ParsedBank, ParsedOption, ParsedQuestion, too_many_questions
 from .text import FALSE_WORDS, TRUE_WORDS, TYPE_WORDS, _TRAD
 
 LETTERS = "ABCDEFGH"
+MAX_COLUMNS = 32  # columns read from each row; the template has 15
 HEADERS = ["题型", "题干"] + [f"选项{letter}" for letter in LETTERS] + ["正确答案", "答案解析", "条款", "情境"]
 TYPE_ALIASES = {**TYPE_WORDS, "单选": "single", "多选": "multiple", "判断": "true_false", "简答": "essay",
                 "问答": "essay"}
@@ -52,20 +53,23 @@ def _cell(value):
 
 
 def parse_workbook(data):
-    from openpyxl import load_workbook
+    """A ``ParsedBank`` from an .xlsx: streamed, refused past ``MAX_QUESTIONS`` rows (see ``lms.spreadsheets``)."""
+    from lms.spreadsheets import SpreadsheetRefused, read_sheet
 
     try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a broken file
-        raise ExcelFormatError(_("This is not a readable .xlsx file.")) from exc
-    ws = wb.worksheets[0]
-    rows = ws.iter_rows(values_only=True)
+        title, rows = read_sheet(data, max_rows=MAX_QUESTIONS, max_cols=MAX_COLUMNS, too_many=too_many_questions())
+        return _parse_rows(title, rows)
+    except SpreadsheetRefused as exc:
+        raise ExcelFormatError(str(exc)) from exc
+
+
+def _parse_rows(title, rows):
     header = [_cell(c).translate(_TRAD) for c in next(rows, [])]
     columns = {name: i for i, name in enumerate(header) if name}
     missing = [h for h in ("题型", "题干", "正确答案") if h not in columns]
     if missing:
         raise ExcelFormatError(_("Missing columns: %(columns)s. Download the template.") % {"columns": "、".join(missing)})
-    bank = ParsedBank(title=ws.title)
+    bank = ParsedBank(title=title)
     number = 0
     for row in rows:
         values = [_cell(c) for c in row]
