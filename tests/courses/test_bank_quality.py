@@ -10,6 +10,7 @@ from django.urls import reverse
 from courses.models import LessonPage, Question
 
 from .conftest import make_category, make_course, make_question, make_quiz
+from .test_admin import editor_client  # noqa: F401 - fixture
 
 OLD_PATTERN = {"longest_key", "true_false_balance", "multiple_pattern", "scenarios", "pool_per_draw", "pool_size",
                "essays", "untested_clauses"}
@@ -127,16 +128,7 @@ def test_an_unknown_category_is_an_error(db):
     assert _lint("--category", "没有这个题库")[0] == 2
 
 
-@pytest.fixture
-def editor_client(client, cast):
-    from lms.services import assign_role
-
-    assign_role(user=cast.editor, role="content_editor")
-    client.force_login(cast.editor)
-    return client
-
-
-def test_editors_see_the_same_summary_with_the_warnings_explained_in_chinese(editor_client):
+def test_editors_see_the_same_summary_with_the_warnings_explained_in_chinese(editor_client):  # noqa: F811
     category = old_pattern_bank()
     good = good_bank()
     index = editor_client.get(reverse("courses_quality:index"))
@@ -154,7 +146,7 @@ def test_editors_see_the_same_summary_with_the_warnings_explained_in_chinese(edi
     assert "达到要求" in good_page.text and "3 / 12" in good_page.text
 
 
-def test_the_category_listing_and_the_menu_lead_to_the_summary(editor_client):
+def test_the_category_listing_and_the_menu_lead_to_the_summary(editor_client):  # noqa: F811
     category = make_category("菜单测试")
     listing = editor_client.get(reverse("wagtailsnippets_courses_questioncategory:list"))
     assert reverse("courses_quality:category", args=[category.pk]) in listing.text
