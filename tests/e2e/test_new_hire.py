@@ -74,7 +74,7 @@ def test_new_hire_reads_the_next_lesson_and_passes_the_course_quiz(page, site, l
     # The training lead marks the written answer; then the attempt counts.
     page.get_by_role("button", name="退出登录").click()
     login("demo-lead")
-    page.goto("/marking/")
+    page.goto("/courses/marking/")
     page.locator(".list a").filter(has_text="请写出").first.click()
     expect(page.get_by_text(WRITTEN_ANSWER)).to_be_visible()
     page.get_by_label("正确", exact=True).check()
