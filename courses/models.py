@@ -168,10 +168,14 @@ class LessonPage(LearnerPageMixin, Page):
     def get_context(self, request, *args, **kwargs):
         from .services import course_progress
 
+        from .site_rules import current_rules
+
         context = super().get_context(request, *args, **kwargs)
         progress = course_progress(request.user, self.course)
         context["progress"] = progress
         context["read"] = any(lesson.pk == self.pk and read for lesson, read in progress.lessons)
+        # The body fills [[rule]] tokens with these values; the body's cache key varies with them.
+        context["site_rules"] = current_rules(request)
         return context
 
 
@@ -224,6 +228,11 @@ class Question(index.Indexed, ClusterableModel):
     source_key = models.CharField(
         _("source key"), max_length=100, null=True, blank=True, unique=True, editable=False,
         help_text=_("Stable key of a question loaded from shipped data."),
+    )
+    source_hash = models.CharField(
+        _("content as loaded"), max_length=64, blank=True, editable=False,
+        help_text=_("Fingerprint of the content the standards loader last wrote; a different fingerprint of the "
+                    "current content means an editor changed the question, and the loader keeps it."),
     )
     scenario = models.BooleanField(
         _("scenario question"), default=False,
