@@ -104,11 +104,16 @@ def build(profiles, program):
                 .values_list("user_id", "lesson_id"):
             read[(user_id, lessons[lesson_id])] += 1
     passed = defaultdict(int)
+    awaiting = set()  # (user, course): an attempt at a counted quiz waits for marking (待评阅)
     if counted_quizzes and user_ids:
-        pairs = Attempt.objects.filter(user_id__in=user_ids, quiz_id__in=counted_quizzes, passed=True) \
-            .values_list("user_id", "quiz_id").distinct()
-        for user_id, quiz_id in pairs:
-            passed[(user_id, quizzes[quiz_id])] += 1
+        pairs = Attempt.objects.filter(user_id__in=user_ids, quiz_id__in=counted_quizzes) \
+            .filter(Q(passed=True) | Q(state=Attempt.State.AWAITING_MARKING)) \
+            .values_list("user_id", "quiz_id", "passed").distinct()
+        for user_id, quiz_id, did_pass in pairs:
+            if did_pass:
+                passed[(user_id, quizzes[quiz_id])] += 1
+            else:
+                awaiting.add((user_id, quizzes[quiz_id]))
     facts = evidence.bulk(user_ids, program, skills=skills)
 
     rows = []
@@ -126,6 +131,10 @@ def build(profiles, program):
                 n_passed, n_quizzes = passed[(uid, course_id)], quiz_total[course_id]
                 text = _("%(read)s/%(lessons)s lessons, %(passed)s/%(quizzes)s quizzes") % {
                     "read": n_read, "lessons": n_lessons, "passed": n_passed, "quizzes": n_quizzes}
+                if (uid, course_id) in awaiting:
+                    text = f"{Attempt.State.AWAITING_MARKING.label} · {text}"
+                    cells.append(Cell(PARTIAL, text, url + "#courses"))
+                    continue
                 cells.append(Cell(PARTIAL if n_read or n_passed else TODO, text, url + "#courses"))
             elif column.kind == "ride_alongs":
                 count = facts.ride_alongs.get(uid, 0)

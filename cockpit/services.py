@@ -12,7 +12,7 @@ import functools
 import operator
 from collections import defaultdict
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -127,7 +127,8 @@ def completions_per_week(users, weeks=8, today=None):
 
 
 def exhausted_quiz_users(program):
-    """Subquery of trainees who used every allowed attempt of a counted quiz of the program without passing.
+    """Subquery of trainees who used up a round of a counted quiz of the program without passing, and wait
+    for their training lead's new round (``Attempt.objects.rounds_used_up``).
 
     ``None`` when no counted quiz of the program limits its attempts.
     """
@@ -135,13 +136,7 @@ def exhausted_quiz_users(program):
     limited = [q.pk for q in quizzes if not q.practice and q.attempts_allowed > 0]
     if not limited:
         return None
-    return (
-        Attempt.objects.filter(quiz_id__in=limited).exclude(state=Attempt.State.IN_PROGRESS)
-        .values("user_id", "quiz_id", "quiz__attempts_allowed")
-        .annotate(n=Count("id"), passes=Count("id", filter=Q(passed=True)))
-        .filter(passes=0, n__gte=F("quiz__attempts_allowed"))
-        .values("user_id")
-    )
+    return Attempt.objects.rounds_used_up().filter(quiz_id__in=limited).values("user_id")
 
 
 def certified_users(program):

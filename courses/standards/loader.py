@@ -240,6 +240,14 @@ def sync_question(category, q, report):
     return existing
 
 
+def _attempts_per_round(course, quiz_data):
+    """``[quiz] attempts``: attempts per round of the certifying quiz (default 3, at least 1)."""
+    attempts = int(quiz_data.get("attempts", QuizPage._meta.get_field("attempts_allowed").default))
+    if attempts < 1:
+        raise data.LibraryError(f"{course['code']}: [quiz] attempts = {attempts}; a certifying quiz allows at least 1")
+    return attempts
+
+
 def _quiz_sync(course, category, quiz_data):
     count = int(quiz_data.get("draw", 10))
     fields = {
@@ -247,6 +255,7 @@ def _quiz_sync(course, category, quiz_data):
         "slug": f"{course['slug']}-quiz",
         "intro": _rich(quiz_data.get("intro", "")) if quiz_data.get("intro") else "",
         "pass_mark": int(quiz_data.get("pass_mark", 80)),
+        "attempts_allowed": _attempts_per_round(course, quiz_data),
         "practice": False,
     }
 
