@@ -163,12 +163,11 @@ def issue_if_eligible(user, *, on=None):
 
 def can_manage(actor, holder):
     """A training lead whose scope covers the holder (or a superuser) issues, re-issues and revokes by hand."""
-    from lms.access import can_see_user
+    from lms.access import can_see_user, has_role
 
     if actor.is_superuser:
         return True
-    is_lead = actor.role_assignments.filter(role=Role.TRAINING_LEAD).exists()
-    return is_lead and actor.pk != holder.pk and can_see_user(actor, holder)
+    return has_role(actor, Role.TRAINING_LEAD) and actor.pk != holder.pk and can_see_user(actor, holder)
 
 
 def _require_reason(reason):

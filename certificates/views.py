@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lms.access import get_profile_or_404
+from lms.access import get_profile_or_404, require_role
 from lms.roles import Role
 
 from . import services
@@ -99,8 +99,7 @@ def refresher_done(request, pk):
 
 
 def _require_lead(request):
-    if not (request.user.is_superuser or request.user.role_assignments.filter(role=Role.TRAINING_LEAD).exists()):
-        raise Http404
+    require_role(request.user, Role.TRAINING_LEAD)
 
 
 def _visible(request):

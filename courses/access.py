@@ -2,6 +2,7 @@
 
 from django.http import Http404
 
+from lms.access import has_role, require_role
 from lms.roles import Role
 
 from .models import Attempt, AttemptQuestion
@@ -26,18 +27,12 @@ def get_visible_attempt_or_404(user, pk):
 
 def can_mark(user):
     """Training leads (and superusers) mark essays of the people in their scope."""
-    if not user.is_authenticated:
-        return False
-    if user.is_superuser:
-        return True
-    profile = getattr(user, "profile", None)
-    return profile is not None and profile.has_role(Role.TRAINING_LEAD)
+    return has_role(user, Role.TRAINING_LEAD)
 
 
 def get_markable_answer_or_404(user, pk):
-    """An answer of an attempt in the marker's scope, not their own."""
-    if not can_mark(user):
-        raise Http404
+    """An answer of an attempt in the marker's scope, not their own (403 for someone who does not mark)."""
+    require_role(user, Role.TRAINING_LEAD)
     try:
         answer = AttemptQuestion.objects.select_related("attempt__quiz", "attempt__user__profile").get(pk=pk)
     except (AttemptQuestion.DoesNotExist, ValueError, TypeError):

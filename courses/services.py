@@ -512,13 +512,12 @@ def attempts_visible_to(viewer):
     Only people with a role beyond trainee (leads, mentors, supervisors…) see others' attempts:
     a trainee's scope includes their mentor, whose results are not theirs to see.
     """
-    from lms.access import profile_scope
+    from lms.access import profile_scope, roles_of
     from lms.models import StaffProfile
     from lms.roles import Role
 
     attempts = Attempt.objects.select_related("quiz", "user__profile")
-    roles = set(viewer.role_assignments.values_list("role", flat=True)) if viewer.is_authenticated else set()
-    if not viewer.is_superuser and not roles - {Role.TRAINEE}:
+    if not viewer.is_superuser and not roles_of(viewer) - {Role.TRAINEE}:
         return attempts.filter(user=viewer)
     users = StaffProfile.objects.filter(profile_scope(viewer)).values("user")
     return attempts.filter(Q(user=viewer) | Q(user__in=users))

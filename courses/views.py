@@ -10,6 +10,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from lms.access import require_role
+from lms.roles import Role
+
 from .access import can_mark, get_markable_answer_or_404, get_own_attempt_or_404, get_visible_attempt_or_404
 from .forms import MarkForm, RoundGrantForm
 from .models import Attempt, QuizPage
@@ -225,8 +228,7 @@ def attempt_list(request):
 
 @login_required
 def marking(request):
-    if not can_mark(request.user):
-        raise Http404
+    require_role(request.user, Role.TRAINING_LEAD)
     queue = marking_queue(request.user).exclude(attempt__user=request.user)
     page = Paginator(queue, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "courses/marking_queue.html", {"page": page})

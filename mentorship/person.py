@@ -12,6 +12,9 @@ def sections(request, profile):
     user = profile.user
     viewer = request.user
     result = []
+    history = list(user.mentor_assignments_as_trainee.select_related("mentor__profile"))
+    if history:
+        result.append(PersonSection(_("Mentors"), "mentorship/person/mentors.html", {"history": history}, order=10))
     trips = RideAlong.objects.filter(trainee=user).select_related("mentor__profile", "destination_region")
     assessments = SkillAssessment.objects.filter(trainee=user).select_related("skill", "assessor__profile")
     guidance = Guidance.objects.filter(trainee=user).select_related("mentor__profile")

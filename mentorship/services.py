@@ -12,7 +12,6 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,6 +20,26 @@ from lms.roles import Role
 from lms.signals import checklist_completed, ride_along_signed_off, skill_assessed
 
 from . import notifications
+from .access import (  # noqa: F401 - re-exported: other apps import these from here
+    _profile,
+    accountability_visible_to,
+    approvers_for,
+    assessment_reports_for,
+    care_check_ins_for,
+    conduct_reports_visible_to,
+    has_mentored,
+    is_current_mentor,
+    is_post_head_for,
+    is_training_lead_for,
+    may_answer,
+    may_assess_mentor,
+    may_decide,
+    may_log_guidance,
+    may_see_care_check_ins,
+    pending_approvals_for,
+    post_heads_of,
+    training_leads_of,
+)
 from .models import (
     AccountabilityRecord,
     Answer,
@@ -43,64 +62,6 @@ from .models import (
     SkillAssessment,
     WeakPoint,
 )
-
-# --- people and scope -----------------------------------------------------------------
-
-
-def _profile(user):
-    return StaffProfile.objects.filter(user=user).select_related("region", "post").first()
-
-
-def _covers_region(user, role, region):
-    """Whether ``user`` holds ``role`` with a region scope covering ``region`` (or is a superuser)."""
-    if user.is_superuser:
-        return True
-    if region is None:
-        return False
-    return user.role_assignments.filter(role=role, region_id__in=[region.pk, *region.ancestor_ids()]).exists()
-
-
-def training_leads_of(trainee):
-    """Training leads whose regions cover the trainee's region (M1, M13: reports end up with them)."""
-    profile = _profile(trainee)
-    if profile is None or profile.region is None:
-        return get_user_model().objects.none()
-    return holders_of(Role.TRAINING_LEAD, region=profile.region)
-
-
-def post_heads_of(trainee):
-    """Heads of the trainee's (prospective) post, limited to their region when their assignment has one."""
-    profile = _profile(trainee)
-    if profile is None or profile.post is None:
-        return get_user_model().objects.none()
-    region_ids = [profile.region.pk, *profile.region.ancestor_ids()] if profile.region else []
-    return (
-        get_user_model()
-        .objects.filter(
-            Q(role_assignments__role=Role.POST_HEAD, role_assignments__post=profile.post)
-            & (Q(role_assignments__region__isnull=True) | Q(role_assignments__region_id__in=region_ids)),
-            is_active=True,
-        )
-        .distinct()
-    )
-
-
-def is_training_lead_for(user, trainee):
-    profile = _profile(trainee)
-    return _covers_region(user, Role.TRAINING_LEAD, profile.region if profile else None)
-
-
-def is_post_head_for(user, trainee):
-    return user.is_superuser or post_heads_of(trainee).filter(pk=user.pk).exists()
-
-
-def is_current_mentor(user, trainee):
-    return MentorAssignment.objects.current().filter(trainee=trainee, mentor=user).exists()
-
-
-def has_mentored(user, trainee):
-    return MentorAssignment.objects.filter(trainee=trainee, mentor=user).exists()
-
 
 # --- M1 mentor assignments ----------------------------------------------------------------
 
@@ -144,54 +105,6 @@ def current_trainees(mentor):
 
 
 # --- M6 ride-along approvals ---------------------------------------------------------------
-
-
-def approvers_for(ride_along, kind):
-    """M6: the people who may decide one approval, found from the org data (never typed in)."""
-    if kind == Approval.Kind.TRAINING_SUPERVISOR:
-        profile = _profile(ride_along.trainee)
-        users = holders_of(Role.TRAINING_SUPERVISOR, region=profile.region) if profile and profile.region else None
-    elif kind == Approval.Kind.REGIONAL_MANAGER:
-        users = holders_of(Role.REGIONAL_MANAGER, region=ride_along.destination_region)
-    else:
-        users = post_heads_of(ride_along.trainee)
-    if users is None:
-        return get_user_model().objects.none()
-    return users.exclude(pk__in=[ride_along.mentor_id, ride_along.trainee_id])
-
-
-def may_decide(user, approval):
-    return approvers_for(approval.ride_along, approval.kind).filter(pk=user.pk).exists()
-
-
-def pending_approvals_for(user):
-    """Approvals waiting for ``user`` (M6), on trips still waiting for approval.
-
-    The same rule as ``approvers_for``, turned around into one query: a scope
-    region covers a trip when it is the region itself or one above it.
-    """
-
-    def covered(role):
-        ids = user.role_assignments.filter(role=role, region__isnull=False).values_list("region_id", flat=True)
-        return Region.ids_with_descendants(ids)
-
-    query = Q(kind=Approval.Kind.TRAINING_SUPERVISOR,
-              ride_along__trainee__profile__region_id__in=covered(Role.TRAINING_SUPERVISOR))
-    query |= Q(kind=Approval.Kind.REGIONAL_MANAGER,
-               ride_along__destination_region_id__in=covered(Role.REGIONAL_MANAGER))
-    for assignment in user.role_assignments.filter(role=Role.POST_HEAD, post__isnull=False):
-        post_query = Q(kind=Approval.Kind.POST_HEAD, ride_along__trainee__profile__post_id=assignment.post_id)
-        if assignment.region_id:
-            post_query &= Q(ride_along__trainee__profile__region_id__in=Region.ids_with_descendants(
-                [assignment.region_id]))
-        query |= post_query
-    return list(
-        Approval.objects.filter(query, decision=Approval.Decision.PENDING, ride_along__state=RideAlong.State.REQUESTED)
-        .exclude(ride_along__mentor=user).exclude(ride_along__trainee=user)
-        .select_related("ride_along__trainee__profile__region", "ride_along__trainee__profile__post",
-                        "ride_along__destination_region", "ride_along__mentor__profile")
-        .order_by("ride_along__start_date")
-    )
 
 
 def missing_prerequisites(trainee):
@@ -517,18 +430,6 @@ def assess_skill(*, trainee, skill, assessor, result, score=None, notes=""):
     return assessment
 
 
-def may_assess_mentor(user, mentor, ride_along=None):
-    """M13: the regional head of the mentor's region (or above), or whoever approved (arranged) the trip."""
-    if user.pk == mentor.pk:
-        return False
-    profile = _profile(mentor)
-    if profile and _covers_region(user, Role.REGIONAL_HEAD, profile.region):
-        return True
-    if ride_along is not None and ride_along.mentor_id == mentor.pk:
-        return ride_along.approvals.filter(decided_by=user, decision=Approval.Decision.APPROVED).exists()
-    return False
-
-
 @transaction.atomic
 def assess_mentor(*, mentor, assessor, result, score=None, notes="", ride_along=None):
     """M13: assess a mentor; the report ends up with the training lead."""
@@ -539,36 +440,6 @@ def assess_mentor(*, mentor, assessor, result, score=None, notes="", ride_along=
     return MentorAssessment.objects.create(
         mentor=mentor, assessor=assessor, result=result, score=score, notes=notes.strip(), ride_along=ride_along
     )
-
-
-def _lead_region_ids(user):
-    profile = _profile(user)
-    return profile.scoped_region_ids(Role.TRAINING_LEAD) if profile else set()
-
-
-def assessment_reports_for(lead):
-    """M13: every assessment report of trainees and of mentors in the lead's regions, in one place."""
-    skills = SkillAssessment.objects.select_related("trainee__profile", "skill", "assessor__profile")
-    mentors = MentorAssessment.objects.select_related("mentor__profile", "assessor__profile", "ride_along")
-    signoffs = SignOff.objects.select_related("ride_along__trainee__profile", "ride_along__mentor__profile")
-    if not lead.is_superuser:
-        region_ids = _lead_region_ids(lead)
-        skills = skills.filter(trainee__profile__region_id__in=region_ids)
-        mentors = mentors.filter(mentor__profile__region_id__in=region_ids)
-        signoffs = signoffs.filter(ride_along__trainee__profile__region_id__in=region_ids)
-    return {"skills": skills, "mentors": mentors, "sign_offs": signoffs}
-
-
-def accountability_visible_to(user):
-    """M10: accountability records the training lead and the regional head of the person's region see."""
-    qs = AccountabilityRecord.objects.select_related("person__profile", "trainee__profile", "ride_along")
-    if user.is_superuser:
-        return qs
-    profile = _profile(user)
-    if profile is None:
-        return qs.none()
-    region_ids = profile.scoped_region_ids(Role.TRAINING_LEAD, Role.REGIONAL_HEAD)
-    return qs.filter(Q(person__profile__region_id__in=region_ids) | Q(trainee__profile__region_id__in=region_ids))
 
 
 # --- M7 checklist -----------------------------------------------------------------------------
@@ -629,11 +500,6 @@ def ask_question(*, trainee, owner, subject, body):
     question = Question.objects.create(asked_by=trainee, owner=owner, subject=subject.strip(), body=body.strip())
     transaction.on_commit(lambda: notifications.question_asked(question))
     return question
-
-
-def may_answer(user, question):
-    """M4: the owner answers; so may anyone the owner escalated to."""
-    return user.pk == question.owner_id or question.escalations.filter(escalated_to=user).exists()
 
 
 @transaction.atomic
@@ -769,8 +635,7 @@ def review_question_report(*, report, reviewer, confirm, note=""):
 @transaction.atomic
 def log_guidance(*, mentor, trainee, mode, topic, duration_minutes, date=None, notes=""):
     """M2: a regular employee records guidance given to a trainee, by mode."""
-    profile = _profile(mentor)
-    if profile is None or not profile.is_regular:
+    if not may_log_guidance(mentor):
         raise PermissionDenied(_("Only a regular (转正) employee records guidance."))
     if mentor.pk == trainee.pk:
         raise ValidationError(_("A trainee cannot guide themselves."))
@@ -844,30 +709,7 @@ def file_conduct_report(*, reporter, subject, occurred_on, description):
     return report
 
 
-def conduct_reports_visible_to(user):
-    qs = ConductReport.objects.select_related("reporter__profile", "subject__profile")
-    if user.is_superuser:
-        return qs
-    return qs.filter(Q(reporter=user) | Q(recipients=user)).distinct()
-
-
 # --- M11 care -----------------------------------------------------------------------------------
-
-
-def may_see_care_check_ins(user, trainee):
-    """M11: only the mentor, the training lead and the post head see care check-ins."""
-    return (
-        user.is_superuser
-        or has_mentored(user, trainee)
-        or is_training_lead_for(user, trainee)
-        or is_post_head_for(user, trainee)
-    )
-
-
-def care_check_ins_for(user, trainee):
-    if not may_see_care_check_ins(user, trainee):
-        return CareCheckIn.objects.none()
-    return CareCheckIn.objects.filter(trainee=trainee).select_related("mentor__profile")
 
 
 @transaction.atomic

@@ -1,7 +1,5 @@
 """Screens of the 传帮带 module. Thin: scope through mentorship.access, rules in services."""
 
-from functools import wraps
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,10 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lms.access import get_profile_or_404, visible_profiles
+from lms.access import get_in_scope_or_404, get_profile_or_404, role_required
 from lms.roles import Role
 
-from . import services
+from . import access, services
 from .access import colleagues, get_question_or_404, get_ride_along_or_404, ride_alongs_visible_to, visible_users
 from .forms import (
     AmendmentForm,
@@ -43,8 +41,6 @@ from .models import (
     Approval,
     ChecklistItem,
     ChecklistTopic,
-    Guidance,
-    QuestionReport,
     RideAlong,
 )
 
@@ -86,31 +82,6 @@ def _post_action(request, action, success_message):
         messages.success(request, success_message)
 
 
-def _has_role(user, *roles):
-    profile = getattr(user, "profile", None)
-    return user.is_superuser or (profile is not None and any(profile.has_role(r) for r in roles))
-
-
-def role_required(*roles):
-    def decorator(view):
-        @wraps(view)
-        def wrapped(request, *args, **kwargs):
-            if not _has_role(request.user, *roles):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return login_required(wrapped)
-
-    return decorator
-
-
-def _lead_trainees(user):
-    if user.is_superuser:
-        return visible_users(user, status="probation")
-    region_ids = user.profile.scoped_region_ids(Role.TRAINING_LEAD)
-    return visible_users(user, status="probation", region_id__in=region_ids)
-
-
 # --- ride-alongs (M6, M8, M9) ------------------------------------------------------------------
 
 
@@ -148,7 +119,7 @@ def ride_along_detail(request, pk):
     approvals = list(ride_along.approvals.select_related("decided_by__profile"))
     for approval in approvals:
         approval.mine = (approval.decision == Approval.Decision.PENDING
-                         and ride_along.state == RideAlong.State.REQUESTED and services.may_decide(user, approval))
+                         and ride_along.state == RideAlong.State.REQUESTED and access.may_decide(user, approval))
         approval.form = DecisionForm(prefix=f"a{approval.pk}") if approval.mine else None
     sign_off = getattr(ride_along, "sign_off", None)
     is_mentor = user.pk == ride_along.mentor_id
@@ -158,13 +129,13 @@ def ride_along_detail(request, pk):
         "sign_off": sign_off,
         "is_mentor": is_mentor,
         "is_trainee": user.pk == ride_along.trainee_id,
-        "is_lead": services.is_training_lead_for(user, ride_along.trainee),
+        "is_lead": access.is_training_lead_for(user, ride_along.trainee),
         "can_start": is_mentor and ride_along.state == RideAlong.State.APPROVED,
         "can_record_happened": is_mentor and ride_along.state in (
             RideAlong.State.REQUESTED, RideAlong.State.APPROVED, RideAlong.State.STARTED, RideAlong.State.REJECTED),
         "accountability": ride_along.accountability_records.all(),
         "can_assess_mentor": (ride_along.state == RideAlong.State.SIGNED_OFF
-                              and services.may_assess_mentor(user, ride_along.mentor, ride_along)),
+                              and access.may_assess_mentor(user, ride_along.mentor, ride_along)),
     }
     return render(request, "mentorship/ride_along_detail.html", context)
 
@@ -174,7 +145,7 @@ def ride_along_detail(request, pk):
 def approval_decide(request, pk, approval_pk):
     ride_along = get_ride_along_or_404(request.user, pk)
     approval = get_object_or_404(ride_along.approvals, pk=approval_pk)
-    if not services.may_decide(request.user, approval):
+    if not access.may_decide(request.user, approval):
         raise PermissionDenied
     form = DecisionForm(request.POST, prefix=f"a{approval.pk}")
     if not form.is_valid():
@@ -281,7 +252,7 @@ def ride_along_expenses(request, pk):
 @login_required
 def ride_along_filing_problem(request, pk):
     ride_along = get_ride_along_or_404(request.user, pk)
-    if not services.is_training_lead_for(request.user, ride_along.trainee):
+    if not access.is_training_lead_for(request.user, ride_along.trainee):
         raise PermissionDenied
     form = FilingProblemForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -297,7 +268,7 @@ def ride_along_filing_problem(request, pk):
 
 @role_required(Role.TRAINING_LEAD)
 def assign_mentor(request):
-    trainees = _lead_trainees(request.user)
+    trainees = access.lead_trainees(request.user)
     mentors = visible_users(request.user, status="regular")
     initial = {"start_date": timezone.localdate()}
     if request.GET.get("trainee"):
@@ -315,7 +286,7 @@ def assign_mentor(request):
 
 @role_required(Role.TRAINING_LEAD)
 def skill_assess(request):
-    form = SkillAssessmentForm(request.POST or None, trainees=_lead_trainees(request.user),
+    form = SkillAssessmentForm(request.POST or None, trainees=access.lead_trainees(request.user),
                                initial={"trainee": request.GET.get("trainee")})
     if request.method == "POST" and form.is_valid():
         if _apply(request, form, lambda: services.assess_skill(assessor=request.user, **form.cleaned_data),
@@ -328,7 +299,7 @@ def skill_assess(request):
 
 def _assessable_mentors(user):
     ids = [u.pk for u in visible_users(user, status="regular").filter(role_assignments__role=Role.MENTOR)
-           if services.may_assess_mentor(user, u)]
+           if access.may_assess_mentor(user, u)]
     return visible_users(user).filter(pk__in=ids)
 
 
@@ -353,26 +324,23 @@ def mentor_assess(request):
 @role_required(Role.TRAINING_LEAD)
 def reports(request):
     """M13: every assessment report, of trainees and of mentors, in one place for the training lead."""
-    data = services.assessment_reports_for(request.user)
+    data = access.assessment_reports_for(request.user)
     tab = request.GET.get("tab", "skills")
     if tab not in ("skills", "mentors", "sign_offs", "accountability", "question_reports"):
         raise Http404
     if tab == "accountability":
-        rows = services.accountability_visible_to(request.user)
+        rows = access.accountability_visible_to(request.user)
     elif tab == "question_reports":
-        rows = QuestionReport.objects.select_related("question__asked_by__profile", "against__profile").filter(
-            question__asked_by__profile__in=visible_profiles(request.user))
+        rows = access.question_reports_visible_to(request.user)
     else:
         rows = data[tab]
     return render(request, "mentorship/reports.html", {"tab": tab, "page": _page(request, rows)})
 
 
-@login_required
+@role_required(Role.TRAINING_LEAD, Role.REGIONAL_HEAD)
 def accountability(request):
-    if not _has_role(request.user, Role.TRAINING_LEAD, Role.REGIONAL_HEAD):
-        raise PermissionDenied
     return render(request, "mentorship/accountability.html",
-                  {"page": _page(request, services.accountability_visible_to(request.user))})
+                  {"page": _page(request, access.accountability_visible_to(request.user))})
 
 
 # --- M4, M3 questions ---------------------------------------------------------------------------
@@ -380,9 +348,7 @@ def accountability(request):
 
 @login_required
 def question_list(request):
-    from .access import questions_visible_to
-
-    qs = questions_visible_to(request.user).order_by("-asked_at")
+    qs = access.questions_visible_to(request.user).order_by("-asked_at")
     return render(request, "mentorship/question_list.html", {"page": _page(request, qs)})
 
 
@@ -410,10 +376,10 @@ def question_detail(request, pk):
         "escalations": question.escalations.select_related("escalated_to__profile"),
         "reports": question.reports.select_related("against__profile"),
         "overdue": services.question_is_overdue(question),
-        "can_answer": not question.is_resolved and services.may_answer(user, question),
+        "can_answer": not question.is_resolved and access.may_answer(user, question),
         "is_owner": user.pk == question.owner_id and not question.is_resolved,
         "is_asker": user.pk == question.asked_by_id,
-        "is_lead": services.is_training_lead_for(user, question.asked_by),
+        "is_lead": access.is_training_lead_for(user, question.asked_by),
         "answer_form": AnswerForm(),
         "escalate_form": EscalateForm(colleagues=colleagues(user).exclude(pk=question.asked_by_id)),
         "report_form": QuestionReportForm(involved=involved),
@@ -494,15 +460,13 @@ def question_report_review(request, pk, report_pk):
 
 @login_required
 def guidance_list(request):
-    qs = Guidance.objects.filter(mentor=request.user) | Guidance.objects.filter(trainee=request.user)
-    qs = qs.select_related("mentor__profile", "trainee__profile").order_by("-date", "-id")
+    qs = access.guidance_visible_to(request.user).order_by("-date", "-id")
     return render(request, "mentorship/guidance_list.html", {"page": _page(request, qs)})
 
 
 @login_required
 def guidance_new(request):
-    profile = getattr(request.user, "profile", None)
-    if profile is None or not profile.is_regular:
+    if not access.may_log_guidance(request.user):
         raise PermissionDenied
     trainees = visible_users(request.user, status="probation")
     form = GuidanceForm(request.POST or None, trainees=trainees, initial={"date": timezone.localdate()})
@@ -516,8 +480,7 @@ def guidance_new(request):
 @login_required
 @require_POST
 def guidance_confirm(request, pk):
-    guidance = get_object_or_404(Guidance.objects.filter(trainee=request.user) |
-                                 Guidance.objects.filter(mentor=request.user), pk=pk)
+    guidance = get_in_scope_or_404(access.guidance_visible_to(request.user), pk=pk)
     _post_action(request, lambda: services.confirm_guidance(guidance=guidance, trainee=request.user),
                  _("You confirmed the guidance."))
     return redirect("mentorship:guidance")
@@ -542,7 +505,7 @@ def checklist(request, profile_pk):
     return render(request, "mentorship/checklist.html", {
         "person": profile,
         "rows": rows,
-        "is_mentor": services.is_current_mentor(request.user, trainee),
+        "is_mentor": access.is_current_mentor(request.user, trainee),
         "is_trainee": request.user.pk == trainee.pk,
         "done": sum(1 for _t, item in rows if item and item.acknowledged_at),
         "complete": services.checklist_complete(trainee),
@@ -586,7 +549,7 @@ def checklist_topics(request, pk=None):
 @login_required
 def conduct_list(request):
     return render(request, "mentorship/conduct_list.html",
-                  {"page": _page(request, services.conduct_reports_visible_to(request.user))})
+                  {"page": _page(request, access.conduct_reports_visible_to(request.user))})
 
 
 @login_required
@@ -605,7 +568,7 @@ def conduct_new(request):
 
 @login_required
 def conduct_detail(request, pk):
-    report = get_object_or_404(services.conduct_reports_visible_to(request.user), pk=pk)
+    report = access.get_conduct_report_or_404(request.user, pk)
     return render(request, "mentorship/conduct_detail.html",
                   {"report": report, "recipients": report.recipients.select_related("profile")})
 
@@ -617,10 +580,10 @@ def conduct_detail(request, pk):
 def care(request, profile_pk):
     profile = get_profile_or_404(request.user, profile_pk)
     trainee = profile.user
-    if not services.may_see_care_check_ins(request.user, trainee):
+    if not access.may_see_care_check_ins(request.user, trainee):
         raise Http404
     form = None
-    if services.is_current_mentor(request.user, trainee):
+    if access.is_current_mentor(request.user, trainee):
         form = CareCheckInForm(request.POST or None, initial={"date": timezone.localdate()})
         if request.method == "POST" and form.is_valid():
             if _apply(request, form, lambda: services.record_care_check_in(
@@ -629,7 +592,7 @@ def care(request, profile_pk):
     elif request.method == "POST":
         raise PermissionDenied
     return render(request, "mentorship/care.html", {
-        "person": profile, "form": form, "page": _page(request, services.care_check_ins_for(request.user, trainee)),
+        "person": profile, "form": form, "page": _page(request, access.care_check_ins_for(request.user, trainee)),
     })
 
 

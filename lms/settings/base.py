@@ -203,6 +203,14 @@ LMS_PERSON_SECTION_PROVIDERS = [
     "certificates.person.sections",
     "mentorship.person.sections",
 ]
+# Who sees whom beyond regions and posts (lms.access): functions (user) -> Q over StaffProfile.
+LMS_SCOPE_PROVIDERS = [
+    "mentorship.access.people_scope",
+]
+# Columns and filters the apps add to the people list (lms.people).
+LMS_PEOPLE_COLUMN_PROVIDERS = [
+    "mentorship.people.columns",
+]
 LMS_DEMO_LOADERS = [
     "courses.demo.load",
     "mentorship.demo.load",

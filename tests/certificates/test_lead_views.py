@@ -1,4 +1,4 @@
-"""The training lead's pages (scoped, others 404), the zip of a cohort's PDFs, the export command."""
+"""The training lead's pages (others 403, outside the lead's scope 404), the zip of a cohort's PDFs, the export command."""
 
 import csv
 import io
@@ -28,10 +28,10 @@ def test_a_lead_of_another_region_sees_neither_list_entry_nor_detail(client, cer
 
 
 @pytest.mark.parametrize("who", ["trainee", "mentor", "supervisor"])
-def test_people_who_are_not_leads_get_404(client, certified, who):
+def test_people_who_are_not_leads_get_403(client, certified, who):
     client.force_login(getattr(certified.cast, who))
-    assert client.get("/certificates/").status_code == 404
-    assert client.get(f"/certificates/{certified.certificate.pk}/").status_code == 404
+    assert client.get("/certificates/").status_code == 403
+    assert client.get(f"/certificates/{certified.certificate.pk}/").status_code == 403
 
 
 def test_revoking_from_the_page_needs_a_reason(client, certified):

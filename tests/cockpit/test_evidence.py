@@ -48,4 +48,4 @@ def test_mentor_pages_are_scoped(client, cast):
     assert client.get(f"/cockpit/mentors/{cast.mentor.profile.pk}/").status_code == 200
     assert client.get(f"/cockpit/mentors/{cast.other_mentor.profile.pk}/").status_code == 404
     client.force_login(cast.mentor)
-    assert client.get(f"/cockpit/mentors/{cast.mentor.profile.pk}/").status_code == 404
+    assert client.get(f"/cockpit/mentors/{cast.mentor.profile.pk}/").status_code == 403

@@ -141,7 +141,7 @@ def test_a_training_lead_marks_an_essay_from_the_queue(client, learner, cast):
     client.force_login(cast.other_lead)
     assert client.get(reverse("courses:mark", args=[answer.pk])).status_code == 404
     client.force_login(learner)
-    assert client.get(reverse("courses:marking")).status_code == 404
+    assert client.get(reverse("courses:marking")).status_code == 403
 
 
 def test_answers_at_end_shows_every_question_with_mine_and_the_right_answer(client, learner, quiz):

@@ -3,11 +3,12 @@
 from .matrix import Case, expect
 
 PUBLIC = expect(others=200)
-LEADS = expect(anonymous=302, lead=200, other_lead=200, others=404)
+# The lead's screens (lms.access policy): 403 without the role, 404 for what is outside the lead's scope.
+LEADS = expect(anonymous=302, lead=200, other_lead=200, others=403)
 # A certificate of the east trainee: the east lead only (the other lead: 404, out of scope).
-EAST_LEAD = expect(anonymous=302, lead=200, others=404)
-EAST_LEAD_400 = expect(anonymous=302, lead=400, others=404)
-EAST_LEAD_302 = expect(anonymous=302, lead=302, others=404)
+EAST_LEAD = expect(anonymous=302, lead=200, other_lead=404, others=403)
+EAST_LEAD_400 = expect(anonymous=302, lead=400, other_lead=404, others=403)
+EAST_LEAD_302 = expect(anonymous=302, lead=302, other_lead=404, others=403)
 POST_ONLY = expect(anonymous=302, others=405)
 
 CASES = [
@@ -28,11 +29,11 @@ CASES = [
          data=lambda w: {"reason": "姓名更正"}, label="POST"),
     Case("certificates:issue", kwargs=lambda w: {"person_pk": w.trainee.profile.pk}, expect=EAST_LEAD),
     Case("certificates:issue", kwargs=lambda w: {"person_pk": w.other_trainee.profile.pk},
-         expect=expect(anonymous=302, other_lead=200, others=404), label="other region"),
+         expect=expect(anonymous=302, lead=404, other_lead=200, others=403), label="other region"),
     Case("certificates:archive_create", expect=expect(anonymous=302, others=405), label="GET"),
     Case("certificates:archive", kwargs=lambda w: {"pk": w.archive.pk}, expect=EAST_LEAD),
     Case("certificates:archive_download", kwargs=lambda w: {"pk": w.archive.pk},
-         expect=expect(anonymous=302, others=404), label="not built yet"),
+         expect=expect(anonymous=302, lead=404, other_lead=404, others=403), label="not built yet"),
     Case("certificates:refreshers", expect=LEADS),
     Case("certificates:refresher_done", kwargs=lambda w: {"pk": w.refresher.pk},
          expect=expect(anonymous=302, others=405), label="GET"),
