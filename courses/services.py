@@ -412,7 +412,7 @@ def mark_answer(answer, *, correct, by, comment=""):
 
 def may_grant_round(user, learner):
     """Whether ``user`` is the training lead of ``learner`` (the one who grants a new round of attempts)."""
-    from mentorship.services import is_training_lead_for
+    from mentorship.access import is_training_lead_for
 
     return user.is_authenticated and user.pk != learner.pk and is_training_lead_for(user, learner)
 

@@ -186,7 +186,11 @@ def _render_result(request, attempt, grant_form=None, status=200):
 @login_required
 @require_POST
 def grant_round(request, pk):
-    """The learner's training lead grants a new round of attempts (the attempt names the quiz and the learner)."""
+    """The learner's training lead grants a new round of attempts (the attempt names the quiz and the learner).
+
+    lms.access policy: 403 without the training lead's role, 404 for an attempt outside the lead's scope, 403 for
+    a lead who is not this learner's (``may_grant_round``)."""
+    require_role(request.user, Role.TRAINING_LEAD)
     attempt = get_visible_attempt_or_404(request.user, pk)
     if attempt.is_open:
         raise Http404
