@@ -214,12 +214,13 @@ def funnel_stages(cohort, program):
 
 
 def quiz_pass_rates(users):
-    """``[(quiz title, pass rate %, "passed/finished")]`` over finished attempts of the cohort.
+    """``[(quiz title, pass rate %, "passed/finished")]`` over decided attempts of the cohort (not those waiting
+    for marking).
 
     Attempts are grouped by quiz id (no join per attempt); the few titles are read afterwards.
     """
     rows = list(
-        Attempt.objects.filter(user_id__in=users).exclude(state=Attempt.State.IN_PROGRESS).order_by()
+        Attempt.objects.filter(user_id__in=users, state__in=Attempt.DECIDED).order_by()
         .values("quiz_id").annotate(n=Count("id"), passes=Count("id", filter=Q(passed=True)))
     )
     by_title = {}  # quizzes sharing a title share a bar, in the database's order of titles

@@ -479,6 +479,11 @@ class QuizPage(LearnerPageMixin, Page):
         return not self.practice
 
     @property
+    def immediate_feedback(self):
+        """Whether each answer is checked (and locked) as it is given: practice quizzes set to "immediately"."""
+        return not self.certifying and self.show_answers == self.ShowAnswers.IMMEDIATELY
+
+    @property
     def attempts_per_round(self):
         """Attempts of a round (0 = unlimited): certifying quizzes limit them, practice quizzes never do."""
         return self.attempts_allowed if self.certifying else 0
@@ -855,7 +860,7 @@ class Attempt(models.Model):
             return self.ends_round
         if not self.is_open:
             return True
-        return mode == QuizPage.ShowAnswers.IMMEDIATELY and answer is not None and answer.is_answered
+        return self.quiz.immediate_feedback and answer is not None and answer.is_answered
 
     def seconds_left(self, now=None):
         if self.deadline is None:

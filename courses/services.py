@@ -297,7 +297,7 @@ def save_answer(attempt, *, position, seq, selected=None, text="", go_to=None, f
 
 def _store_answer(attempt, answer, *, selected, text, now):
     """Write the learner's answer to ``answer`` (of the locked, open ``attempt``); a SaveResult when refused."""
-    if answer.is_answered and attempt.quiz.show_answers == QuizPage.ShowAnswers.IMMEDIATELY:
+    if answer.is_answered and attempt.quiz.immediate_feedback:
         return SaveResult(False, attempt, "locked", _("The answer to this question was already checked."))
     if answer.is_essay:
         if "\x00" in (text or ""):  # PostgreSQL cannot store it; refuse rather than fail

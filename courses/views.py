@@ -122,7 +122,7 @@ def attempt_question(request, pk, number):
         "answered_count": sum(1 for a in answers if a.is_answered),
         "reveal": reveal,
         "rows": answer.review_rows() if reveal else answer.option_rows(),
-        "autosave": attempt.quiz.show_answers != QuizPage.ShowAnswers.IMMEDIATELY,
+        "autosave": not attempt.quiz.immediate_feedback,
         "seconds_left": attempt.seconds_left(),
     }
     return render(request, "courses/attempt_question.html", context)

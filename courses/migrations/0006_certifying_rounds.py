@@ -13,7 +13,8 @@ def forwards(apps, schema_editor):
     - an attempt handed in whose written answers nobody marked yet is "awaiting marking";
     - every existing attempt belongs to round 1, as its n-th attempt;
     - answers get the clause ids and marking points of their question (the best copy there is);
-    - a certifying quiz left unlimited gets the default 3 attempts per round.
+    - a certifying quiz left unlimited gets the default 3 attempts per round, and one set to show answers
+      immediately shows them after the attempt (then only after the passing or the last attempt of a round).
     """
     Attempt = apps.get_model("courses", "Attempt")
     AttemptQuestion = apps.get_model("courses", "AttemptQuestion")
@@ -28,6 +29,7 @@ def forwards(apps, schema_editor):
     AttemptQuestion.objects.filter(question__isnull=False, type="essay").update(
         marking_points=Subquery(question.values("marking_points")[:1]))
     QuizPage.objects.filter(practice=False, attempts_allowed=0).update(attempts_allowed=3)
+    QuizPage.objects.filter(practice=False, show_answers="immediately").update(show_answers="after_attempt")
 
 
 def backwards(apps, schema_editor):

@@ -373,3 +373,39 @@ def test_the_sql_face_of_a_used_up_round_agrees_with_the_learners_standing(clien
         agree()
     _take(client, quiz_with_essay, right=True)  # waits for marking: not used up
     agree()
+
+
+# --- existing data --------------------------------------------------------------------------------------------
+
+
+def test_the_migration_brings_existing_attempts_and_quizzes_under_the_rules(learner, course, bank):
+    import importlib
+
+    from django.apps import apps
+
+    from courses.models import AttemptQuestion
+
+    migration = importlib.import_module("courses.migrations.0006_certifying_rounds")
+    objective, essays = bank
+    quiz = make_quiz(course, draws=[(objective, 2), (essays, 1)], title="旧测验")
+    QuizPage.objects.filter(pk=quiz.pk).update(attempts_allowed=0, show_answers="immediately")
+    practice = make_quiz(course, draws=[(objective, 2)], practice=True, title="旧练习")
+    QuizPage.objects.filter(pk=practice.pk).update(attempts_allowed=0, show_answers="immediately")
+    for number in (1, 2):
+        attempt = Attempt.objects.create(quiz=quiz, user=learner, number=number, state=Attempt.State.FINISHED)
+        for order, question in enumerate([Question.objects.filter(category=objective).first(),
+                                          Question.objects.filter(category=essays).first()]):
+            AttemptQuestion.objects.create(attempt=attempt, order=order, question=question, type=question.type,
+                                           stem=question.stem, correct=None if question.type == "essay" and number == 2
+                                           else True)
+    migration.forwards(apps, None)
+    first, second = Attempt.objects.filter(quiz=quiz).order_by("number")
+    assert (first.state, second.state) == (Attempt.State.FINISHED, Attempt.State.AWAITING_MARKING)
+    assert [(a.round, a.round_try) for a in (first, second)] == [(1, 1), (1, 2)]
+    essay = second.questions.get(type=Question.Type.ESSAY)
+    assert essay.clause_ids == "EX-02" and essay.marking_point_list() == ["先问候", "再说明"]
+    assert second.questions.get(type=Question.Type.SINGLE).clause_ids == "EX-01"
+    quiz.refresh_from_db()
+    practice.refresh_from_db()
+    assert (quiz.attempts_allowed, quiz.show_answers) == (3, "after_attempt")
+    assert (practice.attempts_allowed, practice.show_answers) == (0, "immediately")
