@@ -579,8 +579,10 @@ class QuizPage(LearnerPageMixin, Page):
         user = request.user
         course = self.course
         progress = course_progress(user, course)
-        current = open_attempt(user, self)
         attempts = list(self.attempts.filter(user=user).order_by("-number"))
+        current = open_attempt(user, self, attempts)
+        if current is None and any(a.is_open for a in attempts):  # closed at its deadline just now
+            attempts = list(self.attempts.filter(user=user).order_by("-number"))
         standing = self.standing(user, attempts, self.round_grants.filter(learner=user)
                                  .select_related("granted_by__profile"))
         context.update(

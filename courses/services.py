@@ -184,9 +184,15 @@ def _snapshot(question, order, attempt, *, shuffle_options, rng, rules):
     )
 
 
-def open_attempt(user, quiz):
-    """The learner's attempt in progress at ``quiz`` (closing it first if its time is up), or None."""
-    attempt = quiz.attempts.filter(user=user, state=Attempt.State.IN_PROGRESS).first()
+def open_attempt(user, quiz, attempts=None):
+    """The learner's attempt in progress at ``quiz`` (closing it first if its time is up), or None.
+
+    ``attempts`` (the learner's attempts at the quiz, already read) saves the query.
+    """
+    if attempts is None:
+        attempt = quiz.attempts.filter(user=user, state=Attempt.State.IN_PROGRESS).first()
+    else:
+        attempt = next((a for a in attempts if a.is_open), None)
     if attempt is not None and attempt.is_overdue():
         finish_attempt(attempt)
         return None

@@ -247,3 +247,18 @@ def test_a_post_to_a_question_that_does_not_exist_is_404(client, learner, quiz):
     attempt = _start(client, learner, quiz)
     response = client.post(reverse("courses:question", args=[attempt.pk, 9]), {"seq": 0, "action": "save"})
     assert response.status_code == 404
+
+
+def test_the_quiz_page_closes_an_attempt_past_its_deadline(client, learner, quiz):
+    import datetime
+
+    from django.utils import timezone
+
+    QuizPage.objects.filter(pk=quiz.pk).update(time_limit_minutes=1)
+    quiz.refresh_from_db()
+    attempt = start_attempt(learner, quiz, now=timezone.now() - datetime.timedelta(minutes=5))
+    client.force_login(learner)
+    page = client.get(quiz.url).text
+    attempt.refresh_from_db()
+    assert attempt.state == Attempt.State.FINISHED and attempt.finished_at == attempt.deadline
+    assert "继续作答" not in page and "再做一次" in page
