@@ -453,11 +453,7 @@ def checklist_for(trainee):
 
 def checklist_complete(user):
     """M7: every active topic covered by the mentor and acknowledged by the trainee."""
-    topics = ChecklistTopic.objects.filter(active=True)
-    if not topics.exists():
-        return False
-    done = ChecklistItem.objects.filter(trainee=user, topic__in=topics, acknowledged_at__isnull=False).count()
-    return done == topics.count()
+    return ChecklistItem.objects.filter(trainee=user).trainees_complete().exists()
 
 
 @transaction.atomic
@@ -753,12 +749,8 @@ def signed_off_ride_along_count(user):
 
 def passed_skill_ids(user):
     """Ids of skills whose latest assessment of ``user`` is a pass (M10)."""
-    latest = {}
-    for skill_id, result in (
-        SkillAssessment.objects.filter(trainee=user).order_by("assessed_at", "id").values_list("skill_id", "result")
-    ):
-        latest[skill_id] = result
-    return {skill_id for skill_id, result in latest.items() if result == SkillAssessment.Result.PASSED}
+    latest = SkillAssessment.objects.filter(trainee=user).latest_per_skill()
+    return set(latest.filter(result=SkillAssessment.Result.PASSED).values_list("skill_id", flat=True))
 
 
 def region_choices():
