@@ -409,3 +409,16 @@ def test_the_migration_brings_existing_attempts_and_quizzes_under_the_rules(lear
     practice.refresh_from_db()
     assert (quiz.attempts_allowed, quiz.show_answers) == (3, "after_attempt")
     assert (practice.attempts_allowed, practice.show_answers) == (0, "immediately")
+
+
+def test_the_person_page_shows_the_lead_who_waits_for_a_new_round_and_the_rounds_granted(client, learner, cast, quiz):
+    client.force_login(learner)
+    last = _fail_a_round(client, quiz)[-1]
+    client.force_login(cast.lead)
+    person = reverse("person", args=[learner.profile.pk])
+    page = client.get(person).text
+    assert "等待批准新一轮作答" in page and reverse("courses:result", args=[last.pk]) in page
+    client.post(reverse("courses:grant_round", args=[last.pk]), {"reason": "已约谈，复习后补考"})
+    page = client.get(person).text
+    assert "等待批准新一轮作答" not in page
+    assert "已批准的新一轮作答" in page and "已约谈，复习后补考" in page and "第 2 轮" in page
