@@ -4,7 +4,7 @@ from django.utils.translation import gettext as _
 
 from lms.person import PersonSection
 
-from .models import Attempt
+from .models import Attempt, RoundGrant
 from .services import category_progress, my_courses
 
 
@@ -14,6 +14,8 @@ def sections(request, profile):
                 .select_related("quiz").order_by("-finished_at")[:10])
     return [PersonSection(
         _("Courses and quizzes"), "courses/person/section.html",
-        {"progress": my_courses(user), "attempts": list(attempts), "categories": category_progress(user)},
+        {"progress": my_courses(user), "attempts": list(attempts), "categories": category_progress(user),
+         "used_up": list(Attempt.objects.rounds_used_up().filter(user=user).select_related("quiz")),
+         "rounds": list(RoundGrant.objects.filter(learner=user).select_related("quiz", "granted_by__profile"))},
         order=20,
     )]

@@ -347,12 +347,21 @@ def retire_questions(prefix, keys, report):
             report.kept.append(f"question {question.source_key} (no longer shipped)")
 
 
+def _attempts_per_round(course, quiz_data):
+    """``[quiz] attempts``: attempts per round of the certifying quiz (default 3, at least 1)."""
+    attempts = int(quiz_data.get("attempts", QuizPage._meta.get_field("attempts_allowed").default))
+    if attempts < 1:
+        raise data.LibraryError(f"{course['code']}: [quiz] attempts = {attempts}; a certifying quiz allows at least 1")
+    return attempts
+
+
 def _quiz_sync(course, categories, quiz_data):
     fields = {
         "title": quiz_data["title"],
         "slug": f"{course['slug']}-quiz",
         "intro": _rich(quiz_data.get("intro", "")) if quiz_data.get("intro") else "",
         "pass_mark": int(quiz_data.get("pass_mark", 80)),
+        "attempts_allowed": _attempts_per_round(course, quiz_data),
         "practice": False,
     }
     draws = [(categories.objective, int(quiz_data.get("draw", 10)))]

@@ -159,7 +159,8 @@ def test_a_quiz_passed_twice_counts_once_and_one_waiting_for_marking_is_not_pass
     for number in (1, 2):
         Attempt.objects.create(user=cast.trainee, quiz=quiz, number=number, state="finished", passed=True, score=100,
                                finished_at=BASE)
-    waiting = Attempt.objects.create(user=cast.other_trainee, quiz=quiz, number=1, state="finished", finished_at=BASE)
+    waiting = Attempt.objects.create(user=cast.other_trainee, quiz=quiz, number=1,
+                                     state=Attempt.State.AWAITING_MARKING, finished_at=BASE)
     AttemptQuestion.objects.create(attempt=waiting, order=1, type="essay", stem="话术", text_answer="您好")
     (passed,) = requirements.check(cast.trainee, program)
     (marking,) = requirements.check(cast.other_trainee, program)
