@@ -4,7 +4,10 @@ import datetime
 
 from cockpit import evidence, mentor_stats
 from mentorship import services
+from mentorship.catalogue import ensure_catalogues
 from mentorship.models import ChecklistItem, ChecklistTopic, RideAlong, Skill, SkillAssessment
+
+from ..mentorship.helpers import END, signed_off_trip
 
 
 def _trip(cast, state):
@@ -15,8 +18,10 @@ def _trip(cast, state):
 
 
 def test_bulk_facts_match_the_selectors(cast):
-    _trip(cast, RideAlong.State.SIGNED_OFF)
-    _trip(cast, RideAlong.State.SIGNED_OFF)
+    ensure_catalogues()
+    signed_off_trip(cast)
+    signed_off_trip(cast, start_date=END + datetime.timedelta(days=5), end_date=END + datetime.timedelta(days=6))
+    _trip(cast, RideAlong.State.SIGNED_OFF)  # marked signed off, but no approvals and no sign-off: does not count
     _trip(cast, RideAlong.State.REQUESTED)
     skill = Skill.objects.first() or Skill.objects.create(name="上门服务流程")
     SkillAssessment.objects.create(trainee=cast.trainee, skill=skill, result="failed", assessor=cast.lead)
