@@ -7,7 +7,6 @@ scope): a certificate outside it is a 404.
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
@@ -17,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from lms.access import get_profile_or_404, require_role
 from lms.roles import Role
+from lms.throttle import over_limit
 
 from . import services
 from .filters import CertificateFilter
@@ -26,21 +26,10 @@ from .models import Certificate, CohortArchive, Refresher, normalise_code
 PAGE_SIZE = 25
 
 
-def _client_ip(request):
-    return request.META.get("REMOTE_ADDR", "")
-
-
 def _throttled(request):
-    """A per-IP counter in the cache; over the limit within the window → throttled."""
+    """Lookups per client address, counted by every worker and server together (lms.throttle)."""
     limit, window = settings.CERTIFICATES_VERIFY_RATE
-    key = f"certificates:verify:{_client_ip(request)}"
-    cache.add(key, 0, timeout=window)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, timeout=window)
-        count = 1
-    return count > limit
+    return over_limit("certificates:verify", request, limit=limit, window=window)
 
 
 def _public_certificate(request, code):
