@@ -9,7 +9,7 @@ confirmation, a review); a correction is a new row (``SignOffAmendment``).
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -564,6 +564,19 @@ class SignOffAmendment(AuditedRecord):
         return self.reason
 
 
+class SkillAssessmentQuerySet(models.QuerySet):
+    def latest_per_skill(self):
+        """M10, M13: of these assessments, each trainee's latest of each skill — the latest result wins.
+
+        "Latest" is by ``assessed_at``, then by id; an assessment is the latest when no
+        assessment of the same trainee and skill (among all of them, not only these) is later.
+        """
+        later = SkillAssessment.objects.filter(trainee=OuterRef("trainee"), skill=OuterRef("skill")).filter(
+            Q(assessed_at__gt=OuterRef("assessed_at")) | Q(assessed_at=OuterRef("assessed_at"), pk__gt=OuterRef("pk"))
+        )
+        return self.filter(~Exists(later))
+
+
 class SkillAssessment(AuditedRecord):
     """The training lead's assessment of a trainee on one skill (M10, M13)."""
 
@@ -579,6 +592,8 @@ class SkillAssessment(AuditedRecord):
     notes = models.TextField(_("notes"), blank=True)
     assessor = models.ForeignKey(USER, verbose_name=_("assessor"), on_delete=models.PROTECT, related_name="+")
     assessed_at = models.DateTimeField(_("assessed at"), auto_now_add=True)
+
+    objects = SkillAssessmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("skill assessment")
@@ -698,6 +713,23 @@ class ChecklistTopic(models.Model):
         return self.title
 
 
+class ChecklistItemQuerySet(models.QuerySet):
+    def done(self):
+        """M7: items of active topics that the trainee has acknowledged (the mentor covered them first)."""
+        return self.filter(topic__active=True, acknowledged_at__isnull=False)
+
+    def trainees_complete(self):
+        """M7: ``values("trainee_id")`` of the trainees (among these items) who acknowledged every active topic.
+
+        Nobody is complete while there is no active topic.
+        """
+        active = ChecklistTopic.objects.filter(active=True).order_by().values("active").annotate(n=Count("pk"))
+        return (
+            self.done().order_by().values("trainee_id").annotate(n=Count("pk"))
+            .filter(n__gte=Subquery(active.values("n")[:1])).values("trainee_id")
+        )
+
+
 class ChecklistItem(ConfirmedOnceByTrainee, AuditedRecord):
     """A topic covered with one trainee (M7): the mentor marks it, the trainee acknowledges; both dated."""
 
@@ -708,6 +740,8 @@ class ChecklistItem(ConfirmedOnceByTrainee, AuditedRecord):
     covered_by = models.ForeignKey(USER, verbose_name=_("covered by"), on_delete=models.PROTECT, related_name="+")
     covered_at = models.DateTimeField(_("covered at"), auto_now_add=True)
     acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+
+    objects = ChecklistItemQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("checklist item")

@@ -62,9 +62,5 @@ def assess_mentor(*, mentor, assessor, result, score=None, notes="", ride_along=
 
 def passed_skill_ids(user):
     """Ids of skills whose latest assessment of ``user`` is a pass (M10)."""
-    latest = {}
-    for skill_id, result in (
-        SkillAssessment.objects.filter(trainee=user).order_by("assessed_at", "id").values_list("skill_id", "result")
-    ):
-        latest[skill_id] = result
-    return {skill_id for skill_id, result in latest.items() if result == SkillAssessment.Result.PASSED}
+    latest = SkillAssessment.objects.filter(trainee=user).latest_per_skill()
+    return set(latest.filter(result=SkillAssessment.Result.PASSED).values_list("skill_id", flat=True))

@@ -19,11 +19,7 @@ def checklist_for(trainee):
 
 def checklist_complete(user):
     """M7: every active topic covered by the mentor and acknowledged by the trainee."""
-    topics = ChecklistTopic.objects.filter(active=True)
-    if not topics.exists():
-        return False
-    done = ChecklistItem.objects.filter(trainee=user, topic__in=topics, acknowledged_at__isnull=False).count()
-    return done == topics.count()
+    return ChecklistItem.objects.filter(trainee=user).trainees_complete().exists()
 
 
 @transaction.atomic
