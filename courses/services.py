@@ -134,6 +134,8 @@ def start_refusal(user, quiz, *, completed=None, standing=None):
     if not quiz.live:
         return _("This quiz is not published yet.")
     course = quiz.get_parent().specific
+    if not course.live:
+        return _("This course is not published.")
     if not course.open_to_all and not assignments_for(user).filter(course=course).exists():
         return _("This course is only for the people it is assigned to.")
     missing = course.missing_prerequisites(completed_course_ids(user) if completed is None else completed)
@@ -512,18 +514,24 @@ def marking_queue(viewer):
     )
 
 
-def attempts_visible_to(viewer):
-    """Attempts ``viewer`` may see: their own, and everyone's in their scope (lms.access).
-
-    Only people with a role beyond trainee (leads, mentors, supervisors…) see others' attempts:
-    a trainee's scope includes their mentor, whose results are not theirs to see.
-    """
-    from lms.access import profile_scope, roles_of
-    from lms.models import StaffProfile
+def sees_others_results(viewer):
+    """Only people with a role beyond trainee (leads, mentors, supervisors…) see others' results (attempts,
+    scores, course progress), within their scope: a trainee's scope includes their mentor, whose results are
+    not theirs to see."""
+    from lms.access import roles_of
     from lms.roles import Role
 
+    return viewer.is_superuser or bool(roles_of(viewer) - {Role.TRAINEE})
+
+
+def attempts_visible_to(viewer):
+    """Attempts ``viewer`` may see: their own, and everyone's in their scope (lms.access) for people who
+    see others' results (``sees_others_results``)."""
+    from lms.access import profile_scope
+    from lms.models import StaffProfile
+
     attempts = Attempt.objects.select_related("quiz", "user__profile")
-    if not viewer.is_superuser and not roles_of(viewer) - {Role.TRAINEE}:
+    if not sees_others_results(viewer):
         return attempts.filter(user=viewer)
     users = StaffProfile.objects.filter(profile_scope(viewer)).values("user")
     return attempts.filter(Q(user=viewer) | Q(user__in=users))

@@ -13,7 +13,13 @@ from django.views.decorators.http import require_POST
 from lms.access import require_role
 from lms.roles import Role
 
-from .access import can_mark, get_markable_answer_or_404, get_own_attempt_or_404, get_visible_attempt_or_404
+from .access import (
+    can_mark,
+    get_markable_answer_or_404,
+    get_own_attempt_or_404,
+    get_visible_attempt_or_404,
+    page_privacy_refusal,
+)
 from .forms import MarkForm, RoundGrantForm
 from .models import Attempt, QuizPage
 from .services import (
@@ -48,6 +54,9 @@ def quiz_start(request, quiz_id):
     except QuizPage.DoesNotExist:
         raise Http404 from None
     try:
+        refusal = page_privacy_refusal(request, quiz)
+        if refusal:
+            raise QuizRefused(refusal)
         attempt = start_attempt(request.user, quiz)
     except QuizRefused as exc:
         messages.error(request, str(exc))
