@@ -3,9 +3,9 @@
 Assigns the live courses (loaded by `manage.py load_standards`) to the demo trainees with
 due dates, and gives them some progress: the main demo trainee goes on ride-alongs in the
 mentorship demo, so they have finished every course required before a ride-along (the M6
-theory gate; the first course when none is marked) and started the next course; another
-has read one lesson. Quizzes are passed through the real attempt path; a written answer is
-marked right by the demo training lead. Without courses (standards not loaded) it does nothing.
+theory gate; the first course when none is marked): lessons read, quiz passed, its written
+answers marked by the trainee's training lead; and started the next course; another has read
+one lesson. Without courses (standards not loaded) it does nothing.
 """
 
 import datetime
@@ -14,7 +14,7 @@ import random
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from .models import Attempt, CourseAssignment, CoursePage, LessonRead
+from .models import Attempt, CourseAssignment, CoursePage, LessonRead, Question
 from .services import (
     QuizRefused,
     completed_course_ids,
@@ -26,13 +26,12 @@ from .services import (
 )
 
 TRAINEES = ["demo-trainee", "zhang.yuxuan", "liu.zihan"]
-MARKER = "demo-lead"
 REASON = "新员工入职培训"
 
 
-def _pass_quiz(user, quiz, marker=None):
-    """Answer every question right; a written answer gets its reference answer, marked right by ``marker``
-    (default: the demo training lead)."""
+def _pass_quiz(user, quiz):
+    """Answer every question right; a written answer gets its reference answer, marked right by the
+    learner's training lead."""
     if Attempt.objects.filter(user=user, quiz=quiz).exists():
         return
     try:
@@ -46,11 +45,13 @@ def _pass_quiz(user, quiz, marker=None):
         else:
             right = [i for i, o in enumerate(answer.options) if o["correct"]]
             save_answer(attempt, position=answer.order, seq=attempt.seq, selected=right)
-    attempt, _finished = finish_attempt(attempt)
-    marker = marker or get_user_model().objects.filter(username=MARKER).first()
-    for answer in attempt.questions.all():
-        if answer.needs_marking:
-            mark_answer(answer, correct=True, by=marker, comment="演示：参考答案要点齐全")
+    attempt, _ = finish_attempt(attempt)
+    if attempt.awaiting_marking:  # the written answers: marked right by the learner's training lead
+        from mentorship.access import training_leads_of
+
+        lead = training_leads_of(user).first()
+        for answer in attempt.questions.filter(type=Question.Type.ESSAY, correct__isnull=True) if lead else []:
+            mark_answer(answer, correct=True, by=lead, comment="示范评阅")
 
 
 def _complete(user, course):
