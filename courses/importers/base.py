@@ -23,6 +23,13 @@ class ParsedQuestion:
     reference_answer: str = ""
     clause_ids: str = ""
 
+    @property
+    def type_label(self):
+        """The type as the question bank names it (单选题…), or as the file wrote it when unknown."""
+        from courses.models import Question
+
+        return Question.Type(self.type).label if self.type in Question.Type.values else self.type_word
+
     def problems(self):
         """Why this question cannot be imported (empty when it can)."""
         if not self.type:
