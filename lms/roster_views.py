@@ -34,7 +34,7 @@ def roster_import(request):
         upload = form.cleaned_data["file"]
         data = upload.read()
         try:
-            plan = plan_import(data, upload.name, allowed_region_ids=scope)
+            plan = plan_import(data, upload.name, allowed_region_ids=scope, importer=request.user)
         except RosterFileError as exc:
             form.add_error("file", str(exc))
         else:
@@ -50,7 +50,7 @@ def roster_import_confirm(request):
     if staged is None:
         return FLOW.expired(request, "roster_import")
     # Check again: the organisation may have changed since the preview. The file stays for another try.
-    plan = plan_import(staged.data, staged.filename, allowed_region_ids=scope)
+    plan = plan_import(staged.data, staged.filename, allowed_region_ids=scope, importer=request.user)
     if not plan.ok:
         return _page(request, RosterUploadForm(), plan)
     record = apply_plan(plan, user=request.user, filename=staged.filename)
