@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('courses', '0005_question_quality_fields_and_site_rules'),
+        ('courses', '0007_merge_20261201_0259'),
         ('lms', '0002_roster_import'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
