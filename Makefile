@@ -8,10 +8,14 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-# Debian packages WeasyPrint and Chinese PDFs need, plus gettext to compile translations.
-SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk gettext
+# Debian packages WeasyPrint and Chinese PDFs need (Hanazono: the fallback for names beyond Noto CJK, CJK
+# Extensions B–F), poppler-utils (pdftotext/pdftoppm: the tests read and rasterise certificates), gettext to
+# compile translations; the headers python-ldap builds against (directory login); the servers the deployment
+# tests start on loopback: Redis, nginx, OpenLDAP (slapd is installed unconfigured: each test starts its own).
+SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk fonts-hanazono poppler-utils \
+	gettext libldap2-dev libsasl2-dev redis-server nginx slapd ldap-utils
 
-.PHONY: run test system-deps install install-dev messages migrate demo check-deploy clean help e2e browser-deps bench
+.PHONY: run test system-deps install install-dev messages migrate demo check-deploy clean help e2e browser-deps bench cluster
 
 help:
 	@echo "make run   - install, migrate, load the standards and demo accounts, serve on http://$(HOST):$(PORT)"
@@ -22,6 +26,7 @@ system-deps:
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = "0" ]; then \
 	    echo "Installing system packages:$$missing"; \
+	    echo "slapd slapd/no_configuration boolean true" | debconf-set-selections; \
 	    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing; \
 	  else \
 	    echo "Missing system packages:$$missing"; \
@@ -52,8 +57,11 @@ messages:
 migrate: install messages
 	$(MANAGE) migrate --noinput -v0
 
-# The standards library (courses, lessons, quizzes), the certification programs it defines, then demo people.
+# A self-signed key for signing certificate PDFs (var/signing/), the standards library (courses, lessons,
+# quizzes), the certification programs it defines, then demo people.
 demo: migrate
+	$(MANAGE) certificates_signing_key
+	$(MANAGE) certificates_font
 	$(MANAGE) load_standards
 	$(MANAGE) load_programs
 	$(MANAGE) load_demo
@@ -82,11 +90,20 @@ e2e: install-dev messages browser-deps
 	@mkdir -p var/static test-results
 	DJANGO_SETTINGS_MODULE=lms.settings.test $(BIN)/pytest -m e2e -p no:randomly tests/e2e $(PYTEST_ARGS)
 
+# The deployment on loopback (tests/cluster): PostgreSQL, Redis, an S3 endpoint, two gunicorn app servers behind
+# nginx, two task workers; publishing, certificates, the verify limit, a quiz spike with a server killed, health.
+cluster: install-dev messages
+	@mkdir -p var/static
+	DJANGO_SETTINGS_MODULE=lms.settings.test $(BIN)/pytest -m cluster -p no:randomly tests/cluster $(PYTEST_ARGS)
+
 # Benchmark against the framework's floor on PostgreSQL (bench/README.md); BENCH_SCALE=0.01 for a quick run.
 bench: install-dev messages
 	$(BIN)/python -m bench
 
 check-deploy: install
+	$(MANAGE) certificates_signing_key --key var/check-signing/key.pem --cert var/check-signing/cert.pem >/dev/null
+	CERTIFICATES_SIGNING_KEY=$${CERTIFICATES_SIGNING_KEY:-var/check-signing/key.pem} \
+	CERTIFICATES_SIGNING_CERT=$${CERTIFICATES_SIGNING_CERT:-var/check-signing/cert.pem} \
 	DJANGO_SETTINGS_MODULE=lms.settings.production \
 	DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-check-deploy-$$(head -c 48 /dev/urandom | base64 | tr -d '/+=')} \
 	DJANGO_ALLOWED_HOSTS=$${DJANGO_ALLOWED_HOSTS:-lms.example.internal} \

@@ -2,6 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from lms.access import has_role
 from lms.person import PersonSection
 from lms.roles import Role
 
@@ -16,8 +17,7 @@ def sections(request, profile):
             _("Certificates"),
             "certificates/person_section.html",
             {"certificates": certificates, "refreshers": refreshers, "person": profile,
-             "can_issue": request.user.pk != profile.user_id and (
-                 request.user.is_superuser or request.user.role_assignments.filter(role=Role.TRAINING_LEAD).exists())},
+             "can_issue": request.user.pk != profile.user_id and has_role(request.user, Role.TRAINING_LEAD)},
             order=500,
         )
     ]

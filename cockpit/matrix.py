@@ -1,22 +1,18 @@
 """The progress matrix: trainees against the requirements of a certification program.
 
-One column per requirement (each required course, its quizzes counted inside
-the course cell, the signed-off ride-alongs, each required skill, the culture
-checklist). The whole cohort is computed with a fixed number of queries.
+One column per requirement of the program (each required course, its quizzes
+counted inside the course cell, the signed-off ride-alongs, each required skill,
+the culture checklist): the columns, states and texts are the requirements' own.
+The whole cohort is computed with a fixed number of queries.
 """
 
-from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from courses.models import Attempt, CourseCompletion, LessonPage, LessonRead, QuizPage
-
-from . import evidence
-
-DONE, PARTIAL, TODO = "done", "partial", "todo"
+from certificates import requirements
+from certificates.requirements import DONE
 
 
 @dataclass
@@ -43,104 +39,29 @@ class Row:
         return sum(1 for c in self.cells if c.state == DONE)
 
 
-def program_columns(program, courses=None, skills=None):
-    """The matrix's columns; ``courses`` and ``skills`` when the caller has already read them."""
-    courses = required_courses(program) if courses is None else courses
-    skills = evidence.required_skills(program) if skills is None else skills
-    columns = [Column(f"course:{c.pk}", f"{c.code} {c.title}", "course") for c in courses]
-    if program.min_ride_alongs:
-        columns.append(Column("ride_alongs", _("Ride-alongs"), "ride_alongs"))
-    for skill in skills:
-        columns.append(Column(f"skill:{skill.pk}", _("Skill: %(skill)s") % {"skill": skill}, "skill"))
-    if program.checklist_required:
-        columns.append(Column("checklist", _("Culture checklist"), "checklist"))
-    return columns
-
-
-def required_courses(program):
-    """The program's courses in tree order, with only the fields the cockpit shows (no StreamField bodies)."""
-    return list(program.required_courses.order_by("path").only("pk", "path", "depth", "title", "code"))
-
-
-def course_children(model, courses, *fields):
-    """Live, direct children of ``model`` under the given course pages (with ``fields`` too), in one query."""
-    if not courses:
-        return []
-    query = Q()
-    for course in courses:
-        query |= Q(path__startswith=course.path, depth=course.depth + 1)
-    return list(model.objects.live().filter(query).only("pk", "path", "depth", "title", *fields))
-
-
-def _course_of(pages, courses):
-    by_path = {c.path: c.pk for c in courses}
-    return {p.pk: by_path[p.path[: -p.steplen]] for p in pages}
-
-
 def build(profiles, program):
-    """``(columns, rows)`` for the given profiles (a page of the cohort, or all of it for exports)."""
+    """``(columns, rows)`` for the given profiles (a page of the cohort, or all of it for exports).
+
+    A column per requirement of the program (``certificates.requirements``); each cell
+    is the requirement's own state and text for the person.
+    """
     profiles = list(profiles)
-    courses = required_courses(program)
-    skills = evidence.required_skills(program)
-    columns = program_columns(program, courses, skills)
+    reqs = requirements.requirements_of(program)
+    columns = [Column(r.key, str(r.column), r.kind) for r in reqs]
     user_ids = [p.user_id for p in profiles]
-    lessons = _course_of(course_children(LessonPage, courses), courses)
-    quiz_pages = course_children(QuizPage, courses, "practice")
-    quizzes = _course_of(quiz_pages, courses)
-    counted_quizzes = {q.pk for q in quiz_pages if not q.practice}
-    lesson_total = defaultdict(int)
-    for course_id in lessons.values():
-        lesson_total[course_id] += 1
-    quiz_total = defaultdict(int)
-    for quiz_id in counted_quizzes:
-        quiz_total[quizzes[quiz_id]] += 1
-
-    completed = set(
-        CourseCompletion.objects.filter(user_id__in=user_ids, course__in=courses).values_list("user_id", "course_id")
-    ) if courses and user_ids else set()
-    read = defaultdict(int)
-    if lessons and user_ids:
-        for user_id, lesson_id in LessonRead.objects.filter(user_id__in=user_ids, lesson_id__in=lessons.keys()) \
-                .values_list("user_id", "lesson_id"):
-            read[(user_id, lessons[lesson_id])] += 1
-    passed = defaultdict(int)
-    if counted_quizzes and user_ids:
-        pairs = Attempt.objects.filter(user_id__in=user_ids, quiz_id__in=counted_quizzes, passed=True) \
-            .values_list("user_id", "quiz_id").distinct()
-        for user_id, quiz_id in pairs:
-            passed[(user_id, quizzes[quiz_id])] += 1
-    facts = evidence.bulk(user_ids, program, skills=skills)
-
+    met = requirements.met_pairs(reqs, user_ids) if user_ids and reqs else set()
+    shared = {}
+    facts = {r.key: r.facts(user_ids, shared) if user_ids else {} for r in reqs}
     rows = []
     for profile in profiles:
         uid = profile.user_id
         url = reverse("person", args=[profile.pk])
         cells = []
-        for column in columns:
-            if column.kind == "course":
-                course_id = int(column.key.split(":")[1])
-                if (uid, course_id) in completed:
-                    cells.append(Cell(DONE, _("Completed"), url + "#courses"))
-                    continue
-                n_read, n_lessons = read[(uid, course_id)], lesson_total[course_id]
-                n_passed, n_quizzes = passed[(uid, course_id)], quiz_total[course_id]
-                text = _("%(read)s/%(lessons)s lessons, %(passed)s/%(quizzes)s quizzes") % {
-                    "read": n_read, "lessons": n_lessons, "passed": n_passed, "quizzes": n_quizzes}
-                cells.append(Cell(PARTIAL if n_read or n_passed else TODO, text, url + "#courses"))
-            elif column.kind == "ride_alongs":
-                count = facts.ride_alongs.get(uid, 0)
-                state = DONE if count >= program.min_ride_alongs else (PARTIAL if count else TODO)
-                cells.append(Cell(state, f"{count}/{program.min_ride_alongs}", url + "#mentorship"))
-            elif column.kind == "skill":
-                skill_id = int(column.key.split(":")[1])
-                result = facts.skills.get((uid, skill_id))
-                state = DONE if result == "passed" else (PARTIAL if result == "failed" else TODO)
-                text = {"passed": _("Passed"), "failed": _("Failed")}.get(result, _("Not assessed"))
-                cells.append(Cell(state, text, url + "#mentorship"))
-            elif column.kind == "checklist":
-                done = uid in facts.checklist_done
-                cells.append(Cell(DONE if done else TODO, _("Complete") if done else _("Not complete"),
-                                  url + "#mentorship"))
+        for r in reqs:
+            is_met = (r.key, uid) in met
+            person_facts = {**r.empty_facts(), **facts[r.key].get(uid, {})}
+            anchor = "#courses" if r.kind == "course" else "#mentorship"
+            cells.append(Cell(r.state(is_met, person_facts), r.text(is_met, person_facts), url + anchor))
         rows.append(Row(profile, cells))
     return columns, rows
 

@@ -12,22 +12,20 @@ import functools
 import operator
 from collections import defaultdict
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from django.utils.translation import gettext as _
 
 from certificates.models import Certificate, Program
+from certificates.requirements import Catalog, requirements_of
 from courses.models import Attempt, AttemptQuestion, CourseAssignment, CourseCompletion, LessonRead, QuizPage
 from lms.access import visible_profiles
 from lms.filters import PeopleFilter
 from lms.models import Region, RoleAssignment
 from lms.roles import Role
-from mentorship.models import MentorAssignment
-
-from . import evidence
-from .matrix import course_children, required_courses
+from mentorship.models import MentorAssignment, SkillAssessment
 
 
 # A condition no profile meets (a profile always has a primary key), for "nobody" inside counts.
@@ -127,21 +125,16 @@ def completions_per_week(users, weeks=8, today=None):
 
 
 def exhausted_quiz_users(program):
-    """Subquery of trainees who used every allowed attempt of a counted quiz of the program without passing.
+    """Subquery of trainees who used up a round of a counted quiz of the program without passing, and wait
+    for their training lead's new round (``Attempt.objects.rounds_used_up``).
 
     ``None`` when no counted quiz of the program limits its attempts.
     """
-    quizzes = course_children(QuizPage, required_courses(program), "practice", "attempts_allowed")
-    limited = [q.pk for q in quizzes if not q.practice and q.attempts_allowed > 0]
+    _lessons, quizzes = Catalog(program).children
+    limited = [pk for pk, quiz in quizzes.items() if quiz.attempts_allowed > 0]
     if not limited:
         return None
-    return (
-        Attempt.objects.filter(quiz_id__in=limited).exclude(state=Attempt.State.IN_PROGRESS)
-        .values("user_id", "quiz_id", "quiz__attempts_allowed")
-        .annotate(n=Count("id"), passes=Count("id", filter=Q(passed=True)))
-        .filter(passes=0, n__gte=F("quiz__attempts_allowed"))
-        .values("user_id")
-    )
+    return Attempt.objects.rounds_used_up().filter(quiz_id__in=limited).values("user_id")
 
 
 def certified_users(program):
@@ -176,7 +169,8 @@ def headline_figures(cohort, *, program=None, today=None):
     }
     if program is not None:
         certified = _in(certified_users(program))
-        failing = _in(evidence.latest_result_users("failed")) | _in(exhausted_quiz_users(program))
+        failed_skill = SkillAssessment.objects.latest_per_skill().filter(result=SkillAssessment.Result.FAILED)
+        failing = _in(failed_skill.values("trainee_id")) | _in(exhausted_quiz_users(program))
         conditions.update(
             certified=certified,
             at_risk=failing & ~certified,
@@ -191,16 +185,12 @@ def funnel_stages(cohort, program):
     One counting query over the cohort (each stage a subquery of user ids), so it
     stays fast for 10,000 trainees.
     """
-    theory = Q()
-    for course in required_courses(program):
-        theory &= _in(CourseCompletion.objects.filter(course=course).values("user_id"))
-    complete = theory
-    if program.min_ride_alongs:
-        complete &= _in(evidence.ride_along_users(program.min_ride_alongs))
-    for skill in evidence.required_skills(program):
-        complete &= _in(evidence.latest_result_users("passed", skill.pk))
-    if program.checklist_required:
-        complete &= _in(evidence.checklist_done_users())
+    theory = complete = Q()
+    for requirement in requirements_of(program):
+        meets = _in(requirement.users_meeting())
+        complete &= meets
+        if requirement.kind == "course":
+            theory &= meets
     counts = _count(
         cohort,
         trainees=Q(),
@@ -219,12 +209,13 @@ def funnel_stages(cohort, program):
 
 
 def quiz_pass_rates(users):
-    """``[(quiz title, pass rate %, "passed/finished")]`` over finished attempts of the cohort.
+    """``[(quiz title, pass rate %, "passed/finished")]`` over decided attempts of the cohort (not those waiting
+    for marking).
 
     Attempts are grouped by quiz id (no join per attempt); the few titles are read afterwards.
     """
     rows = list(
-        Attempt.objects.filter(user_id__in=users).exclude(state=Attempt.State.IN_PROGRESS).order_by()
+        Attempt.objects.filter(user_id__in=users, state__in=Attempt.DECIDED).order_by()
         .values("quiz_id").annotate(n=Count("id"), passes=Count("id", filter=Q(passed=True)))
     )
     by_title = {}  # quizzes sharing a title share a bar, in the database's order of titles

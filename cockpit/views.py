@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
 from certificates.models import Program
+from lms.access import require_role
 from lms.exports import table_response
 from lms.roles import Role
 
@@ -17,10 +18,8 @@ PAGE_SIZE = 25
 
 
 def _lead_or_404(request):
-    """Only training leads (and superusers) have a cockpit; anyone else gets 404."""
-    user = request.user
-    if not (user.is_superuser or user.role_assignments.filter(role=Role.TRAINING_LEAD).exists()):
-        raise Http404
+    """Only training leads (and superusers) have a cockpit; anyone else gets 403 (lms.access policy)."""
+    require_role(request.user, Role.TRAINING_LEAD)
 
 
 def _cohort(request):

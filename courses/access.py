@@ -1,7 +1,9 @@
 """Who may see or mark which attempt. Every courses view goes through here (404 outside scope)."""
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 
+from lms.access import has_role, require_role
 from lms.roles import Role
 
 from .models import Attempt, AttemptQuestion
@@ -24,20 +26,22 @@ def get_visible_attempt_or_404(user, pk):
         raise Http404 from None
 
 
+def page_privacy_refusal(request, page):
+    """Why the page's privacy settings (Wagtail view restrictions on it or a page above it: password,
+    signed-in users, groups) keep ``request`` out, or None. Quiz start honours them like the page itself."""
+    if any(not restriction.accept_request(request) for restriction in page.get_view_restrictions()):
+        return _("This quiz is private: open its page first.")
+    return None
+
+
 def can_mark(user):
     """Training leads (and superusers) mark essays of the people in their scope."""
-    if not user.is_authenticated:
-        return False
-    if user.is_superuser:
-        return True
-    profile = getattr(user, "profile", None)
-    return profile is not None and profile.has_role(Role.TRAINING_LEAD)
+    return has_role(user, Role.TRAINING_LEAD)
 
 
 def get_markable_answer_or_404(user, pk):
-    """An answer of an attempt in the marker's scope, not their own."""
-    if not can_mark(user):
-        raise Http404
+    """An answer of an attempt in the marker's scope, not their own (403 for someone who does not mark)."""
+    require_role(user, Role.TRAINING_LEAD)
     try:
         answer = AttemptQuestion.objects.select_related("attempt__quiz", "attempt__user__profile").get(pk=pk)
     except (AttemptQuestion.DoesNotExist, ValueError, TypeError):

@@ -48,9 +48,10 @@ def table_response(headers, rows, *, filename, fmt):
     return response
 
 
-def roster_table(profiles):
-    """Headers and rows of the people list as shown on the screen."""
-    headers = [_("Employee number"), _("Name"), _("Region"), _("Post"), _("Status"), _("Hire date"), _("Mentor")]
+def roster_table(profiles, columns=()):
+    """Headers and rows of the people list as shown on the screen (``columns``: see lms.people)."""
+    headers = [_("Employee number"), _("Name"), _("Region"), _("Post"), _("Status"), _("Hire date"),
+               *(c.header for c in columns)]
     rows = (
         [
             p.employee_no,
@@ -59,7 +60,7 @@ def roster_table(profiles):
             p.post.name if p.post else "",
             p.get_status_display(),
             p.hire_date.isoformat() if p.hire_date else "",
-            p.current_mentor_name or "",
+            *(getattr(p, c.key) or "" for c in columns),
         ]
         for p in profiles
     )

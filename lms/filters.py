@@ -2,13 +2,11 @@
 
 import django_filters
 from django import forms
-from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from mentorship.models import MentorAssignment
-
 from .models import Post, Region, StaffProfile
+from .people import people_columns
 from .widgets import QuickSelect
 
 
@@ -25,14 +23,10 @@ class PeopleFilter(django_filters.FilterSet):
     hire_month = django_filters.CharFilter(
         label=_("Hire month"), method="filter_hire_month", widget=forms.DateInput(attrs={"type": "month"})
     )
-    mentor = django_filters.ModelChoiceFilter(
-        label=_("Mentor"), queryset=get_user_model().objects.none(), method="filter_mentor",
-        empty_label=_("All mentors"), widget=QuickSelect,
-    )
 
     class Meta:
         model = StaffProfile
-        fields = ["q", "region", "post", "status", "hire_month", "mentor"]
+        fields = ["q", "region", "post", "status", "hire_month"]
 
     def __init__(self, data=None, queryset=None, *, request=None, **kwargs):
         super().__init__(data, queryset, request=request, **kwargs)
@@ -44,17 +38,12 @@ class PeopleFilter(django_filters.FilterSet):
         if region_ids:
             region_ids = Region.above(Region.tree(), region_ids)
         self.filters["region"].queryset = Region.objects.filter(pk__in=region_ids)
-        # Mentors of the people in scope, as a semi-join: no DISTINCT over whole user rows.
-        mentored = MentorAssignment.objects.filter(trainee__profile__in=queryset.order_by().values("pk"))
-        self.filters["mentor"].queryset = (
-            get_user_model()
-            .objects.filter(pk__in=mentored.values("mentor_id"))
-            .select_related("profile")
-            .order_by("profile__employee_no")
-        )
-        self.filters["mentor"].field.label_from_instance = lambda user: getattr(
-            getattr(user, "profile", None), "name", user.username
-        )
+        # Filters the domain apps add (e.g. the mentor), built from the people in scope.
+        for column in people_columns():
+            if column.filter_name and column.filter is not None:
+                extra = column.filter(queryset)
+                extra.field_name, extra.parent = column.filter_name, self
+                self.filters[column.filter_name] = extra
 
     def filter_q(self, queryset, name, value):
         value = value.strip()
@@ -71,8 +60,3 @@ class PeopleFilter(django_filters.FilterSet):
         if not (1 <= month <= 12 and 1900 < year < 3000):
             return queryset.none()
         return queryset.filter(hire_date__year=year, hire_date__month=month)
-
-    def filter_mentor(self, queryset, name, value):
-        # EXISTS rather than a join, so the queryset needs no DISTINCT (which would make paging and
-        # counting evaluate every annotation of every row).
-        return queryset.filter(Exists(MentorAssignment.objects.filter(trainee=OuterRef("user"), mentor=value)))

@@ -4,7 +4,6 @@ import secrets
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.http import HttpResponse
@@ -12,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from .access import covered_region_ids, require_role
 from .forms import RosterUploadForm
 from .roles import Role
 from .roster import RosterFileError, apply_plan, plan_import, template_workbook
@@ -21,12 +21,8 @@ SESSION_KEY = "roster_import"
 
 def _import_scope(user):
     """Region ids a user may import into, ``None`` for everywhere; PermissionDenied otherwise."""
-    if user.is_superuser:
-        return None
-    profile = getattr(user, "profile", None)
-    if profile is None or not profile.has_role(Role.TRAINING_LEAD):
-        raise PermissionDenied
-    return profile.scoped_region_ids(Role.TRAINING_LEAD)
+    require_role(user, Role.TRAINING_LEAD)
+    return None if user.is_superuser else covered_region_ids(user, Role.TRAINING_LEAD)
 
 
 def _stored_path(token, filename):

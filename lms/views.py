@@ -1,6 +1,5 @@
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import OuterRef, Subquery
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -9,6 +8,7 @@ from .access import get_profile_or_404, visible_profiles
 from .exports import roster_table, table_response
 from .filters import PeopleFilter
 from .home import build_home
+from .people import annotate_columns, people_columns
 from .person import build_person_sections, render_pdf
 
 PAGE_SIZE = 25
@@ -21,28 +21,28 @@ def home(request):
     return render(request, "lms/home.html", {"profile": profile, "sections": sections})
 
 
-def _filtered_people(request):
-    """The people the user may see, with the list's filters applied and mentor names annotated."""
-    from mentorship.models import MentorAssignment
-
-    scope = visible_profiles(request.user).order_by("employee_no")
-    current_mentor = MentorAssignment.objects.current().filter(trainee=OuterRef("user")).order_by("-start_date")
-    scope = scope.annotate(current_mentor_name=Subquery(current_mentor.values("mentor__profile__name")[:1]))
+def _filtered_people(request, columns):
+    """The people the user may see, with the list's filters applied and the apps' columns annotated."""
+    scope = annotate_columns(visible_profiles(request.user).order_by("employee_no"), columns)
     return PeopleFilter(request.GET or None, queryset=scope, request=request)
 
 
 @login_required
 def people(request):
-    filterset = _filtered_people(request)
+    columns = people_columns()
+    filterset = _filtered_people(request, columns)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "lms/people.html", {"filter": filterset, "page": page})
+    for profile in page.object_list:
+        profile.extra_cells = [getattr(profile, c.key) for c in columns]
+    return render(request, "lms/people.html", {"filter": filterset, "page": page, "columns": columns})
 
 
 @login_required
 def people_export(request, fmt):
     if fmt not in ("csv", "xlsx"):
         raise Http404
-    headers, rows = roster_table(_filtered_people(request).qs)
+    columns = people_columns()
+    headers, rows = roster_table(_filtered_people(request, columns).qs, columns)
     return table_response(headers, rows, filename="roster", fmt=fmt)
 
 
@@ -51,7 +51,6 @@ def _person_context(request, pk):
     return {
         "person": profile,
         "roles": profile.user.role_assignments.select_related("region", "post"),
-        "mentor_history": profile.user.mentor_assignments_as_trainee.select_related("mentor__profile"),
         "sections": build_person_sections(request, profile),
     }
 

@@ -3,6 +3,10 @@
 #   scripts/pg.sh start   installs Debian's postgresql when missing (as root), starts a
 #                         cluster in var/pg on port $PG_PORT and prints its DATABASE_URL
 #   scripts/pg.sh stop    stops it
+#   scripts/pg.sh destroy stops it and removes its files
+# Run as root, the server runs as the `postgres` user (initdb refuses root). When that user cannot reach
+# $PG_DIR (a clone under /root or in a `mktemp -d` folder), the cluster lives in a folder of its own under
+# /tmp instead, named after $PG_DIR so start and stop find the same one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PG_PORT="${PG_PORT:-54329}"
@@ -17,7 +21,19 @@ find_bin() {
 }
 
 as_postgres() {
-  if [ "$(id -u)" = "0" ]; then runuser -u postgres -- "$@"; else "$@"; fi
+  if [ "$(id -u)" = "0" ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
+}
+
+# Where the cluster's files live: $PG_DIR when the server's user can create and enter it, else /tmp/lms-pg-<hash>.
+data_dir() {
+  local parent
+  parent=$(dirname "$PG_DIR")
+  mkdir -p "$parent"
+  if [ "$(id -u)" != "0" ] || (cd / && runuser -u postgres -- test -x "$parent") 2>/dev/null; then
+    echo "$PG_DIR"
+  else
+    echo "/tmp/lms-pg-$(printf '%s' "$(cd "$parent" && pwd -P)/$(basename "$PG_DIR")" | sha1sum | cut -c1-16)"
+  fi
 }
 
 start() {
@@ -32,15 +48,16 @@ start() {
     DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends postgresql >&2
     bin=$(find_bin)
   fi
-  mkdir -p "$(dirname "$PG_DIR")"
-  if [ ! -f "$PG_DIR/PG_VERSION" ]; then
-    rm -rf "$PG_DIR"
-    mkdir -p "$PG_DIR"
-    [ "$(id -u)" = "0" ] && chown postgres:postgres "$PG_DIR"
-    as_postgres "$bin/initdb" -D "$PG_DIR" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
+  local data
+  data=$(data_dir)
+  if [ ! -f "$data/PG_VERSION" ]; then
+    rm -rf "$data"
+    mkdir -p "$data"
+    if [ "$(id -u)" = "0" ]; then chown postgres:postgres "$data"; chmod 700 "$data"; fi
+    as_postgres "$bin/initdb" -D "$data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
   fi
-  if ! as_postgres "$bin/pg_ctl" -D "$PG_DIR" status >/dev/null 2>&1; then
-    as_postgres "$bin/pg_ctl" -D "$PG_DIR" -l "$PG_DIR/server.log" -w \
+  if ! as_postgres "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
+    as_postgres "$bin/pg_ctl" -D "$data" -l "$data/server.log" -w \
       -o "-h 127.0.0.1 -p $PG_PORT -k /tmp -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" \
       start >/dev/null
   fi
@@ -59,11 +76,19 @@ SQL
 stop() {
   local bin
   bin=$(find_bin || true)
-  [ -n "$bin" ] && [ -f "$PG_DIR/PG_VERSION" ] && as_postgres "$bin/pg_ctl" -D "$PG_DIR" -m fast stop >/dev/null 2>&1 || true
+  local data
+  data=$(data_dir)
+  [ -n "$bin" ] && [ -f "$data/PG_VERSION" ] && as_postgres "$bin/pg_ctl" -D "$data" -m fast stop >/dev/null 2>&1 || true
+}
+
+destroy() {
+  stop
+  rm -rf "$(data_dir)"
 }
 
 case "${1:-}" in
   start) start ;;
   stop) stop ;;
-  *) echo "usage: $0 start|stop" >&2; exit 2 ;;
+  destroy) destroy ;;
+  *) echo "usage: $0 start|stop|destroy" >&2; exit 2 ;;
 esac

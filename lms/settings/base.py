@@ -5,13 +5,15 @@ database dj-database-url understands). Environment-specific modules
 (``dev``, ``test``, ``production``) import this one and override what differs.
 """
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from .env import envint, envstr
+from .directory import DIRECTORY_BACKEND, directory_settings
+from .env import envbool, envint, envstr
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(envstr("LMS_VAR_DIR", str(BASE_DIR / "var")))
@@ -44,6 +46,7 @@ INSTALLED_APPS = [
     "taggit",
     # Third party
     "axes",
+    "django_guid",
     "django_tasks",
     "django_tasks_db",
     # Django
@@ -57,6 +60,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # A request id for every request (from the proxy's X-Request-ID, else a new one), in every log line and the
+    # response; then /health/ answered before anything that needs a session, a known host or HTTPS.
+    "django_guid.middleware.guid_middleware",
+    "lms.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -133,6 +140,11 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "lms.backends.UsernameOrEmployeeNumberBackend",
 ]
+# Directory login (LDAP / Active Directory) when LDAP_SERVER_URI is set: see lms.directory and the README.
+_DIRECTORY = directory_settings(os.environ)
+globals().update(_DIRECTORY)
+if _DIRECTORY:
+    AUTHENTICATION_BACKENDS.append(DIRECTORY_BACKEND)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -145,9 +157,39 @@ LOGOUT_REDIRECT_URL = "login"
 
 AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=envint("AXES_COOLOFF_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Failures count per account (lms.backends.lockout_key resolves username, employee number and padded or
+# differently-cased variants to the one account), from any address: rotating addresses does not reset the count.
+# No lockout per address: a branch's desks often share one NAT address, and five typos at one desk must not lock the
+# whole branch out (axes.W006 asks for one; the per-account counter is what stops guessing).
+AXES_LOCKOUT_PARAMETERS = ["username"]
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_USERNAME_CALLABLE = "lms.backends.lockout_key"
+AXES_CLIENT_IP_CALLABLE = "lms.throttle.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+
+# --- Reverse proxy ------------------------------------------------------------------
+# Behind our own reverse proxy (nginx, a load balancer), the client's address is the entry that proxy appended to
+# X-Forwarded-For (LMS_TRUSTED_PROXY_COUNT proxies in a row); see lms.throttle.client_ip.
+LMS_BEHIND_PROXY = envbool("DJANGO_BEHIND_PROXY", False)
+LMS_TRUSTED_PROXY_COUNT = envint("DJANGO_TRUSTED_PROXY_COUNT", 1)
+
+# --- Cache ---------------------------------------------------------------------------
+# The cache holds what every worker must share (throttle counters, cached page fragments): Redis when REDIS_URL is
+# set; otherwise the environment's fallback: per-process memory for development, the database in production.
+DATABASE_CACHE = {"BACKEND": "lms.cache.DatabaseCache", "LOCATION": "lms_cache"}
+
+
+def shared_cache(fallback):
+    url = envstr("REDIS_URL", "")
+    if not url:
+        return {"default": fallback}
+    # Short socket timeouts: a stopped Redis makes a request fail fast (and /health/ say so) instead of hanging.
+    return {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url,
+                        "KEY_PREFIX": "lms", "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2}}}
+
+
+CACHES = shared_cache({"BACKEND": "django.core.cache.backends.locmem.LocMemCache"})
 
 # --- Internationalisation ------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
@@ -164,10 +206,49 @@ STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-}
+# Private files (certificate PDFs, cohort zips): never under MEDIA_URL, served only by views that check access.
+PRIVATE_ROOT = VAR_DIR / "private"
+
+
+def file_storages(env, *, private_root, staticfiles):
+    """Django's STORAGES from the environment: local folders, or one S3-compatible bucket when AWS_STORAGE_BUCKET_NAME
+    is set (then every app server and worker reads and writes the same files).
+
+    ``default`` holds media (Wagtail images and documents), ``private`` what is served only through views that check
+    access. In the bucket both are private objects (under ``media/`` and ``private/``); a media URL is signed and
+    valid for AWS_QUERYSTRING_EXPIRE seconds, private files are streamed by their views.
+    """
+    bucket = env.get("AWS_STORAGE_BUCKET_NAME", "").strip()
+    if not bucket:
+        return {
+            "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+            "private": {"BACKEND": "certificates.storage.PrivateFileSystemStorage",
+                        "OPTIONS": {"location": private_root, "base_url": None}},
+            "staticfiles": {"BACKEND": staticfiles},
+        }
+    options = {
+        "bucket_name": bucket,
+        "endpoint_url": env.get("AWS_S3_ENDPOINT_URL") or None,
+        "region_name": env.get("AWS_S3_REGION_NAME") or None,
+        "access_key": env.get("AWS_ACCESS_KEY_ID") or None,
+        "secret_key": env.get("AWS_SECRET_ACCESS_KEY") or None,
+        "addressing_style": env.get("AWS_S3_ADDRESSING_STYLE", "path"),
+        "signature_version": "s3v4",
+        "default_acl": "private",
+        "querystring_auth": True,
+        "querystring_expire": int(env.get("AWS_QUERYSTRING_EXPIRE", "300")),
+        "file_overwrite": False,
+    }
+    s3 = "storages.backends.s3.S3Storage"
+    return {
+        "default": {"BACKEND": s3, "OPTIONS": {**options, "location": "media"}},
+        "private": {"BACKEND": s3, "OPTIONS": {**options, "location": "private"}},
+        "staticfiles": {"BACKEND": staticfiles},
+    }
+
+
+STORAGES = file_storages(os.environ, private_root=PRIVATE_ROOT,
+                         staticfiles="django.contrib.staticfiles.storage.StaticFilesStorage")
 
 # --- Wagtail -------------------------------------------------------------------
 WAGTAIL_SITE_NAME = envstr("LMS_SITE_NAME", "客服培训与认证平台")
@@ -191,6 +272,18 @@ LMS_ORGANISATION_NAME_EN = envstr("LMS_ORGANISATION_NAME_EN", "Customer Service 
 LMS_ORGANISATION_LOGO = envstr("LMS_ORGANISATION_LOGO", "certificates/logo.svg")
 # Public certificate verification: at most this many lookups per IP address per window (seconds).
 CERTIFICATES_VERIFY_RATE = (envint("CERTIFICATES_VERIFY_LIMIT", 30), envint("CERTIFICATES_VERIFY_WINDOW", 600))
+# The organisation's signing key and certificate (PEM files) for the PAdES signature on every certificate PDF.
+# Development and tests create a self-signed pair there on first use (``manage.py certificates_signing_key``);
+# production must point at the organisation's own pair.
+CERTIFICATES_SIGNING_KEY = envstr("CERTIFICATES_SIGNING_KEY", str(VAR_DIR / "signing" / "signing-key.pem"))
+CERTIFICATES_SIGNING_CERT = envstr("CERTIFICATES_SIGNING_CERT", str(VAR_DIR / "signing" / "signing-cert.pem"))
+CERTIFICATES_SIGNING_KEY_PASSWORD = envstr("CERTIFICATES_SIGNING_KEY_PASSWORD", "")
+CERTIFICATES_SIGNING_SELF_SIGNED = True  # create a self-signed development pair when the files are missing
+# The certificate font cut down from Noto Serif CJK SC (certificates/fonts.py), built once per machine; kept
+# outside LMS_VAR_DIR so test and demo databases in other folders share it.
+CERTIFICATES_FONT_DIR = envstr("CERTIFICATES_FONT_DIR", str(BASE_DIR / "var" / "fonts"))
+# Bulk issuing: people per claim of a worker (each claim is one task, so several workers share a run).
+CERTIFICATES_BULK_BATCH = envint("CERTIFICATES_BULK_BATCH", 20)
 
 # Extension points: each domain app contributes home-page panels and demo data.
 LMS_HOME_PANEL_PROVIDERS = [
@@ -203,6 +296,14 @@ LMS_PERSON_SECTION_PROVIDERS = [
     "certificates.person.sections",
     "mentorship.person.sections",
 ]
+# Who sees whom beyond regions and posts (lms.access): functions (user) -> Q over StaffProfile.
+LMS_SCOPE_PROVIDERS = [
+    "mentorship.access.people_scope",
+]
+# Columns and filters the apps add to the people list (lms.people).
+LMS_PEOPLE_COLUMN_PROVIDERS = [
+    "mentorship.people.columns",
+]
 LMS_DEMO_LOADERS = [
     "courses.demo.load",
     "mentorship.demo.load",
@@ -212,9 +313,22 @@ LMS_DEMO_LOADERS = [
 # 传帮带: a question not resolved within this many working days is overdue (M4).
 MENTORSHIP_QUESTION_OVERDUE_WORKING_DAYS = envint("MENTORSHIP_QUESTION_OVERDUE_WORKING_DAYS", 2)
 
+# --- Request ids, health, logs -----------------------------------------------------------
+DJANGO_GUID = {
+    "GUID_HEADER_NAME": "X-Request-ID",  # nginx: proxy_set_header X-Request-ID $request_id;
+    "VALIDATE_GUID": True,  # a malformed incoming id is replaced, never logged
+    "RETURN_HEADER": True,
+    "EXPOSE_HEADER": False,
+    "INTEGRATIONS": [],
+}
+# /health/ reports the site "degraded" when the oldest waiting background task has waited longer (seconds).
+LMS_HEALTH_MAX_QUEUE_LAG = envint("LMS_HEALTH_MAX_QUEUE_LAG", 900)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "django_guid.log_filters.CorrelationId", "correlation_id_field": "request_id"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "WARNING")},
 }

@@ -4,8 +4,10 @@ Required: ``DJANGO_SECRET_KEY``, ``DATABASE_URL``, ``DJANGO_ALLOWED_HOSTS``,
 ``WAGTAILADMIN_BASE_URL``. See the README for the full list.
 """
 
+import os
+
 from .base import *  # noqa: F401,F403
-from .base import TASKS
+from .base import DATABASE_CACHE, LMS_BEHIND_PROXY, PRIVATE_ROOT, TASKS, file_storages, shared_cache
 from .env import envbool, envint, envlist, envsecret, envstr
 
 DEBUG = False
@@ -14,11 +16,16 @@ ALLOWED_HOSTS = envlist("DJANGO_ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = envlist("DJANGO_CSRF_TRUSTED_ORIGINS")
 WAGTAILADMIN_BASE_URL = envsecret("WAGTAILADMIN_BASE_URL")
 envsecret("DATABASE_URL")  # base.py parsed it; production must not fall back to SQLite
+# Certificates are signed with the organisation's own key: never a generated one.
+CERTIFICATES_SIGNING_SELF_SIGNED = False
 
-STORAGES = {
-    "default": {"BACKEND": envstr("DJANGO_DEFAULT_STORAGE", "django.core.files.storage.FileSystemStorage")},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
-}
+# Never per-process memory: throttles and cached fragments must be the same for every worker and server.
+# The database cache's table is created by `migrate` (lms.signals).
+CACHES = shared_cache(DATABASE_CACHE)
+
+# Media and private files in an S3-compatible bucket when AWS_STORAGE_BUCKET_NAME is set, else on local disk.
+STORAGES = file_storages(os.environ, private_root=PRIVATE_ROOT,
+                         staticfiles="whitenoise.storage.CompressedManifestStaticFilesStorage")
 
 # HTTPS: on by default; an intranet behind a TLS-terminating proxy sets the header name.
 SECURE_SSL_REDIRECT = envbool("DJANGO_SECURE_SSL_REDIRECT", True)
@@ -27,7 +34,7 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS"
 SECURE_HSTS_PRELOAD = envbool("DJANGO_SECURE_HSTS_PRELOAD", True)
 SESSION_COOKIE_SECURE = envbool("DJANGO_SESSION_COOKIE_SECURE", True)
 CSRF_COOKIE_SECURE = envbool("DJANGO_CSRF_COOKIE_SECURE", True)
-if envbool("DJANGO_BEHIND_PROXY", False):
+if LMS_BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 EMAIL_BACKEND = envstr("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")

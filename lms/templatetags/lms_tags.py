@@ -22,3 +22,12 @@ def percent(value, total):
         return round(100 * value / total) if total else 0
     except (TypeError, ZeroDivisionError):
         return 0
+
+
+@register.filter
+def minutes(duration):
+    """A ``timedelta`` in whole minutes (django-axes gives the lockout's cool-off as one)."""
+    try:
+        return int(duration.total_seconds() // 60)
+    except AttributeError:
+        return ""

@@ -56,7 +56,7 @@ def test_the_lead_sees_who_has_not_done_it_and_others_do_not(client, certified):
     client.force_login(certified.cast.other_lead)
     assert "李明轩" not in client.get("/certificates/refreshers/").content.decode()
     client.force_login(certified.cast.trainee)
-    assert client.get("/certificates/refreshers/").status_code == 404
+    assert client.get("/certificates/refreshers/").status_code == 403
 
 
 def test_the_holder_confirms_a_refresher_without_a_quiz(client, certified):

@@ -23,7 +23,7 @@ def course(db):
 @pytest.mark.parametrize("who", ["trainee", "mentor", "supervisor", "regional_head", "post_head", "editor"])
 def test_only_training_leads_have_a_cockpit(client, cast, who):
     client.force_login(getattr(cast, who))
-    assert client.get("/cockpit/").status_code == 404
+    assert client.get("/cockpit/").status_code == 403
 
 
 def test_anonymous_is_sent_to_login(client, db):

@@ -2,9 +2,12 @@
 
 import datetime
 
-from cockpit import evidence, mentor_stats
+from cockpit import mentor_stats
 from mentorship import services
+from mentorship.catalogue import ensure_catalogues
 from mentorship.models import ChecklistItem, ChecklistTopic, RideAlong, Skill, SkillAssessment
+
+from ..mentorship.helpers import END, signed_off_trip
 
 
 def _trip(cast, state):
@@ -14,24 +17,34 @@ def _trip(cast, state):
     )
 
 
-def test_bulk_facts_match_the_selectors(cast):
-    _trip(cast, RideAlong.State.SIGNED_OFF)
-    _trip(cast, RideAlong.State.SIGNED_OFF)
+def test_the_matrix_cells_say_what_the_requirements_say(cast):
+    from certificates import requirements
+    from certificates.models import Program
+    from cockpit import matrix
+
+    ensure_catalogues()
+    skill = Skill.objects.create(name="测试技能")
+    program = Program.objects.create(code="P", name="上岗认证", min_ride_alongs=2, checklist_required=True)
+    program.required_skills.set([skill])
+    signed_off_trip(cast)
+    signed_off_trip(cast, start_date=END + datetime.timedelta(days=5), end_date=END + datetime.timedelta(days=6))
+    _trip(cast, RideAlong.State.SIGNED_OFF)  # marked signed off, but no approvals and no sign-off: does not count
     _trip(cast, RideAlong.State.REQUESTED)
-    skill = Skill.objects.first() or Skill.objects.create(name="上门服务流程")
     SkillAssessment.objects.create(trainee=cast.trainee, skill=skill, result="failed", assessor=cast.lead)
     SkillAssessment.objects.create(trainee=cast.trainee, skill=skill, result="passed", assessor=cast.lead)
     for topic in ChecklistTopic.objects.filter(active=True):
         ChecklistItem.objects.create(trainee=cast.trainee, topic=topic, covered_by=cast.mentor,
                                      acknowledged_at=datetime.datetime(2026, 10, 5, tzinfo=datetime.UTC))
-    ids = [cast.trainee.pk, cast.other_trainee.pk]
-    facts = evidence.bulk(ids)
-    for uid, user in [(cast.trainee.pk, cast.trainee), (cast.other_trainee.pk, cast.other_trainee)]:
-        assert facts.ride_alongs.get(uid, 0) == services.signed_off_ride_along_count(user)
-        assert {s for (u, s), r in facts.skills.items() if u == uid and r == "passed"} == services.passed_skill_ids(user)
-        assert (uid in facts.checklist_done) == services.checklist_complete(user)
-    assert facts.ride_alongs[cast.trainee.pk] == 2
-    assert evidence.failed_skill_user_ids(ids) == set()
+    profiles = [cast.trainee.profile, cast.other_trainee.profile]
+    columns, rows = matrix.build(profiles, program)
+    for profile, row in zip(profiles, rows):
+        statuses = requirements.check(profile.user, program)
+        assert [c.key for c in columns] == [s.key for s in statuses]
+        assert [c.state for c in row.cells] == [s.state for s in statuses]
+        assert [c.text for c in row.cells] == [s.text for s in statuses]
+    assert [c.text for c in rows[0].cells] == ["2/2", "已通过", "已完成"]
+    assert [c.state for c in rows[1].cells] == ["todo", "todo", "todo"]
+    assert services.checklist_complete(cast.trainee) and services.passed_skill_ids(cast.trainee) == {skill.pk}
 
 
 def test_mentor_view_counts_trips_and_sign_offs(cast):
@@ -48,4 +61,4 @@ def test_mentor_pages_are_scoped(client, cast):
     assert client.get(f"/cockpit/mentors/{cast.mentor.profile.pk}/").status_code == 200
     assert client.get(f"/cockpit/mentors/{cast.other_mentor.profile.pk}/").status_code == 404
     client.force_login(cast.mentor)
-    assert client.get(f"/cockpit/mentors/{cast.mentor.profile.pk}/").status_code == 404
+    assert client.get(f"/cockpit/mentors/{cast.mentor.profile.pk}/").status_code == 403

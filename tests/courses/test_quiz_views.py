@@ -86,9 +86,9 @@ def test_the_quiz_page_says_why_a_second_attempt_is_refused(client, learner):
     finish_attempt(start_attempt(learner, quiz))
     client.force_login(learner)
     page = client.get(quiz.url)
-    assert "作答次数已用完" in page.text
+    assert "本轮 1 次作答机会已用完" in page.text
     response = client.post(reverse("courses:quiz_start", args=[quiz.pk]), follow=True)
-    assert "作答次数已用完" in response.text
+    assert "本轮 1 次作答机会已用完" in response.text
     assert Attempt.objects.filter(user=learner).count() == 1
 
 
@@ -141,10 +141,11 @@ def test_a_training_lead_marks_an_essay_from_the_queue(client, learner, cast):
     client.force_login(cast.other_lead)
     assert client.get(reverse("courses:mark", args=[answer.pk])).status_code == 404
     client.force_login(learner)
-    assert client.get(reverse("courses:marking")).status_code == 404
+    assert client.get(reverse("courses:marking")).status_code == 403
 
 
 def test_answers_at_end_shows_every_question_with_mine_and_the_right_answer(client, learner, quiz):
+    QuizPage.objects.filter(pk=quiz.pk).update(attempts_allowed=1)  # the round's last attempt
     attempt = start_attempt(learner, quiz)
     from courses.services import save_answer
 
@@ -209,3 +210,55 @@ def test_the_attempt_list_filters_by_quiz_and_state(client, learner, cast, quiz)
     assert "另一个测验</a>" in page and f">{quiz.title}</a>" not in page
     finished = client.get(reverse("courses:attempts"), {"state": "finished"}).text
     assert f">{quiz.title}</a>" in finished and "另一个测验</a>" not in finished
+
+
+def test_save_and_hand_in_is_one_service_call_in_one_transaction(client, learner, quiz, monkeypatch):
+    """15.3: the answer of the last question and the hand-in are saved together or not at all."""
+    import courses.services
+    import courses.views
+
+    attempt = _start(client, learner, quiz)
+    calls = []
+    real_save = courses.views.save_answer
+    monkeypatch.setattr(courses.views, "save_answer", lambda *a, **kw: calls.append(kw) or real_save(*a, **kw))
+    monkeypatch.setattr(courses.views, "finish_attempt", lambda *a, **kw: pytest.fail("finished outside the save"))
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("course completion failed")
+
+    monkeypatch.setattr(courses.services, "check_course_completion", broken)
+    url = reverse("courses:question", args=[attempt.pk, 2])
+    with pytest.raises(RuntimeError):
+        client.post(url, {"seq": 0, "option": ["0", "1"], "action": "finish"})
+    attempt.refresh_from_db()
+    assert attempt.is_open and attempt.seq == 0 and attempt.questions.get(order=1).selected == []
+
+    monkeypatch.undo()
+    monkeypatch.setattr(courses.views, "save_answer", lambda *a, **kw: calls.append(kw) or real_save(*a, **kw))
+    monkeypatch.setattr(courses.views, "finish_attempt", lambda *a, **kw: pytest.fail("finished outside the save"))
+    response = client.post(url, {"seq": 0, "option": ["0", "1"], "action": "finish"})
+    assert response.url == reverse("courses:result", args=[attempt.pk])
+    attempt.refresh_from_db()
+    assert attempt.state == Attempt.State.FINISHED and attempt.questions.get(order=1).selected == [0, 1]
+    assert [kw["finish"] for kw in calls] == [True, True]
+
+
+def test_a_post_to_a_question_that_does_not_exist_is_404(client, learner, quiz):
+    attempt = _start(client, learner, quiz)
+    response = client.post(reverse("courses:question", args=[attempt.pk, 9]), {"seq": 0, "action": "save"})
+    assert response.status_code == 404
+
+
+def test_the_quiz_page_closes_an_attempt_past_its_deadline(client, learner, quiz):
+    import datetime
+
+    from django.utils import timezone
+
+    QuizPage.objects.filter(pk=quiz.pk).update(time_limit_minutes=1)
+    quiz.refresh_from_db()
+    attempt = start_attempt(learner, quiz, now=timezone.now() - datetime.timedelta(minutes=5))
+    client.force_login(learner)
+    page = client.get(quiz.url).text
+    attempt.refresh_from_db()
+    assert attempt.state == Attempt.State.FINISHED and attempt.finished_at == attempt.deadline
+    assert "继续作答" not in page and "再做一次" in page

@@ -54,6 +54,56 @@ def test_it_locks_out_after_repeated_failures(client, cast, settings):
     assert "_auth_user_id" not in client.session
 
 
+@pytest.mark.parametrize("variant", ["trainee", "  trainee ", "TRAINEE", "T0001", " t0001", "Trainee\t"])
+def test_it_resolves_every_spelling_of_an_identifier_to_the_account(cast, variant):
+    from lms.backends import find_account
+
+    assert find_account(variant) == cast.trainee
+
+
+def test_it_logs_in_with_a_padded_differently_cased_identifier(client, cast):
+    assert login(client, " Trainee ").status_code == 302
+    assert client.session["_auth_user_id"] == str(cast.trainee.pk)
+
+
+def test_it_counts_failures_per_account_across_identifier_variants(client, cast, settings):
+    """17.5: the username, the employee number and padded or re-cased variants share one counter."""
+    variants = ["trainee", "T0001", " trainee ", "TRAINEE", "t0001 "]
+    assert len(variants) == settings.AXES_FAILURE_LIMIT
+    statuses = [login(client, variant, "wrong").status_code for variant in variants]
+    assert statuses == [200] * (len(variants) - 1) + [429]  # the last failure locks the account
+    for variant in variants:  # every spelling is now locked, even with the right password
+        response = login(client, variant)
+        assert response.status_code == 429, variant
+        assert "_auth_user_id" not in client.session
+
+
+def test_it_counts_failures_from_every_address_against_the_account(client, cast, settings):
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        client.post(LOGIN, {"username": "T0001", "password": "wrong"}, REMOTE_ADDR=f"10.0.0.{n + 1}")
+    assert client.post(LOGIN, {"username": "trainee", "password": "pw-123456"},
+                       REMOTE_ADDR="10.0.9.9").status_code == 429
+
+
+def test_it_says_how_long_the_lockout_lasts_in_minutes(client, cast, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        login(client, "trainee", "wrong")
+    html = login(client, "trainee").content.decode()
+    assert "15 分钟" in html
+    assert "PT15M" not in html
+
+
+def test_it_lets_the_account_in_after_the_lockout_expires(client, cast, settings):
+    import datetime
+
+    import time_machine
+
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        login(client, "trainee", "wrong")
+    with time_machine.travel(datetime.datetime.now(datetime.UTC) + datetime.timedelta(minutes=16)):
+        assert login(client, "T0001").status_code == 302
+
+
 def test_it_does_not_lock_out_other_accounts(client, cast, settings):
     for _ in range(settings.AXES_FAILURE_LIMIT):
         login(client, "trainee", "wrong")

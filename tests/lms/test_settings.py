@@ -64,7 +64,7 @@ def test_it_uses_wal_on_the_live_sqlite_connection(db):
 
 
 def _production_env(**extra):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "REDIS_"))}
     env.update(
         DJANGO_SETTINGS_MODULE="lms.settings.production",
         DJANGO_SECRET_KEY="p" * 20 + "-production-secret-key-with-enough-entropy-1234567890",
@@ -76,12 +76,28 @@ def _production_env(**extra):
     return env
 
 
-def test_it_passes_the_deploy_checks_in_production():
+def test_it_passes_the_deploy_checks_in_production(tmp_path):
+    from certificates.signing import create_self_signed
+
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    create_self_signed(key, cert)
+    env = _production_env(CERTIFICATES_SIGNING_KEY=str(key), CERTIFICATES_SIGNING_CERT=str(cert))
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT, env=_production_env(), capture_output=True, text=True,
+        cwd=ROOT, env=env, capture_output=True, text=True,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_it_warns_in_production_when_certificates_cannot_be_signed(tmp_path):
+    env = _production_env(CERTIFICATES_SIGNING_KEY=str(tmp_path / "none.pem"),
+                          CERTIFICATES_SIGNING_CERT=str(tmp_path / "none-cert.pem"))
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT, env=env, capture_output=True, text=True,
+    )
+    assert result.returncode != 0
+    assert "certificates.W001" in result.stdout + result.stderr
 
 
 def test_it_refuses_to_start_in_production_without_a_secret_key():
@@ -92,3 +108,33 @@ def test_it_refuses_to_start_in_production_without_a_secret_key():
     )
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+def _cache_backend(**env):
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup(); from django.conf import settings; "
+                               "print(settings.CACHES['default']['BACKEND'])"],
+        cwd=ROOT, env=_production_env(**env), capture_output=True, text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_production_shares_its_cache_through_the_database_without_redis():
+    assert _cache_backend() == "lms.cache.DatabaseCache"
+
+
+def test_production_shares_its_cache_through_redis_when_configured():
+    assert _cache_backend(REDIS_URL="redis://127.0.0.1:6399/0") == "django.core.cache.backends.redis.RedisCache"
+
+
+def test_migrate_creates_the_database_caches_table(db):
+    from django.apps import apps
+    from django.db import connection
+    from django.test import override_settings
+
+    from lms.apps import create_cache_table
+
+    with override_settings(CACHES={"default": {"BACKEND": "lms.cache.DatabaseCache", "LOCATION": "lms_cache_m"}}):
+        create_cache_table(sender=apps.get_app_config("lms"), using="default", verbosity=0)
+    assert "lms_cache_m" in connection.introspection.table_names()
