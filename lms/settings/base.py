@@ -101,6 +101,8 @@ TEMPLATES = [
 ]
 
 WSGI_APPLICATION = "lms.wsgi.application"
+# A refused form post shows the site's own page (in the frame, in the visitor's language), like the other errors.
+CSRF_FAILURE_VIEW = "lms.errors.csrf_failure"
 
 # --- Database -----------------------------------------------------------------
 DATABASES = {
