@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "mentorship",
     "certificates",
     "cockpit",
+    "wrongbook",
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -290,6 +291,7 @@ LMS_HOME_PANEL_PROVIDERS = [
     "courses.home.panels",
     "mentorship.home.panels",
     "certificates.home.panels",
+    "wrongbook.home.panels",
 ]
 LMS_PERSON_SECTION_PROVIDERS = [
     "courses.person.sections",
