@@ -164,6 +164,13 @@ class BookEntry(models.Model):
         return self.in_book and self.due_on is not None and self.due_on <= (today or timezone.localdate())
 
     @property
+    def heat(self):
+        """The heat-map shade: "1"–"3" in the book (by wrong answers), "left" once it left, "0" never wrong."""
+        if not self.in_book:
+            return "left" if self.wrong_count else "0"
+        return str(min(self.wrong_count, 3))
+
+    @property
     def days_still_needed(self):
         return max(0, DAYS_TO_LEAVE - self.right_days)
 

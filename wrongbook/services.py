@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -216,3 +216,116 @@ def answer_drill_item(*, item, user, selected, now=None):
         if not current.drill.items.filter(answered_at__isnull=True).exists():
             Drill.objects.filter(pk=current.drill_id, finished_at__isnull=True).update(finished_at=now)
         return current, True
+
+
+# --- what mentors and leads read -----------------------------------------------------------------
+
+TREND_DAYS = 14  # the trend compares the last two weeks with the two before
+TREND_MIN_ANSWERS = 5  # fewer answers in either window: too few to say
+TREND_MARGIN = 10  # percentage points of right answers that make a change
+
+
+@dataclass
+class Trend:
+    """Right answers on clauses in the last ``TREND_DAYS`` days against the ``TREND_DAYS`` before."""
+
+    recent_right: int
+    recent_total: int
+    before_right: int
+    before_total: int
+
+    @staticmethod
+    def _percent(right, total):
+        return round(100 * right / total) if total else None
+
+    @property
+    def recent_percent(self):
+        return self._percent(self.recent_right, self.recent_total)
+
+    @property
+    def before_percent(self):
+        return self._percent(self.before_right, self.before_total)
+
+    @property
+    def direction(self):
+        """``"better"``, ``"worse"``, ``"same"`` or ``"unknown"`` (too few answers to tell)."""
+        if self.recent_total < TREND_MIN_ANSWERS or self.before_total < TREND_MIN_ANSWERS:
+            return "unknown"
+        change = self.recent_percent - self.before_percent
+        if change >= TREND_MARGIN:
+            return "better"
+        if change <= -TREND_MARGIN:
+            return "worse"
+        return "same"
+
+
+def trend_for(user, *, today=None):
+    """The learner's ``Trend`` (one query)."""
+    today = today or timezone.localdate()
+    start = today - timezone.timedelta(days=2 * TREND_DAYS - 1)
+    split = today - timezone.timedelta(days=TREND_DAYS - 1)
+    figures = [0, 0, 0, 0]
+    for answered_at, correct in ClauseAnswer.objects.filter(
+        user=user, answered_at__date__gte=start).values_list("answered_at", "correct"):
+        recent = timezone.localdate(answered_at) >= split
+        figures[0 if recent else 2] += 1 if correct else 0
+        figures[1 if recent else 3] += 1
+    return Trend(*figures)
+
+
+@dataclass
+class LearnerSummary:
+    """What the mentor and the lead see of a learner's book: weak clauses, trend and recent practice."""
+
+    weak: list  # WeakClause, most wrong first
+    trend: Trend
+    practice: list  # the latest ClauseAnswer rows from drills
+
+
+def summary_for(user, *, today=None, practice_rows=10):
+    """The learner's ``LearnerSummary`` in a fixed number of queries (five, whatever the size of the book)."""
+    weak = with_lessons(BookEntry.objects.filter(user=user, in_book=True).order_by("-wrong_count", "clause_id"))
+    practice = list(ClauseAnswer.objects.filter(user=user, source=ClauseAnswer.Source.DRILL)
+                    .order_by("-answered_at", "-pk")[:practice_rows])
+    return LearnerSummary(weak, trend_for(user, today=today), practice)
+
+
+def weakest_clauses(user, *, limit=3):
+    """The clause ids the learner most needs to work on: in the book, most wrong first (one query)."""
+    return list(BookEntry.objects.filter(user=user, in_book=True).order_by("-wrong_count", "due_on", "clause_id")
+                .values_list("clause_id", flat=True)[:limit])
+
+
+@dataclass
+class HeatMap:
+    """Clause × trainee for a page of a cohort: ``columns`` are the clauses the cohort struggles with most (how many
+    of the cohort have each in their book), ``rows`` one per trainee with a cell per column."""
+
+    columns: list  # [{"clause_id", "title", "url", "learners"}]
+    rows: list  # [{"profile", "cells": [BookEntry or None]}]
+
+
+HEAT_MAP_CLAUSES = 30
+
+
+def heat_map(cohort_users, profiles, *, clauses=HEAT_MAP_CLAUSES):
+    """The ``HeatMap`` of ``profiles`` (a page of the cohort) over the clauses most often in the books of the whole
+    cohort (``cohort_users``: a subquery of user ids). Four queries, whatever the size of the cohort or the page."""
+    totals = list(
+        BookEntry.objects.filter(user__in=cohort_users, in_book=True).values("clause_id")
+        .annotate(learners=Count("pk")).order_by("-learners", "clause_id")[:clauses]
+    )
+    clause_ids = [t["clause_id"] for t in totals]
+    taught = lessons_teaching(set(clause_ids))
+    columns = []
+    for total in totals:
+        lesson, title, _rule = taught.get(total["clause_id"], (None, "", ""))
+        url = f"{lesson.url}#clause-{total['clause_id']}" if lesson else ""
+        columns.append({"clause_id": total["clause_id"], "title": title, "url": url, "learners": total["learners"]})
+    profiles = list(profiles)
+    cells = {
+        (e.user_id, e.clause_id): e
+        for e in BookEntry.objects.filter(user__in=[p.user_id for p in profiles], clause_id__in=clause_ids)
+    }
+    rows = [{"profile": p, "cells": [cells.get((p.user_id, cid)) for cid in clause_ids]} for p in profiles]
+    return HeatMap(columns, rows)

@@ -3,15 +3,21 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from cockpit.services import cohort_users, filtered_cohort
 from courses.services import lessons_teaching
+from lms.access import require_role
+from lms.roles import Role
 
 from .access import get_own_drill_item_or_404
 from .models import DAYS_TO_LEAVE, SPACING_DAYS
-from .services import answer_drill_item, book_for, open_drill, start_drill
+from .services import answer_drill_item, book_for, heat_map, open_drill, start_drill
+
+PAGE_SIZE = 25
 
 
 @login_required
@@ -61,3 +67,14 @@ def drill_item(request, pk, number):
         "next_number": following.order + 1 if following else None,
         "done": all(i.is_answered for i in items), "right": sum(1 for i in items if i.correct),
     }, status=status)
+
+
+@login_required
+def cohort_heat_map(request):
+    """The lead's clause × trainee heat map of a cohort (the cockpit's filters): which clauses the cohort keeps
+    getting wrong, to fix lessons or coaching. 403 without the lead's role; the cohort is the lead's scope."""
+    require_role(request.user, Role.TRAINING_LEAD)
+    filterset = filtered_cohort(request)
+    page = Paginator(filterset.qs.select_related("user"), PAGE_SIZE).get_page(request.GET.get("page"))
+    heat = heat_map(cohort_users(filterset.qs), page.object_list)
+    return render(request, "wrongbook/heat_map.html", {"filter": filterset, "page": page, "heat": heat})

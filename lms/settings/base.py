@@ -297,6 +297,7 @@ LMS_PERSON_SECTION_PROVIDERS = [
     "courses.person.sections",
     "certificates.person.sections",
     "mentorship.person.sections",
+    "wrongbook.person.sections",
 ]
 # Who sees whom beyond regions and posts (lms.access): functions (user) -> Q over StaffProfile.
 LMS_SCOPE_PROVIDERS = [

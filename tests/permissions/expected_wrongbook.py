@@ -1,7 +1,7 @@
 """Expected status codes for the 错题本 (wrongbook/urls.py).
 
 Everyone signed in has a book of their own (empty for most of the cast); a drill is its learner's alone:
-anyone else gets 404.
+anyone else gets 404. The cohort heat map belongs to training leads.
 """
 
 from .matrix import Case, expect
@@ -18,4 +18,6 @@ CASES = [
     # An empty answer is refused (400) for the learner; the drill is nobody else's (404).
     Case("wrongbook:drill_item", kwargs=lambda w: {"pk": w.drill.pk, "number": 1}, method="POST",
          expect=expect(anonymous=302, trainee=400, others=404), label="POST"),
+    # The lead's clause × trainee heat map: 403 without the lead's role; each lead sees their own regions' cohort.
+    Case("wrongbook:heat_map", expect=expect(anonymous=302, lead=200, other_lead=200, others=403)),
 ]
