@@ -49,9 +49,8 @@ def _restrict(queryset, field_name, users):
 
 
 def awaiting_marking(attempts):
-    """Finished attempts with a written answer still to be marked (待评阅): not passed, not failed yet."""
-    return attempts.filter(state=Attempt.State.FINISHED, questions__type="essay",
-                           questions__correct__isnull=True).order_by().distinct()
+    """Attempts handed in with a written answer still to be marked (待评阅): not passed, not failed yet."""
+    return attempts.filter(state=Attempt.State.AWAITING_MARKING)
 
 
 class CountedQuiz(NamedTuple):
@@ -192,7 +191,7 @@ class CourseRequirement(Requirement):
             "read": facts.get("read", 0), "lessons": facts.get("lessons", 0), "passed": facts.get("passed", 0),
             "quizzes": facts.get("quizzes", 0)}
         if facts.get("marking"):
-            text += " · " + _("Waiting for marking")
+            text += " · " + str(Attempt.State.AWAITING_MARKING.label)
         return text
 
     def snapshot(self, facts):

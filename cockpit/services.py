@@ -12,7 +12,7 @@ import functools
 import operator
 from collections import defaultdict
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -125,7 +125,8 @@ def completions_per_week(users, weeks=8, today=None):
 
 
 def exhausted_quiz_users(program):
-    """Subquery of trainees who used every allowed attempt of a counted quiz of the program without passing.
+    """Subquery of trainees who used up a round of a counted quiz of the program without passing, and wait
+    for their training lead's new round (``Attempt.objects.rounds_used_up``).
 
     ``None`` when no counted quiz of the program limits its attempts.
     """
@@ -133,13 +134,7 @@ def exhausted_quiz_users(program):
     limited = [pk for pk, quiz in quizzes.items() if quiz.attempts_allowed > 0]
     if not limited:
         return None
-    return (
-        Attempt.objects.filter(quiz_id__in=limited).exclude(state=Attempt.State.IN_PROGRESS)
-        .values("user_id", "quiz_id", "quiz__attempts_allowed")
-        .annotate(n=Count("id"), passes=Count("id", filter=Q(passed=True)))
-        .filter(passes=0, n__gte=F("quiz__attempts_allowed"))
-        .values("user_id")
-    )
+    return Attempt.objects.rounds_used_up().filter(quiz_id__in=limited).values("user_id")
 
 
 def certified_users(program):
@@ -214,12 +209,13 @@ def funnel_stages(cohort, program):
 
 
 def quiz_pass_rates(users):
-    """``[(quiz title, pass rate %, "passed/finished")]`` over finished attempts of the cohort.
+    """``[(quiz title, pass rate %, "passed/finished")]`` over decided attempts of the cohort (not those waiting
+    for marking).
 
     Attempts are grouped by quiz id (no join per attempt); the few titles are read afterwards.
     """
     rows = list(
-        Attempt.objects.filter(user_id__in=users).exclude(state=Attempt.State.IN_PROGRESS).order_by()
+        Attempt.objects.filter(user_id__in=users, state__in=Attempt.DECIDED).order_by()
         .values("quiz_id").annotate(n=Count("id"), passes=Count("id", filter=Q(passed=True)))
     )
     by_title = {}  # quizzes sharing a title share a bar, in the database's order of titles

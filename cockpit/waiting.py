@@ -15,8 +15,9 @@ from django.utils.translation import gettext as _
 from certificates.models import Refresher
 from courses.services import marking_queue
 from lms.access import visible_profiles
+from mentorship.access import accountability_visible_to
 from mentorship.models import AccountabilityRecord, QuestionReport, RideAlong
-from mentorship.services import accountability_visible_to, overdue_questions
+from mentorship.services import overdue_questions
 
 
 @dataclass
