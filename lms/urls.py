@@ -1,10 +1,11 @@
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from . import roster_views, routing, views
+from . import roster_views, views
 from .forms import LoginForm
 
 handler404 = "lms.views.not_found"
@@ -38,8 +39,8 @@ urlpatterns = [
     path("cockpit/", include("cockpit.urls")),
     path("cms/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
-    # Wagtail serves the lesson and quiz pages under /learn/, each found in one query (lms.routing).
-    path("learn/", include(routing.urlpatterns)),
+    # Wagtail serves the lesson and quiz pages under /learn/.
+    path("learn/", include(wagtail_urls)),
 ]
 
 if settings.DEBUG:
