@@ -29,7 +29,7 @@ def test_new_hire_reads_the_next_lesson_and_passes_the_course_quiz(page, site, l
 
     # The next lessons to read, marked read one after the other.
     for lesson in ["第二课 一次性告知与马上就办", "第三课 先外后内、先急后缓与化解矛盾"]:
-        page.get_by_role("link", name=lesson).click()
+        page.get_by_role("link", name=lesson, exact=True).click()
         expect(page.get_by_role("heading", level=1)).to_have_text(lesson)
         page.get_by_role("button", name="标记为已学习").click()
         expect(page.get_by_text("您已将本课时标记为已学习。")).to_be_visible()
