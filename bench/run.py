@@ -40,6 +40,8 @@ SPIKE_SERVER = ["--workers", str(WORKERS), "--worker-class", WORKER_CLASS, "--th
 FULL = {"trainees": 10_000, "mentors": 500, "attempts": 100_000, "ride_alongs": 20_000, "certificates": 5_000,
         "spike_users": 500, "issue_people": 10_000}
 SMALL_TRAINEES = 100
+# The cohort pages aggregate the whole cohort; their target is 5× the floor, the others' 3×.
+COHORT_PAGES = {"lead_cohort_dashboard": 5, "progress_matrix": 5}
 PAGES = ["trainee_home", "lesson", "quiz_question", "answer_submit", "mentor_home", "lead_cohort_dashboard",
          "progress_matrix", "verify", "certificate_download"]
 
@@ -161,6 +163,10 @@ class Org:
                  for i, t in enumerate(new_trainees) if i % every == 0),
                 batch_size=5000,
             )
+        # Bulk inserts skip the records' signals: rebuild the kept progress rows, as after any bulk load.
+        from progress.services import rebuild
+
+        rebuild()
         del RoleAssignment, StaffProfile
 
     def _people(self, prefix, have, want, role, status):
@@ -535,7 +541,9 @@ def print_table(results, meta):
           f"floor median {meta['floor_median_ms']} ms (p95 {meta['floor_p95_ms']} ms)")
     print(f"{'page':24} {'median ms':>10} {'p95 ms':>8} {'× floor':>8} {'q small':>8} {'q large':>8}  target")
     for name, row in results["pages"].items():
-        ok = row["floor_ratio"] is not None and row["floor_ratio"] <= 3 and row["queries_small"] == row["queries_large"]
+        target = COHORT_PAGES.get(name, 3)
+        ok = (row["floor_ratio"] is not None and row["floor_ratio"] <= target
+              and row["queries_small"] == row["queries_large"])
         print(f"{name:24} {_f(row['median_ms']):>10} {_f(row['p95_ms']):>8} {_f(row['floor_ratio']):>8} "
               f"{_f(row['queries_small']):>8} {_f(row['queries_large']):>8}  {'ok' if ok else 'MISSED'}")
     print("quiz spike:", json.dumps(results["quiz_spike"], ensure_ascii=False))

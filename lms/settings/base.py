@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "courses",
     "mentorship",
     "certificates",
+    "progress",
     "cockpit",
     # Wagtail
     "wagtail.contrib.forms",
@@ -132,6 +133,22 @@ def configure_sqlite(database):
 
 
 configure_sqlite(DATABASES["default"])
+
+
+def configure_postgresql(database):
+    """Switch off PostgreSQL's JIT compilation for the app's connections.
+
+    The app's queries are short; JIT compiles a query whose estimated cost passes a
+    threshold, and a cohort count over 10,000 people spends ~140 ms compiling for a few
+    milliseconds of work (measured on the cockpit's figures).
+    """
+    if database["ENGINE"] != "django.db.backends.postgresql":
+        return
+    options = database.setdefault("OPTIONS", {})
+    options["options"] = (options.get("options", "") + " -c jit=off").strip()
+
+
+configure_postgresql(DATABASES["default"])
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Authentication -----------------------------------------------------------
@@ -278,9 +295,11 @@ LMS_HOME_PANEL_PROVIDERS = [
     "courses.home.panels",
     "mentorship.home.panels",
     "certificates.home.panels",
+    "progress.home.panels",
 ]
 LMS_PERSON_SECTION_PROVIDERS = [
     "courses.person.sections",
+    "progress.person.sections",
     "certificates.person.sections",
     "mentorship.person.sections",
 ]
