@@ -396,6 +396,14 @@ def assign_refreshers(lesson, *, revision_id=None, today=None):
     return created
 
 
+def open_refreshers_for(viewer):
+    """Refreshers not done yet by the people ``viewer`` may see (the lead's home and the cockpit count this)."""
+    from lms.access import visible_profiles
+
+    return Refresher.objects.filter(holder__in=visible_profiles(viewer).order_by().values("user"),
+                                    completed_at__isnull=True)
+
+
 def refresher_done(refresher):
     """Done when the holder has passed the quiz again since the refresher was assigned (or confirmed reading
     when the lesson has no quiz)."""

@@ -413,6 +413,12 @@ def marking_queue(viewer):
     )
 
 
+def essays_to_mark_for(viewer):
+    """The written answers waiting for ``viewer`` to mark: in their scope, not their own (the home and the
+    cockpit count this)."""
+    return marking_queue(viewer).exclude(attempt__user=viewer)
+
+
 def attempts_visible_to(viewer):
     """Attempts ``viewer`` may see: their own, and everyone's in their scope (lms.access).
 

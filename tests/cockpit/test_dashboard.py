@@ -14,9 +14,13 @@ from tests.factories import make_person
 
 @pytest.fixture
 def course(db):
+    """A course a program requires (overdue and the funnel are read from the program's progress rows)."""
+    from certificates.models import Program
+
     index = ensure_training_index()
     page = CoursePage(title="窗口服务", slug="win", code="WIN")
     index.add_child(instance=page)
+    Program.objects.create(code="WIN-P", name="窗口上岗认证").required_courses.set([page])
     return page
 
 
@@ -82,8 +86,7 @@ def test_the_funnel_counts_each_stage(client, cast, course):
 
     lesson = LessonPage(title="第1课", slug="win-1")
     course.add_child(instance=lesson)
-    program = Program.objects.create(code="P", name="上岗认证")
-    program.required_courses.set([course])
+    Program.objects.create(code="P", name="上岗认证").required_courses.set([course])  # a second program
     make_person("t2", role=Role.TRAINEE, region=cast.org.sh, post=cast.org.field)
     mark_lesson_read(cast.trainee, lesson)
     client.force_login(cast.lead)
