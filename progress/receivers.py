@@ -31,12 +31,19 @@ def _raw(kwargs):
 # --- one person's records ------------------------------------------------------------------------------
 
 
-@receiver([post_save, post_delete], sender=LessonRead, dispatch_uid="progress.lesson_read")
-@receiver([post_save, post_delete], sender=CourseCompletion, dispatch_uid="progress.course_completion")
-@receiver([post_save, post_delete], sender=StaffProfile, dispatch_uid="progress.profile")
-def on_user_record(sender, instance, **kwargs):
+# Records of one person, and the field that names them.
+PERSON = {LessonRead: "user_id", CourseCompletion: "user_id", StaffProfile: "user_id", RideAlong: "trainee_id",
+          SkillAssessment: "trainee_id", ChecklistItem: "trainee_id"}
+
+
+def on_person_record(sender, instance, **kwargs):
     if not _raw(kwargs):
-        _refresh(instance.user_id)
+        _refresh(getattr(instance, PERSON[sender]))
+
+
+for _model in PERSON:
+    for _signal in (post_save, post_delete):
+        _signal.connect(on_person_record, sender=_model, dispatch_uid=f"progress.{_model._meta.label_lower}")
 
 
 @receiver(post_save, sender=Attempt, dispatch_uid="progress.attempt_saved")
@@ -57,14 +64,6 @@ def on_attempt_saved(sender, instance, created=False, update_fields=None, **kwar
 @receiver(post_delete, sender=Attempt, dispatch_uid="progress.attempt_deleted")
 def on_attempt_deleted(sender, instance, **kwargs):
     _refresh(instance.user_id)
-
-
-@receiver([post_save, post_delete], sender=RideAlong, dispatch_uid="progress.ride_along")
-@receiver([post_save, post_delete], sender=SkillAssessment, dispatch_uid="progress.skill_assessment")
-@receiver([post_save, post_delete], sender=ChecklistItem, dispatch_uid="progress.checklist_item")
-def on_trainee_record(sender, instance, **kwargs):
-    if not _raw(kwargs):
-        _refresh(instance.trainee_id)
 
 
 @receiver(post_save, sender=SignOff, dispatch_uid="progress.sign_off")
