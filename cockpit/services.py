@@ -19,7 +19,9 @@ from django.utils.translation import gettext as _
 
 from certificates.models import Certificate, Program
 from courses.models import AttemptQuestion, CourseCompletion
+from lms.access import covered_region_ids
 from lms.cohort import trainees_visible_to
+from lms.roles import Role
 from lms.filters import PeopleFilter
 from mentorship import queues
 from mentorship.models import MentorAssignment
@@ -51,7 +53,10 @@ def cohort_users(cohort):
 
 
 def filtered_cohort(request):
-    return PeopleFilter(request.GET or None, queryset=cohort_queryset(request.user), request=request)
+    """The cohort narrowed by the filters; the regions offered are the lead's own (no scan of the people)."""
+    user = request.user
+    regions = None if user.is_superuser else covered_region_ids(user, Role.TRAINING_LEAD)
+    return PeopleFilter(request.GET or None, queryset=cohort_queryset(user), request=request, regions=regions)
 
 
 def programs_and_selected(request):

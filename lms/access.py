@@ -107,21 +107,30 @@ def get_in_scope_or_404(queryset, **lookup):
 
 
 def profile_scope(user):
-    """A ``Q`` over ``StaffProfile`` selecting the people ``user`` may see."""
+    """A ``Q`` over ``StaffProfile`` selecting the people ``user`` may see, worked out once per user object
+    (a request asks for it from several places: the cohort, each queue of the lead's home)."""
     if not user.is_authenticated or not user.is_active:
         return Q(pk__in=[])
     if user.is_superuser:
         return Q()
+    cached = getattr(user, "_lms_scope", None)
+    if cached is None:
+        cached = user._lms_scope = _profile_scope(user)
+    return cached
+
+
+def _profile_scope(user):
     query = Q(user=user)
     assignments = list(user.role_assignments.all())
+    tree = Region.tree() if any(a.region_id for a in assignments) else {}
     region_ids = [a.region_id for a in assignments if a.role in REGION_SCOPED_ROLES and a.region_id]
     if region_ids:
-        query |= Q(region_id__in=Region.ids_with_descendants(region_ids))
+        query |= Q(region_id__in=sorted(Region.below(tree, region_ids)))
     for a in assignments:
         if a.role in POST_SCOPED_ROLES and a.post_id:
             post_query = Q(post_id=a.post_id)
             if a.region_id:
-                post_query &= Q(region_id__in=Region.ids_with_descendants([a.region_id]))
+                post_query &= Q(region_id__in=sorted(Region.below(tree, [a.region_id])))
             query |= post_query
     for path in getattr(settings, "LMS_SCOPE_PROVIDERS", ()):
         query |= import_string(path)(user)
