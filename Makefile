@@ -8,11 +8,12 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-# Debian packages WeasyPrint and Chinese PDFs need, plus gettext to compile translations; the headers python-ldap
-# builds against (directory login); the servers the deployment tests start on loopback: Redis, nginx, OpenLDAP
-# (slapd is installed unconfigured: each test starts its own with a throw-away configuration).
-SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk gettext \
-	libldap2-dev libsasl2-dev redis-server nginx slapd ldap-utils
+# Debian packages WeasyPrint and Chinese PDFs need (Hanazono: the fallback for names beyond Noto CJK, CJK
+# Extensions B–F), poppler-utils (pdftotext/pdftoppm: the tests read and rasterise certificates), gettext to
+# compile translations; the headers python-ldap builds against (directory login); the servers the deployment
+# tests start on loopback: Redis, nginx, OpenLDAP (slapd is installed unconfigured: each test starts its own).
+SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk fonts-hanazono poppler-utils \
+	gettext libldap2-dev libsasl2-dev redis-server nginx slapd ldap-utils
 
 .PHONY: run test system-deps install install-dev messages migrate demo check-deploy clean help e2e browser-deps bench cluster
 
@@ -56,8 +57,11 @@ messages:
 migrate: install messages
 	$(MANAGE) migrate --noinput -v0
 
-# The standards library (courses, lessons, quizzes), the certification programs it defines, then demo people.
+# A self-signed key for signing certificate PDFs (var/signing/), the standards library (courses, lessons,
+# quizzes), the certification programs it defines, then demo people.
 demo: migrate
+	$(MANAGE) certificates_signing_key
+	$(MANAGE) certificates_font
 	$(MANAGE) load_standards
 	$(MANAGE) load_programs
 	$(MANAGE) load_demo
@@ -97,6 +101,9 @@ bench: install-dev messages
 	$(BIN)/python -m bench
 
 check-deploy: install
+	$(MANAGE) certificates_signing_key --key var/check-signing/key.pem --cert var/check-signing/cert.pem >/dev/null
+	CERTIFICATES_SIGNING_KEY=$${CERTIFICATES_SIGNING_KEY:-var/check-signing/key.pem} \
+	CERTIFICATES_SIGNING_CERT=$${CERTIFICATES_SIGNING_CERT:-var/check-signing/cert.pem} \
 	DJANGO_SETTINGS_MODULE=lms.settings.production \
 	DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-check-deploy-$$(head -c 48 /dev/urandom | base64 | tr -d '/+=')} \
 	DJANGO_ALLOWED_HOSTS=$${DJANGO_ALLOWED_HOSTS:-lms.example.internal} \

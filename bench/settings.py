@@ -6,7 +6,9 @@ certificate figures can time database work and rendering separately.
 """
 
 from lms.settings.base import *  # noqa: F401,F403
-from lms.settings.base import VAR_DIR
+import os
+
+from lms.settings.base import STORAGES, VAR_DIR
 
 DEBUG = False
 SECRET_KEY = "bench-only-key"
@@ -17,6 +19,11 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = VAR_DIR / "bench-media"
 TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+# The render-throughput measurement runs real `db_worker` processes on the database task backend.
+if os.environ.get("BENCH_TASKS") == "database":
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+PRIVATE_ROOT = VAR_DIR / "bench-private"
+STORAGES = {**STORAGES, "private": {**STORAGES["private"], "OPTIONS": {"location": PRIVATE_ROOT, "base_url": None}}}
 AXES_ENABLED = False
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "ERROR"}}
 # The verify page is throttled per address; the benchmark is one address.

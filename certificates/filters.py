@@ -21,12 +21,15 @@ class CertificateFilter(django_filters.FilterSet):
                                               method="filter_region", empty_label=_("All regions"))
     issued_from = django_filters.DateFilter(label=_("Issued from"), field_name="issued_on", lookup_expr="gte",
                                             widget=forms.DateInput(attrs={"type": "date"}))
+    override = django_filters.ChoiceFilter(label=_("Override"), method="filter_override", empty_label=_("All"),
+                                           choices=[("yes", _("Overrides only (经特批豁免)")),
+                                                    ("no", _("Without override"))])
     issued_to = django_filters.DateFilter(label=_("Issued until"), field_name="issued_on", lookup_expr="lte",
                                           widget=forms.DateInput(attrs={"type": "date"}))
 
     class Meta:
         model = Certificate
-        fields = ["q", "program", "status", "region", "issued_from", "issued_to"]
+        fields = ["q", "program", "status", "region", "override", "issued_from", "issued_to"]
 
     def filter_q(self, queryset, name, value):
         value = value.strip()
@@ -41,6 +44,10 @@ class CertificateFilter(django_filters.FilterSet):
         if value == Certificate.Status.EXPIRED:
             return queryset.filter(Q(status=value) | Q(status=Certificate.Status.VALID, expires_on__lt=today))
         return queryset.filter(status=value)
+
+    def filter_override(self, queryset, name, value):
+        """Certificates issued over unmet requirements (the lead's list of overrides)."""
+        return queryset.filter(override_at__isnull=(value != "yes")) if value in ("yes", "no") else queryset
 
     def filter_region(self, queryset, name, value):
         return queryset.filter(holder__profile__region_id__in=Region.ids_with_descendants([value.pk]))

@@ -5,7 +5,9 @@ ride-alongs, skills, the culture checklist) and how long a certificate lasts.
 A ``Certificate`` is a snapshot: the holder's name and employee number, the
 program's name and the requirements met are copied at issue time, so a later
 name change or program edit never changes what was certified. Its PDF is
-rendered once, stored with its SHA-256 and served as stored.
+rendered once, signed by the organisation, stored with its SHA-256 under an
+unguessable name in the private storage and served only through views that
+check access (``certificates.views``), never from a media URL.
 """
 
 import calendar
@@ -13,6 +15,7 @@ import datetime
 import secrets
 
 from django.conf import settings
+from django.core.files.storage import storages
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -37,6 +40,24 @@ def add_months(day, months):
     index = day.month - 1 + months
     year, month = day.year + index // 12, index % 12 + 1
     return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def private_storage():
+    """Where certificate PDFs and cohort zips live: ``STORAGES["private"]``, never served as media."""
+    return storages["private"]
+
+
+def private_name(folder, extension):
+    """An unguessable file name (128 random bits) in ``folder`` of the private storage."""
+    return f"{folder}/{secrets.token_hex(16)}.{extension}"
+
+
+def _certificate_upload_to(instance, filename):
+    return private_name("certificates", "pdf")
+
+
+def _archive_upload_to(instance, filename):
+    return private_name("archives", "zip")
 
 
 def normalise_code(text):
@@ -166,6 +187,11 @@ class Certificate(models.Model):
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("issued by"), null=True, blank=True,
                                   on_delete=models.SET_NULL, related_name="+")
     issue_reason = models.CharField(_("reason for issuing"), max_length=255, blank=True)
+    # A manual issue over unmet requirements (经特批豁免): what was waived, by whom, when.
+    waived_requirements = models.JSONField(_("requirements waived"), default=list, blank=True)
+    override_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("override by"), null=True,
+                                    blank=True, on_delete=models.PROTECT, related_name="+")
+    override_at = models.DateTimeField(_("override at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     # Lifecycle.
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.VALID)
@@ -176,8 +202,11 @@ class Certificate(models.Model):
     superseded_by = models.ForeignKey("self", verbose_name=_("superseded by"), null=True, blank=True,
                                       on_delete=models.SET_NULL, related_name="supersedes")
     # The document, rendered once.
-    pdf = models.FileField(_("PDF"), upload_to="certificates/%Y/", blank=True)
+    pdf = models.FileField(_("PDF"), upload_to=_certificate_upload_to, storage=private_storage, blank=True)
     pdf_sha256 = models.CharField(_("SHA-256 of the PDF"), max_length=64, blank=True)
+    # After revocation: the same document stamped 已撤销, served instead of the original.
+    revoked_pdf = models.FileField(_("PDF stamped revoked"), upload_to=_certificate_upload_to,
+                                   storage=private_storage, blank=True)
 
     objects = CertificateQuerySet.as_manager()
 
@@ -219,7 +248,26 @@ class Certificate(models.Model):
         return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + self.get_verify_path()
 
     def get_download_path(self):
+        """The public download (throttled, by code): for people outside the app."""
         return reverse("certificates:download", args=[self.code])
+
+    def get_staff_download_path(self):
+        """The download inside the app (holder, training lead in scope): checked by login, not throttled."""
+        return reverse("certificates:pdf", args=[self.pk])
+
+    @property
+    def is_override(self):
+        """Issued by hand over unmet requirements (经特批豁免)."""
+        return self.override_at is not None
+
+    def served_pdf(self):
+        """The file to hand out: the original, or once revoked only the stamped copy (None until it exists)."""
+        if self.status == self.Status.REVOKED:
+            return self.revoked_pdf or None
+        return self.pdf or None
+
+    def waived_labels(self):
+        return [item.get("label") or item.get("kind", "") for item in self.waived_requirements]
 
     def recert_opens_on(self):
         if not self.expires_on:
@@ -324,7 +372,7 @@ class CohortArchive(models.Model):
     total = models.PositiveIntegerField(_("total"), default=0)
     done = models.PositiveIntegerField(_("done"), default=0)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
-    file = models.FileField(_("file"), upload_to="certificates/cohorts/", blank=True)
+    file = models.FileField(_("file"), upload_to=_archive_upload_to, storage=private_storage, blank=True)
 
     class Meta:
         verbose_name = _("cohort archive")
@@ -334,3 +382,88 @@ class CohortArchive(models.Model):
     @property
     def percent(self):
         return int(100 * self.done / self.total) if self.total else 100
+
+
+class BulkRun(models.Model):
+    """A bulk issue or re-issue of one program, started by a training lead and worked off by the task workers.
+
+    The people are listed once as ``BulkItem`` rows when the run starts; each worker claims a batch of
+    pending items with one conditional UPDATE (``services.claim_bulk_items``), so several workers share
+    the work and no item — no certificate — is issued or rendered twice. Progress is counted from the items.
+    """
+
+    class Kind(models.TextChoices):
+        ISSUE = "issue", _("Issue to everyone who meets the requirements")
+        REISSUE = "reissue", _("Re-issue every valid certificate")
+
+    class Status(models.TextChoices):
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="bulk_runs",
+                                verbose_name=_("program"))
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    reason = models.CharField(_("reason"), max_length=255, blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("requested by"))
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.RUNNING)
+    total = models.PositiveIntegerField(_("total"), default=0)
+    render = models.BooleanField(_("render the PDFs in the same worker"), default=True)
+
+    class Meta:
+        verbose_name = _("bulk run")
+        verbose_name_plural = _("bulk runs")
+        ordering = ["-requested_at", "-id"]
+
+    def __str__(self):
+        return f"{self.program} · {self.get_kind_display()} · {self.requested_at:%Y-%m-%d %H:%M}"
+
+    def progress(self):
+        """Counts per item state plus done/total/percent, in one query."""
+        counts = dict.fromkeys(BulkItem.State.values, 0)
+        for row in self.items.values("state").annotate(n=models.Count("id")):
+            counts[row["state"]] = row["n"]
+        finished = counts[BulkItem.State.ISSUED] + counts[BulkItem.State.SKIPPED] + counts[BulkItem.State.FAILED]
+        return {
+            "status": self.status, "total": self.total, "done": finished,
+            "issued": counts[BulkItem.State.ISSUED], "skipped": counts[BulkItem.State.SKIPPED],
+            "errors": counts[BulkItem.State.FAILED], "waiting": counts[BulkItem.State.PENDING],
+            "working": counts[BulkItem.State.CLAIMED],
+            "percent": int(100 * finished / self.total) if self.total else 100,
+        }
+
+
+class BulkItem(models.Model):
+    """One person (or one certificate to re-issue) of a bulk run; claimed by exactly one worker."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        CLAIMED = "claimed", _("Being worked on")
+        ISSUED = "issued", _("Issued")
+        SKIPPED = "skipped", _("Nothing to do")
+        FAILED = "failed", _("Error")
+
+    run = models.ForeignKey(BulkRun, on_delete=models.CASCADE, related_name="items", verbose_name=_("run"))
+    holder = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+",
+                               verbose_name=_("holder"))
+    source = models.ForeignKey(Certificate, null=True, blank=True, on_delete=models.CASCADE, related_name="+",
+                               verbose_name=_("certificate to re-issue"))
+    state = models.CharField(_("state"), max_length=8, choices=State.choices, default=State.PENDING)
+    worker = models.CharField(_("worker"), max_length=80, blank=True)
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    certificate = models.ForeignKey(Certificate, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+", verbose_name=_("certificate issued"))
+    rendered = models.BooleanField(_("PDF rendered"), default=False)
+    error = models.CharField(_("error"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("bulk item")
+        verbose_name_plural = _("bulk items")
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["run", "holder"], name="bulk_item_once_per_run")]
+        indexes = [models.Index(fields=["run", "state"])]
+
+    def __str__(self):
+        return f"{self.run_id} · {self.holder_id} · {self.state}"

@@ -79,10 +79,10 @@ def ensure_programs_from_data(path=None):
 # --- Issuing -----------------------------------------------------------------------
 
 
-def _snapshot(user, program, requirement_list=None, on=None):
-    profile = StaffProfile.objects.get(user=user)
-    reqs = requirement_list if requirement_list is not None else requirements.check(user, program)
-    met = [r.snapshot for r in reqs if r.met]
+def _snapshot(user, program, requirement_list=None, on=None, profile=None):
+    profile = profile or StaffProfile.objects.get(user=user)
+    reqs = requirement_list if requirement_list is not None else check_requirements(user, program)
+    met = [_labelled(r) for r in reqs if r.met]
     today = on or timezone.localdate()
     return {
         "holder_name": profile.name,
@@ -101,7 +101,7 @@ def _after_issue(certificate):
     transaction.on_commit(lambda: render_certificate_pdf.enqueue(certificate.pk))
 
 
-def _create_automatic(user, program, cycle, requirement_list, supersede=None, on=None):
+def _create_automatic(user, program, cycle, requirement_list, supersede=None, on=None, render=True):
     """Insert the automatic certificate for ``cycle``; ``None`` if it already exists (a race lost)."""
     try:
         with transaction.atomic():
@@ -116,8 +116,38 @@ def _create_automatic(user, program, cycle, requirement_list, supersede=None, on
                 Recertification.objects.filter(certificate=supersede).update(completed_by=certificate)
     except IntegrityError:
         return None
-    _after_issue(certificate)
+    if render:
+        _after_issue(certificate)
     return certificate
+
+
+def issue_program_if_eligible(user, program, *, on=None, render=True):
+    """Issue ``program``'s certificate newly earned by ``user`` (see ``issue_if_eligible``), or None.
+
+    ``render=False``: the caller renders the PDF itself (a bulk worker), no render task is enqueued.
+    """
+    latest = (
+        Certificate.objects.filter(holder=user, program=program)
+        .exclude(status=Certificate.Status.SUPERSEDED)
+        .order_by("-cycle", "-id")
+        .first()
+    )
+    if latest is None:
+        if Certificate.objects.filter(holder=user, program=program).exists():
+            return None
+        reqs = check_requirements(user, program)
+        if reqs and all(r.met for r in reqs):
+            return _create_automatic(user, program, 1, reqs, on=on, render=render)
+        return None
+    if latest.status == Certificate.Status.REVOKED:
+        return None
+    recert = Recertification.objects.filter(certificate=latest, completed_by__isnull=True).first()
+    if recert is None:
+        return None
+    since = timezone.make_aware(datetime.datetime.combine(recert.opened_on, datetime.time.min))
+    if requirements.recertification_met(user, program, since):
+        return _create_automatic(user, program, latest.cycle + 1, None, supersede=latest, on=on, render=render)
+    return None
 
 
 def issue_if_eligible(user, *, on=None):
@@ -133,41 +163,26 @@ def issue_if_eligible(user, *, on=None):
         return []
     issued = []
     for program in Program.objects.filter(active=True):
-        latest = (
-            Certificate.objects.filter(holder=user, program=program)
-            .exclude(status=Certificate.Status.SUPERSEDED)
-            .order_by("-cycle", "-id")
-            .first()
-        )
-        if latest is None:
-            if Certificate.objects.filter(holder=user, program=program).exists():
-                continue
-            reqs = requirements.check(user, program)
-            if reqs and all(r.met for r in reqs):
-                certificate = _create_automatic(user, program, 1, reqs, on=on)
-                if certificate:
-                    issued.append(certificate)
-            continue
-        if latest.status == Certificate.Status.REVOKED:
-            continue
-        recert = Recertification.objects.filter(certificate=latest, completed_by__isnull=True).first()
-        if recert is None:
-            continue
-        since = timezone.make_aware(datetime.datetime.combine(recert.opened_on, datetime.time.min))
-        if requirements.recertification_met(user, program, since):
-            certificate = _create_automatic(user, program, latest.cycle + 1, None, supersede=latest, on=on)
-            if certificate:
-                issued.append(certificate)
+        certificate = issue_program_if_eligible(user, program, on=on)
+        if certificate:
+            issued.append(certificate)
     return issued
+
+
+def can_lead(actor):
+    """A training lead (or a superuser): runs the certificate pages, bulk runs and overrides."""
+    from lms.access import has_role
+
+    return has_role(actor, Role.TRAINING_LEAD)
 
 
 def can_manage(actor, holder):
     """A training lead whose scope covers the holder (or a superuser) issues, re-issues and revokes by hand."""
-    from lms.access import can_see_user, has_role
+    from lms.access import can_see_user
 
     if actor.is_superuser:
         return True
-    return has_role(actor, Role.TRAINING_LEAD) and actor.pk != holder.pk and can_see_user(actor, holder)
+    return can_lead(actor) and actor.pk != holder.pk and can_see_user(actor, holder)
 
 
 def _require_reason(reason):
@@ -177,20 +192,57 @@ def _require_reason(reason):
     return reason
 
 
+def unmet_requirements(holder, program):
+    """The requirements of ``program`` that ``holder`` does not meet (``requirements.check``), in order."""
+    return [r for r in requirements.check(holder, program) if not r.met]
+
+
+def check_requirements(user, program):
+    """``requirements.check`` with the labels in the site's language (they are copied onto certificates)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return requirements.check(user, program)
+
+
+def _labelled(requirement):
+    """The JSON-able record of one requirement with its label, as printed on the certificate."""
+    return {**requirement.snapshot, "kind": requirement.kind, "label": str(requirement.label)}
+
+
 @transaction.atomic
-def issue_manually(*, holder, program, by, reason):
-    """A training lead issues a certificate by hand, with a reason (requirements met or not)."""
+def issue_manually(*, holder, program, by, reason, override=False):
+    """A training lead issues a certificate by hand, with a reason.
+
+    When requirements are unmet the certificate is an audited override (经特批豁免): refused unless
+    ``override`` is given explicitly; the unmet requirements are recorded as waived, with who and when,
+    and the document and the verify page say what was waived.
+    """
     if not can_manage(by, holder):
         raise PermissionDenied
     reason = _require_reason(reason)
+    if not program.active:
+        raise ValidationError(_("This program no longer issues certificates."))
+    reqs = check_requirements(holder, program)
+    unmet = [r for r in reqs if not r.met]
+    if unmet and not override:
+        raise ValidationError(
+            _("Not every requirement is met: %(unmet)s. Issue anyway only as an override, with its reason.")
+            % {"unmet": "；".join(str(r.label) for r in unmet)},
+            code="unmet",
+        )
     latest = Certificate.objects.filter(holder=holder, program=program).order_by("-cycle").first()
     cycle = latest.cycle if latest else 1
+    now = timezone.now()
+    waived = [_labelled(r) for r in unmet]
     certificate = Certificate.objects.create(
         holder=holder, program=program, cycle=cycle, kind=Certificate.Kind.MANUAL, issued_by=by,
-        issue_reason=reason, **_snapshot(holder, program),
+        issue_reason=reason, **_snapshot(holder, program, reqs),
+        waived_requirements=waived, override_by=by if waived else None, override_at=now if waived else None,
     )
+    details = {"cycle": cycle, "manual": True}
+    if waived:
+        details.update(override=True, waived=[w["label"] for w in waived])
     CertificateEvent.objects.create(certificate=certificate, action=CertificateEvent.Action.ISSUED, actor=by,
-                                    reason=reason, details={"cycle": cycle, "manual": True})
+                                    reason=reason, details=details)
     for old in Certificate.objects.filter(holder=holder, program=program, status=Certificate.Status.VALID).exclude(
         pk=certificate.pk
     ):
@@ -208,7 +260,7 @@ def _supersede(old, new, *, actor, reason):
 
 
 @transaction.atomic
-def reissue(certificate, *, by, reason):
+def reissue(certificate, *, by, reason, render=True):
     """Re-issue with today's name (e.g. after a name change): a new certificate, the old one superseded.
 
     The new certificate keeps the cycle, the issue date and expiry of the one it
@@ -226,19 +278,24 @@ def reissue(certificate, *, by, reason):
         kind=Certificate.Kind.REISSUE, issued_by=by, issue_reason=reason,
         holder_name=profile.name, employee_no=profile.employee_no,
         program_name=certificate.program_name, program_name_en=certificate.program_name_en,
-        requirements_met=certificate.requirements_met,
+        requirements_met=certificate.requirements_met, waived_requirements=certificate.waived_requirements,
+        override_by=certificate.override_by, override_at=certificate.override_at,
         issued_on=timezone.localdate(), expires_on=certificate.expires_on,
     )
     CertificateEvent.objects.create(certificate=new, action=CertificateEvent.Action.ISSUED, actor=by, reason=reason,
                                     details={"reissue_of": certificate.code})
     _supersede(certificate, new, actor=by, reason=reason)
-    _after_issue(new)
+    if render:
+        _after_issue(new)
     return new
 
 
 @transaction.atomic
 def revoke(certificate, *, by, reason):
-    """Revoke with a reason; who and when are recorded and shown on the verification page."""
+    """Revoke with a reason; who and when are recorded (the reason stays internal: the public page shows the
+    status only). From then on the PDF is served only as a copy stamped 已撤销."""
+    from .tasks import stamp_revoked_pdf
+
     certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
     if not can_manage(by, certificate.holder):
         raise PermissionDenied
@@ -252,6 +309,7 @@ def revoke(certificate, *, by, reason):
     certificate.save(update_fields=["status", "revoked_at", "revoked_by", "revoke_reason"])
     CertificateEvent.objects.create(certificate=certificate, action=CertificateEvent.Action.REVOKED, actor=by,
                                     reason=reason)
+    transaction.on_commit(lambda: stamp_revoked_pdf.enqueue(certificate.pk))
     return certificate
 
 

@@ -1,7 +1,11 @@
 """Public verification and download, the holder's refreshers, and the training lead's pages.
 
 Every lead page goes through ``Certificate.objects.visible_to`` (lms.access
-scope): a certificate outside it is a 404.
+scope): a certificate outside it is a 404. PDFs and zips live in the private
+storage and are handed out only here: the public route serves the single
+certificate of its code (stamped 已撤销 once revoked); people inside the app
+download through ``certificate_pdf``, which checks who they are and is not
+throttled.
 """
 
 from django.conf import settings
@@ -10,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.urls import reverse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -20,8 +25,9 @@ from lms.throttle import over_limit
 
 from . import services
 from .filters import CertificateFilter
-from .forms import IssueForm, ReasonForm
-from .models import Certificate, CohortArchive, Refresher, normalise_code
+from .forms import BulkRunForm, IssueForm, ReasonForm, VerifyLookupForm
+from .models import BulkRun, Certificate, CohortArchive, Program, Refresher, normalise_code
+from .tasks import served_bytes
 
 PAGE_SIZE = 25
 
@@ -32,13 +38,26 @@ def _throttled(request):
     return over_limit("certificates:verify", request, limit=limit, window=window)
 
 
+def _exempt(request):
+    """People signed in to the app (staff) are not throttled on the public pages."""
+    return request.user.is_authenticated
+
+
+def _not_found(request):
+    """The one answer for an unknown and for a malformed code: the same page, the same status."""
+    return render(request, "certificates/verify_not_found.html", {"form": VerifyLookupForm()}, status=404)
+
+
 def _public_certificate(request, code):
-    if _throttled(request):
-        return None
+    """(certificate, None) or (None, the response to send: 429 throttled, 404 unknown or malformed)."""
+    if not _exempt(request) and _throttled(request):
+        return None, _too_many(request)
     normalised = normalise_code(code)
-    if normalised is None:
-        raise Http404
-    return get_object_or_404(Certificate.objects.select_related("program", "superseded_by"), code=normalised)
+    certificate = (Certificate.objects.select_related("superseded_by").filter(code=normalised).first()
+                   if normalised else None)
+    if certificate is None:
+        return None, _not_found(request)
+    return certificate, None
 
 
 def _too_many(request):
@@ -48,24 +67,51 @@ def _too_many(request):
 
 
 def verify(request, code):
-    """Public: what the certificate with this code says and its status; unknown codes are a plain 404."""
-    certificate = _public_certificate(request, code)
-    if certificate is None:
-        return _too_many(request)
+    """Public: what the certificate with this code says and its status (never the revocation reason)."""
+    certificate, refusal = _public_certificate(request, code)
+    if refusal:
+        return refusal
     return render(request, "certificates/verify.html", {"certificate": certificate})
 
 
-def download(request, code):
-    """Public: the stored PDF bytes, exactly as rendered at issue time (never re-rendered)."""
-    certificate = _public_certificate(request, code)
-    if certificate is None:
-        return _too_many(request)
-    if not certificate.pdf:
-        raise Http404
-    response = FileResponse(certificate.pdf.open("rb"), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="certificate-{certificate.code}.pdf"'
-    response["X-Content-SHA256"] = certificate.pdf_sha256
+def verify_lookup(request):
+    """Public: type a code by hand (linked from the verify page and the login page)."""
+    form = VerifyLookupForm(request.GET or None)
+    if form.is_valid():
+        code = normalise_code(form.cleaned_data["code"])
+        if code is None:
+            form.add_error("code", _("A verification code has 16 letters and digits, e.g. ABCD-EFGH-JKMN-PQRS."))
+        else:
+            return redirect("certificates:verify", code)
+    return render(request, "certificates/verify_lookup.html", {"form": form})
+
+
+def _pdf_response(certificate, *, disposition="inline"):
+    response = HttpResponse(served_bytes(certificate), content_type="application/pdf")
+    response["Content-Disposition"] = f'{disposition}; filename="certificate-{certificate.code}.pdf"'
+    if certificate.status != Certificate.Status.REVOKED:
+        response["X-Content-SHA256"] = certificate.pdf_sha256
+    response["Cache-Control"] = "private, no-store"
     return response
+
+
+def download(request, code):
+    """Public: the stored, signed PDF of this one code, exactly as issued — or, once revoked, only the copy
+    stamped 已撤销."""
+    certificate, refusal = _public_certificate(request, code)
+    if refusal:
+        return refusal
+    return _pdf_response(certificate)
+
+
+@login_required
+def certificate_pdf(request, pk):
+    """Inside the app: the holder's own certificate, or one in a training lead's scope (not throttled)."""
+    certificate = Certificate.objects.filter(pk=pk).first()
+    if certificate is None or not (certificate.holder_id == request.user.pk or (
+            services.can_lead(request.user) and _visible(request).filter(pk=pk).exists())):
+        raise Http404
+    return _pdf_response(certificate, disposition="attachment")
 
 
 # --- The holder ---------------------------------------------------------------------
@@ -155,22 +201,27 @@ def certificate_reissue(request, pk):
 
 @login_required
 def certificate_issue(request, person_pk):
-    """Issue by hand for one person in the lead's scope, with a reason."""
+    """Issue by hand for one person in the lead's scope, with a reason; unmet requirements are listed and
+    can only be waived by an explicit, recorded override (经特批豁免)."""
     _require_lead(request)
     profile = get_profile_or_404(request.user, person_pk)
-    form = IssueForm(request.POST or None)
+    form = IssueForm(request.POST or None, initial={"program": request.GET.get("program")})
     if request.method == "POST" and form.is_valid():
         try:
             certificate = services.issue_manually(holder=profile.user, program=form.cleaned_data["program"],
-                                                  by=request.user, reason=form.cleaned_data["reason"])
+                                                  by=request.user, reason=form.cleaned_data["reason"],
+                                                  override=form.cleaned_data["override"])
         except PermissionDenied:
             raise Http404 from None
         except ValidationError as error:
-            form.add_error(None, error)
+            form.add_error("override" if getattr(error, "code", "") == "unmet" else None, error)
         else:
-            messages.success(request, _("The certificate is issued."))
+            messages.success(request, _("The certificate is issued as an override.") if certificate.is_override
+                             else _("The certificate is issued."))
             return redirect("certificates:detail", certificate.pk)
-    return render(request, "certificates/issue.html", {"person": profile, "form": form})
+    checks = [(program, services.unmet_requirements(profile.user, program))
+              for program in Program.objects.filter(active=True)]
+    return render(request, "certificates/issue.html", {"person": profile, "form": form, "checks": checks})
 
 
 @login_required
@@ -202,7 +253,42 @@ def archive_download(request, pk):
     archive = get_object_or_404(CohortArchive, pk=pk, requested_by=request.user, status=CohortArchive.Status.DONE)
     response = FileResponse(archive.file.open("rb"), content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="certificates-{archive.pk}.zip"'
+    response["Cache-Control"] = "private, no-store"
     return response
+
+
+@login_required
+def bulk_runs(request):
+    """Start a bulk issue or re-issue of a program (worked off by the task workers) and list the lead's runs."""
+    from .bulk import start_bulk_run
+
+    _require_lead(request)
+    form = BulkRunForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            run = start_bulk_run(program=form.cleaned_data["program"], kind=form.cleaned_data["kind"],
+                                 by=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The bulk run has started; you can leave this page and come back."))
+            return redirect("certificates:bulk_run", run.pk)
+    runs = Paginator(BulkRun.objects.filter(requested_by=request.user).select_related("program"),
+                     PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "certificates/bulk_runs.html", {"form": form, "page": runs},
+                  status=400 if request.method == "POST" else 200)
+
+
+@login_required
+def bulk_run(request, pk):
+    """The progress of one bulk run (done / total, errors), refreshed while it runs; JSON with ?format=json."""
+    _require_lead(request)
+    run = get_object_or_404(BulkRun.objects.select_related("program"), pk=pk, requested_by=request.user)
+    progress = run.progress()
+    if request.GET.get("format") == "json":
+        return JsonResponse(progress)
+    errors = run.items.filter(state="failed").select_related("holder__profile")[:50]
+    return render(request, "certificates/bulk_run.html", {"run": run, "progress": progress, "errors": errors})
 
 
 @login_required

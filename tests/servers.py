@@ -144,6 +144,13 @@ def site_env(database_url, var_dir, **extra):
         "LMS_TASKS_BACKEND": "immediate",
         "PYTHONUNBUFFERED": "1",
     })
+    # Production signs every certificate PDF with the organisation's key (certificates.signing): a pair of the site's.
+    key, cert = Path(var_dir) / "signing" / "key.pem", Path(var_dir) / "signing" / "cert.pem"
+    if not (key.exists() and cert.exists()):
+        from certificates.signing import create_self_signed
+
+        create_self_signed(key, cert, common_name="测试站点证书签名")
+    env.update({"CERTIFICATES_SIGNING_KEY": str(key), "CERTIFICATES_SIGNING_CERT": str(cert)})
     env.update({k: str(v) for k, v in extra.items()})
     return env
 

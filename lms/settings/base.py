@@ -239,7 +239,7 @@ def file_storages(env, *, private_root, staticfiles):
     if not bucket:
         return {
             "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-            "private": {"BACKEND": "django.core.files.storage.FileSystemStorage",
+            "private": {"BACKEND": "certificates.storage.PrivateFileSystemStorage",
                         "OPTIONS": {"location": private_root, "base_url": None}},
             "staticfiles": {"BACKEND": staticfiles},
         }
@@ -289,6 +289,18 @@ LMS_ORGANISATION_NAME_EN = envstr("LMS_ORGANISATION_NAME_EN", "Customer Service 
 LMS_ORGANISATION_LOGO = envstr("LMS_ORGANISATION_LOGO", "certificates/logo.svg")
 # Public certificate verification: at most this many lookups per IP address per window (seconds).
 CERTIFICATES_VERIFY_RATE = (envint("CERTIFICATES_VERIFY_LIMIT", 30), envint("CERTIFICATES_VERIFY_WINDOW", 600))
+# The organisation's signing key and certificate (PEM files) for the PAdES signature on every certificate PDF.
+# Development and tests create a self-signed pair there on first use (``manage.py certificates_signing_key``);
+# production must point at the organisation's own pair.
+CERTIFICATES_SIGNING_KEY = envstr("CERTIFICATES_SIGNING_KEY", str(VAR_DIR / "signing" / "signing-key.pem"))
+CERTIFICATES_SIGNING_CERT = envstr("CERTIFICATES_SIGNING_CERT", str(VAR_DIR / "signing" / "signing-cert.pem"))
+CERTIFICATES_SIGNING_KEY_PASSWORD = envstr("CERTIFICATES_SIGNING_KEY_PASSWORD", "")
+CERTIFICATES_SIGNING_SELF_SIGNED = True  # create a self-signed development pair when the files are missing
+# The certificate font cut down from Noto Serif CJK SC (certificates/fonts.py), built once per machine; kept
+# outside LMS_VAR_DIR so test and demo databases in other folders share it.
+CERTIFICATES_FONT_DIR = envstr("CERTIFICATES_FONT_DIR", str(BASE_DIR / "var" / "fonts"))
+# Bulk issuing: people per claim of a worker (each claim is one task, so several workers share a run).
+CERTIFICATES_BULK_BATCH = envint("CERTIFICATES_BULK_BATCH", 20)
 
 # Extension points: each domain app contributes home-page panels and demo data.
 LMS_HOME_PANEL_PROVIDERS = [

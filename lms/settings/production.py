@@ -16,6 +16,8 @@ ALLOWED_HOSTS = envlist("DJANGO_ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = envlist("DJANGO_CSRF_TRUSTED_ORIGINS")
 WAGTAILADMIN_BASE_URL = envsecret("WAGTAILADMIN_BASE_URL")
 envsecret("DATABASE_URL")  # base.py parsed it; production must not fall back to SQLite
+# Certificates are signed with the organisation's own key: never a generated one.
+CERTIFICATES_SIGNING_SELF_SIGNED = False
 
 # Never per-process memory: throttles and cached fragments must be the same for every worker and server.
 # The database cache's table is created by `migrate` (lms.signals).

@@ -6,6 +6,7 @@ several threads exercise the same locking that production SQLite does.
 
 from .base import *  # noqa: F401,F403
 from .base import DATABASES, STORAGES, VAR_DIR
+from .env import envstr
 
 DEBUG = False
 SECRET_KEY = "test-only-key"
@@ -17,6 +18,13 @@ MEDIA_ROOT = VAR_DIR / "test-media"
 PRIVATE_ROOT = VAR_DIR / "test-private"
 STORAGES = {**STORAGES, "private": {**STORAGES["private"], "OPTIONS": {"location": PRIVATE_ROOT, "base_url": None}}}
 WAGTAILADMIN_BASE_URL = "http://testserver"
+# A self-signed signing pair of the tests' own, created on first use.
+CERTIFICATES_SIGNING_KEY = str(VAR_DIR / "test-signing" / "signing-key.pem")
+CERTIFICATES_SIGNING_CERT = str(VAR_DIR / "test-signing" / "signing-cert.pem")
+
+# Worker processes started by tests (tests/certificates/test_bulk.py) use the database task backend.
+if envstr("LMS_TASKS_BACKEND", "") == "database":
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}

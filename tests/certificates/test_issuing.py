@@ -142,11 +142,15 @@ def test_codes_have_80_random_bits_grouped_without_ambiguous_letters(world, comp
     assert normalise_code("not-a-code") is None
 
 
-def test_a_training_lead_issues_by_hand_with_a_reason(world):
+def test_a_training_lead_issues_by_hand_with_a_reason(world, complete):
+    complete(world.cast.trainee, world.win_lesson)
+    complete(world.cast.trainee, world.hall_lesson)
+    Certificate.objects.all().delete()
     cert = issue_manually(holder=world.cast.trainee, program=world.program, by=world.cast.lead, reason="补发")
     assert cert.kind == Certificate.Kind.MANUAL
     assert cert.issued_by == world.cast.lead
     assert cert.events.get().reason == "补发"
+    assert not cert.is_override and cert.waived_requirements == []
 
 
 def test_issuing_by_hand_needs_a_reason_and_the_holder_in_scope(world):

@@ -67,7 +67,7 @@ def test_reissue_after_a_name_change_supersedes_the_old_certificate(issued, djan
 def test_the_verify_page_says_superseded(client, issued):
     reissue(issued.certificate, by=issued.cast.lead, reason="姓名变更")
     html = client.get(issued.certificate.get_verify_path()).content.decode()
-    assert "已被替换" in html
+    assert "已被取代" in html
 
 
 def test_a_certificate_past_its_date_reads_expired_and_the_daily_job_marks_it(issued):

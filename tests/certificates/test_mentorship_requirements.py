@@ -52,7 +52,7 @@ def test_each_requirement_is_checked_and_the_last_event_issues(full_program, dja
     certificate = Certificate.objects.get(holder=cast.trainee)
     kinds = [r["kind"] for r in certificate.requirements_met]
     assert sorted(kinds) == ["checklist", "course", "course", "ride_alongs", "skill"]
-    assert {"kind": "skill", "name": skill().name} in certificate.requirements_met
+    assert {"kind": "skill", "name": skill().name, "label": f"技能考核：{skill().name}"} in certificate.requirements_met
 
 
 def test_a_failed_skill_assessment_does_not_count(full_program, django_capture_on_commit_callbacks):

@@ -55,20 +55,22 @@ def _quizzes(world):
 
 def _certificates(world):
     """The trainee holds a certificate issued by hand by the east lead (PDF rendered)."""
-    from certificates.models import CohortArchive, Program, Refresher
+    from certificates.models import BulkRun, CohortArchive, Program, Refresher
     from certificates.services import issue_manually
     from certificates.tasks import render_certificate_pdf
 
     program = Program.objects.create(code="CS-ONBOARD", name="客服新员工上岗认证", validity_months=24)
     program.required_courses.set([world.course])
-    world.certificate = issue_manually(holder=world.trainee, program=program, by=world.lead, reason="考核通过")
+    world.certificate = issue_manually(holder=world.trainee, program=program, by=world.lead, reason="考核通过",
+                                       override=True)
     world.other_certificate = issue_manually(holder=world.other_trainee, program=program, by=world.other_lead,
-                                             reason="考核通过")
+                                             reason="考核通过", override=True)
     # Issuing renders the PDF after commit; the world never commits, so render it here.
     render_certificate_pdf.call(world.certificate.pk)
     world.refresher = Refresher.objects.create(holder=world.trainee, certificate=world.certificate,
                                                lesson=world.lesson, due_on="2027-01-31")
     world.archive = CohortArchive.objects.create(requested_by=world.lead, certificate_ids=[world.certificate.pk])
+    world.bulk_run = BulkRun.objects.create(program=program, kind=BulkRun.Kind.ISSUE, requested_by=world.lead)
 
 
 def _mentorship(world):
