@@ -469,8 +469,9 @@ def check(user, program):
 
 
 def is_eligible(user, program):
-    requirements = check(user, program)
-    return bool(requirements) and all(r.met for r in requirements)
+    """Whether ``user`` meets every requirement of ``program`` (and it has some): the rules alone, no facts."""
+    requirements = requirements_of(program)
+    return bool(requirements) and len(met_pairs(requirements, [user.pk])) == len(requirements)
 
 
 def passed_quiz_since(user, quiz, since):

@@ -135,6 +135,8 @@ def issue_program_if_eligible(user, program, *, on=None, render=True):
     if latest is None:
         if Certificate.objects.filter(holder=user, program=program).exists():
             return None
+        if not requirements.is_eligible(user, program):  # one query; the labelled check only when it will issue
+            return None
         reqs = check_requirements(user, program)
         if reqs and all(r.met for r in reqs):
             return _create_automatic(user, program, 1, reqs, on=on, render=render)

@@ -10,10 +10,12 @@ of queries.
 from dataclasses import dataclass
 
 from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from certificates import requirements
-from certificates.requirements import DONE
+from certificates.requirements import DONE, PARTIAL, TODO
 from progress.models import Progress
 
 
@@ -24,11 +26,18 @@ class Column:
     kind: str
 
 
+SYMBOLS = {DONE: "✓", PARTIAL: "◐", TODO: "○"}
+
+
 @dataclass
 class Cell:
     state: str
     text: str
     url: str = ""
+
+    def html(self):
+        return format_html('<td class="cell-{}"><a href="{}">{} <span class="small">{}</span></a></td>',
+                           self.state, self.url, SYMBOLS.get(self.state, "○"), self.text)
 
 
 @dataclass
@@ -39,6 +48,11 @@ class Row:
     @property
     def met(self):
         return sum(1 for c in self.cells if c.state == DONE)
+
+    def cells_html(self):
+        """The row's cells written in Python: a page of 25 trainees has hundreds of cells, each a template
+        render otherwise."""
+        return mark_safe("".join(cell.html() for cell in self.cells))
 
 
 def build(profiles, program, progress=None):

@@ -11,7 +11,9 @@ ids; the figures are counted by the database from the kept progress rows
 import datetime
 from collections import defaultdict
 
-from django.db.models import Count, F, OuterRef, Q, Subquery
+import django_filters
+from django import forms
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import TruncDate
 from django.db.models.lookups import GreaterThan
 from django.utils import timezone
@@ -52,11 +54,37 @@ def cohort_users(cohort):
     return cohort.order_by().values("user_id")
 
 
+class CohortFilter(PeopleFilter):
+    """The people filters for a whole cohort: the mentor is found by name or employee number.
+
+    A region's hundreds of mentors are typed, not listed: listing them read every mentor
+    assignment of the cohort on each page, and a list of 500 names is no help anyway.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "mentor" in self.filters:
+            search = django_filters.CharFilter(
+                label=_("Mentor"), method="filter_mentor_search",
+                widget=forms.TextInput(attrs={"placeholder": _("Name or employee number")}))
+            search.field_name, search.parent = "mentor", self
+            self.filters["mentor"] = search
+
+    def filter_mentor_search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        mentors = MentorAssignment.objects.filter(
+            Q(mentor__profile__name__icontains=value) | Q(mentor__profile__employee_no__icontains=value),
+            trainee=OuterRef("user"))
+        return queryset.filter(Exists(mentors))
+
+
 def filtered_cohort(request):
     """The cohort narrowed by the filters; the regions offered are the lead's own (no scan of the people)."""
     user = request.user
     regions = None if user.is_superuser else covered_region_ids(user, Role.TRAINING_LEAD)
-    return PeopleFilter(request.GET or None, queryset=cohort_queryset(user), request=request, regions=regions)
+    return CohortFilter(request.GET or None, queryset=cohort_queryset(user), request=request, regions=regions)
 
 
 def programs_and_selected(request):

@@ -79,9 +79,17 @@ def role_required(*roles):
     return decorator
 
 
+def role_assignments(user):
+    """``user``'s role assignments, read once per user object (the scope and the region checks both need them)."""
+    cached = getattr(user, "_lms_assignments", None)
+    if cached is None:
+        cached = user._lms_assignments = list(user.role_assignments.all())
+    return cached
+
+
 def covered_region_ids(user, *roles):
     """Region ids (with every region below them) that ``user`` covers in any of ``roles``."""
-    direct = [a.region_id for a in user.role_assignments.all() if a.role in roles and a.region_id]
+    direct = [a.region_id for a in role_assignments(user) if a.role in roles and a.region_id]
     return Region.ids_with_descendants(direct) if direct else set()
 
 
@@ -121,7 +129,7 @@ def profile_scope(user):
 
 def _profile_scope(user):
     query = Q(user=user)
-    assignments = list(user.role_assignments.all())
+    assignments = role_assignments(user)
     tree = Region.tree() if any(a.region_id for a in assignments) else {}
     region_ids = [a.region_id for a in assignments if a.role in REGION_SCOPED_ROLES and a.region_id]
     if region_ids:

@@ -8,8 +8,9 @@ scope (the region or post it covers).
 """
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
@@ -50,10 +51,24 @@ class Region(models.Model):
                 raise ValidationError({"parent": _("A region cannot be inside itself.")})
             ancestor = ancestor.parent
 
+    TREE_CACHE_KEY = "lms:region-tree"
+
     @classmethod
     def tree(cls):
-        """``{region id: parent id}`` for every region, in one query (an organisation has few regions)."""
-        return dict(cls.objects.values_list("pk", "parent_id"))
+        """``{region id: parent id}`` for every region: one query, then kept in the cache until a region changes
+        (a page asks for it from several places; an organisation has few regions and changes them rarely)."""
+        tree = cache.get(cls.TREE_CACHE_KEY)
+        if tree is None:
+            tree = dict(cls.objects.values_list("pk", "parent_id"))
+            cache.set(cls.TREE_CACHE_KEY, tree, 3600)
+        return tree
+
+    @classmethod
+    def forget_tree(cls, **kwargs):
+        """A region was saved or deleted: drop the cached tree now and again when the change is committed (a
+        request reading the tree meanwhile must not keep the old one)."""
+        cache.delete(cls.TREE_CACHE_KEY)
+        transaction.on_commit(lambda: cache.delete(cls.TREE_CACHE_KEY))
 
     @staticmethod
     def below(tree, region_ids):
