@@ -49,9 +49,8 @@ def _restrict(queryset, field_name, users):
 
 
 def awaiting_marking(attempts):
-    """Finished attempts with a written answer still to be marked (待评阅): not passed, not failed yet."""
-    return attempts.filter(state=Attempt.State.FINISHED, questions__type="essay",
-                           questions__correct__isnull=True).order_by().distinct()
+    """Attempts handed in with a written answer still to be marked (待评阅): not passed, not failed yet."""
+    return attempts.filter(state=Attempt.State.AWAITING_MARKING)
 
 
 class CountedQuiz(NamedTuple):
@@ -201,7 +200,7 @@ class CourseRequirement(Requirement):
         text = _("%(read)s/%(lessons)s lessons, %(passed)s/%(quizzes)s quizzes") % {
             "read": facts.get("read", 0), "lessons": lessons, "passed": facts.get("passed", 0), "quizzes": quizzes}
         if facts.get("marking"):
-            text += " · " + _("Waiting for marking")
+            text += " · " + str(Attempt.State.AWAITING_MARKING.label)
         return text
 
     def snapshot(self, facts):

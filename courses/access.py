@@ -1,6 +1,7 @@
 """Who may see or mark which attempt. Every courses view goes through here (404 outside scope)."""
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from lms.access import has_role, require_role
 from lms.roles import Role
@@ -23,6 +24,14 @@ def get_visible_attempt_or_404(user, pk):
         return attempts_visible_to(user).get(pk=pk)
     except (Attempt.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
+
+
+def page_privacy_refusal(request, page):
+    """Why the page's privacy settings (Wagtail view restrictions on it or a page above it: password,
+    signed-in users, groups) keep ``request`` out, or None. Quiz start honours them like the page itself."""
+    if any(not restriction.accept_request(request) for restriction in page.get_view_restrictions()):
+        return _("This quiz is private: open its page first.")
+    return None
 
 
 def can_mark(user):

@@ -15,10 +15,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from .importers import ImportError_, import_file, parse, template_workbook
+from .importers import MAX_FILE_BYTES, ImportError_, import_file, parse, template_workbook
 
 SESSION_KEY = "question_import"
-MAX_BYTES = 5 * 1024 * 1024
 
 
 class UploadForm(forms.Form):
@@ -29,7 +28,7 @@ class UploadForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_BYTES:
+        if upload.size > MAX_FILE_BYTES:
             raise forms.ValidationError(_("The file is larger than 5 MB."))
         if not upload.name.lower().endswith((".txt", ".xlsx")):
             raise forms.ValidationError(_("Unsupported file type: upload a .txt or .xlsx file."))
@@ -97,3 +96,39 @@ def template(request):
                             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = 'attachment; filename="question-bank-template.xlsx"'
     return response
+
+
+# ---------------------------------------------------------------- bank quality (题库质量)
+
+
+def _check_view(request):
+    if not request.user.has_perm("courses.view_question"):
+        raise PermissionDenied
+
+
+def quality_index(request):
+    """Every top-level category with its verdict; each links to its summary."""
+    from django.core.paginator import Paginator
+
+    from .bank_quality import bank_reports
+
+    _check_view(request)
+    page = Paginator(bank_reports(), 25).get_page(request.GET.get("page"))
+    return TemplateResponse(request, "courses/admin/quality_index.html", {
+        "page": page, "header_title": _("Question bank quality"), "header_icon": "tasks",
+    })
+
+
+def quality(request, pk):
+    """One category's summary by the item-writing rules, each warning explained (the same as standards_lint)."""
+    from django.shortcuts import get_object_or_404
+
+    from .bank_quality import LIMITS, bank_reports
+    from .models import QuestionCategory
+
+    _check_view(request)
+    (report,) = bank_reports([get_object_or_404(QuestionCategory, pk=pk)])
+    return TemplateResponse(request, "courses/admin/quality.html", {
+        "report": report, "limits": LIMITS, "header_title": _("Quality of “%(name)s”") % {"name": report.category.name},
+        "header_icon": "tasks",
+    })

@@ -2,7 +2,8 @@
 
 Assigns the live courses (loaded by `manage.py load_standards`) to the demo trainees with
 due dates, and gives them some progress: the main demo trainee has finished the first
-course (lessons read, quiz passed) and started the second; another has read one lesson.
+course (lessons read, quiz passed, its written answers marked by the training lead) and started
+the second; another has read one lesson.
 Without courses (standards not loaded) it does nothing.
 """
 
@@ -12,8 +13,8 @@ import random
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from .models import Attempt, CourseAssignment, CoursePage, LessonRead
-from .services import QuizRefused, finish_attempt, mark_lesson_read, save_answer, start_attempt
+from .models import Attempt, CourseAssignment, CoursePage, LessonRead, Question
+from .services import QuizRefused, finish_attempt, mark_answer, mark_lesson_read, save_answer, start_attempt
 
 TRAINEES = ["demo-trainee", "zhang.yuxuan", "liu.zihan"]
 REASON = "新员工入职培训"
@@ -26,14 +27,22 @@ def _pass_quiz(user, quiz):
         attempt = start_attempt(user, quiz, rng=random.Random(7))
     except QuizRefused:
         return
+    essays = []
     for answer in attempt.questions.all():
         attempt.refresh_from_db()
         if answer.is_essay:
-            save_answer(attempt, position=answer.order, seq=attempt.seq, text="示范回答")
+            save_answer(attempt, position=answer.order, seq=attempt.seq, text=answer.reference_answer or "示范回答")
+            essays.append(answer)
         else:
             right = [i for i, o in enumerate(answer.options) if o["correct"]]
             save_answer(attempt, position=answer.order, seq=attempt.seq, selected=right)
-    finish_attempt(attempt)
+    attempt, _ = finish_attempt(attempt)
+    if attempt.awaiting_marking:  # the written answers: marked right by the learner's training lead
+        from mentorship.access import training_leads_of
+
+        lead = training_leads_of(user).first()
+        for answer in attempt.questions.filter(type=Question.Type.ESSAY, correct__isnull=True) if lead else []:
+            mark_answer(answer, correct=True, by=lead, comment="示范评阅")
 
 
 @transaction.atomic

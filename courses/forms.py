@@ -14,6 +14,14 @@ class MarkForm(forms.Form):
     comment = forms.CharField(label=_("Comment"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
+class RoundGrantForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why a new round"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Recorded with your name and the time; the learner sees it."),
+        error_messages={"required": _("Say why the learner gets a new round.")},
+    )
+
+
 class QuestionAdminForm(WagtailAdminModelForm):
     """The question form of the admin: options must fit the type (one correct for single choice…)."""
 

@@ -5,11 +5,15 @@ The quiz engine's records (attempts and their snapshots) live next to the
 quiz page; learner progress is LessonRead / CourseCompletion.
 """
 
+import random
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -22,9 +26,21 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from mentorship.models import AuditedRecord
+
 from .blocks import LessonBodyBlock
 from .forms import QuestionAdminForm
 from .site_rules import SITE_RULE_CHOICES, rule_question_problems
+
+
+def split_clause_ids(text):
+    """Clause ids written as "WIN-05, WIN-06" (either comma) as a list."""
+    return [c.strip() for c in (text or "").replace("，", ",").split(",") if c.strip()]
+
+
+def split_lines(text):
+    """Non-empty lines of ``text``, stripped (marking points are written one per line)."""
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
 class LearnerPageMixin:
@@ -168,10 +184,14 @@ class LessonPage(LearnerPageMixin, Page):
     def get_context(self, request, *args, **kwargs):
         from .services import course_progress
 
+        from .site_rules import current_rules
+
         context = super().get_context(request, *args, **kwargs)
         progress = course_progress(request.user, self.course)
         context["progress"] = progress
         context["read"] = any(lesson.pk == self.pk and read for lesson, read in progress.lessons)
+        # The body fills [[rule]] tokens with these values; the body's cache key varies with them.
+        context["site_rules"] = current_rules(request)
         return context
 
 
@@ -224,6 +244,11 @@ class Question(index.Indexed, ClusterableModel):
     source_key = models.CharField(
         _("source key"), max_length=100, null=True, blank=True, unique=True, editable=False,
         help_text=_("Stable key of a question loaded from shipped data."),
+    )
+    source_hash = models.CharField(
+        _("content as loaded"), max_length=64, blank=True, editable=False,
+        help_text=_("Fingerprint of the content the standards loader last wrote; a different fingerprint of the "
+                    "current content means an editor changed the question, and the loader keeps it."),
     )
     scenario = models.BooleanField(
         _("scenario question"), default=False,
@@ -282,7 +307,16 @@ class Question(index.Indexed, ClusterableModel):
         return self.stem[:60]
 
     def clause_id_list(self):
-        return [c.strip() for c in self.clause_ids.replace("，", ",").split(",") if c.strip()]
+        return split_clause_ids(self.clause_ids)
+
+    def clause_group(self):
+        """The item's clause group in a quiz's blueprint (``blueprint_sample``): its first clause, e.g. WIN-05.
+
+        The first clause is the one the item is written to test (further ones are touched on); items
+        without clauses share the group "".
+        """
+        ids = self.clause_id_list()
+        return ids[0] if ids else ""
 
     def clean(self):
         if self.image_id and not self.image_alt.strip():
@@ -293,7 +327,7 @@ class Question(index.Indexed, ClusterableModel):
                 raise ValidationError({"site_rule": problems})
 
     def marking_point_list(self):
-        return [line.strip() for line in self.marking_points.splitlines() if line.strip()]
+        return split_lines(self.marking_points)
 
     def resolved_options(self, rules=None):
         """``[(text, correct)]`` as a learner will see them: rule questions get their options from the site's
@@ -374,7 +408,11 @@ class QuizPage(LearnerPageMixin, Page):
     intro = RichTextField(_("introduction"), blank=True)
     shuffle_questions = models.BooleanField(_("shuffle questions"), default=True)
     shuffle_options = models.BooleanField(_("shuffle options"), default=True)
-    attempts_allowed = models.PositiveIntegerField(_("attempts allowed"), default=0, help_text=_("0 = unlimited."))
+    attempts_allowed = models.PositiveIntegerField(
+        _("attempts per round"), default=3,
+        help_text=_("Certifying quizzes: attempts a learner has before their training lead must grant a new round. "
+                    "Practice quizzes are unlimited."),
+    )
     grading = models.CharField(_("grading"), max_length=10, choices=Grading.choices, default=Grading.HIGHEST)
     pass_mark = models.PositiveSmallIntegerField(
         _("pass mark (%)"), default=80, validators=[MinValueValidator(0), MaxValueValidator(100)]
@@ -385,6 +423,8 @@ class QuizPage(LearnerPageMixin, Page):
     show_answers = models.CharField(
         _("show correct answers and explanations"), max_length=16, choices=ShowAnswers.choices,
         default=ShowAnswers.AFTER_ATTEMPT,
+        help_text=_("A certifying quiz shows them only after the attempt that passes or the last attempt of a round, "
+                    "never between retries."),
     )
     max_questions = models.PositiveIntegerField(
         _("maximum questions"), null=True, blank=True, help_text=_("Draw at most this many questions (empty = all).")
@@ -429,16 +469,44 @@ class QuizPage(LearnerPageMixin, Page):
 
     def clean(self):
         super().clean()
+        errors = {}
         if self.pass_mark is not None and self.pass_mark > 100:
-            raise ValidationError({"pass_mark": _("The pass mark cannot be above 100 %.")})
+            errors["pass_mark"] = _("The pass mark cannot be above 100 %.")
+        if self.certifying and not self.attempts_allowed:
+            errors["attempts_allowed"] = _("A certifying quiz limits the attempts of a round (for example 3).")
+        if self.certifying and self.show_answers == self.ShowAnswers.IMMEDIATELY:
+            errors["show_answers"] = _(
+                "A certifying quiz shows the answers only after the attempt that passes or the last attempt of a "
+                "round. Choose 'after the attempt' or 'never', or make it a practice quiz."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def certifying(self):
+        """Whether this quiz counts toward completing the course (and so toward a certificate)."""
+        return not self.practice
+
+    @property
+    def immediate_feedback(self):
+        """Whether each answer is checked (and locked) as it is given: practice quizzes set to "immediately"."""
+        return not self.certifying and self.show_answers == self.ShowAnswers.IMMEDIATELY
+
+    @property
+    def attempts_per_round(self):
+        """Attempts of a round (0 = unlimited): certifying quizzes limit them, practice quizzes never do."""
+        return self.attempts_allowed if self.certifying else 0
 
     def draw_questions(self, rng=None):
-        """The questions of a new attempt: fixed ones, then N random ones per category draw.
+        """The questions of a new attempt, drawn afresh for every attempt: the fixed ones, then each random draw.
 
-        Shuffled when ``shuffle_questions``; at most ``max_questions`` (a random subset).
+        Each random draw spreads its ``count`` items over the clause groups of its pool as evenly as the pool
+        allows (``blueprint_sample``), counting what the questions chosen before it already cover. Written
+        answers are drawn by a draw of their own: the standards loader files a course's objective items and
+        its essays in two child categories, each with its own draw (``[quiz] draw`` and ``[quiz] essays``), so
+        an essay never takes an objective item's place. ``max_questions`` keeps a blueprint sample of the
+        result; ``shuffle_questions`` shuffles it.
         """
-        import random
-
         rng = rng or random.Random()
         chosen = []
         seen = set()
@@ -446,18 +514,20 @@ class QuizPage(LearnerPageMixin, Page):
             if fixed.question_id not in seen:
                 seen.add(fixed.question_id)
                 chosen.append(fixed.question)
+        covered = Counter(q.clause_group() for q in chosen)
         for draw in self.random_draws.select_related("category").order_by("sort_order"):
             pool = list(
                 Question.objects.filter(Q(category=draw.category) | Q(category__parent=draw.category), active=True)
                 .exclude(pk__in=seen)
                 .select_related("category__parent")
+                .order_by("pk")
             )
-            picked = rng.sample(pool, min(draw.count, len(pool)))
+            picked = blueprint_sample(pool, draw.count, rng, covered)
             seen.update(q.pk for q in picked)
             chosen.extend(picked)
         if self.max_questions and len(chosen) > self.max_questions:
-            keep = set(rng.sample(range(len(chosen)), self.max_questions))
-            chosen = [q for i, q in enumerate(chosen) if i in keep]
+            keep = {id(q) for q in blueprint_sample(chosen, self.max_questions, rng)}
+            chosen = [q for q in chosen if id(q) in keep]
         if self.shuffle_questions:
             rng.shuffle(chosen)
         return chosen
@@ -471,16 +541,40 @@ class QuizPage(LearnerPageMixin, Page):
     def graded_attempt(self, user, attempts=None):
         """The attempt that counts for ``user`` under this quiz's grading (highest or last), or None.
 
-        ``attempts`` may be given (already fetched, any quiz) to avoid a query.
+        Under "highest" a pass wins, then an attempt still waiting for marking (it may yet pass), then the
+        best score. ``attempts`` may be given (already fetched, any quiz) to avoid a query.
         """
         if attempts is None:
             attempts = self.attempts.filter(user=user)
-        attempts = [a for a in attempts if a.quiz_id == self.pk and a.user_id == user.pk and a.state != "in_progress"]
+        attempts = [a for a in attempts if a.quiz_id == self.pk and a.user_id == user.pk and not a.is_open]
         if not attempts:
             return None
         if self.grading == self.Grading.LAST:
             return max(attempts, key=lambda a: a.number)
-        return max(attempts, key=lambda a: (a.passed, a.score or 0, -a.number))
+        return max(attempts, key=lambda a: (a.passed, a.awaiting_marking, a.score or 0, -a.number))
+
+    def standing(self, user, attempts=None, rounds=None):
+        """``user``'s ``QuizStanding`` here. ``attempts`` and ``rounds`` (``RoundGrant``) may be given, already
+        fetched (any quiz or learner), to avoid queries."""
+        if attempts is None:
+            attempts = self.attempts.filter(user=user)
+        if rounds is None:
+            rounds = self.round_grants.filter(learner=user)
+        attempts = sorted((a for a in attempts if a.quiz_id == self.pk and a.user_id == user.pk),
+                          key=lambda a: a.number)
+        rounds = sorted((r for r in rounds if r.quiz_id == self.pk and r.learner_id == user.pk),
+                        key=lambda r: r.number)
+        last = attempts[-1] if attempts else None
+        granted = rounds[-1].number if rounds else 1
+        round_number, used = granted, 0
+        if last is not None and last.round >= granted:
+            round_number, used = last.round, last.round_try
+            if last.passed and self.certifying:  # a passed round is over; another try opens the next one
+                round_number, used = last.round + 1, 0
+        return QuizStanding(
+            quiz=self, round=round_number, used=used, last=last, rounds=rounds,
+            awaiting=any(a.awaiting_marking for a in attempts),
+        )
 
     def is_passed_by(self, user):
         """Whether the attempt that counts (highest or last, per ``grading``) passed."""
@@ -488,24 +582,101 @@ class QuizPage(LearnerPageMixin, Page):
         return bool(attempt and attempt.passed)
 
     def get_context(self, request, *args, **kwargs):
-        from .services import completed_course_ids, course_progress, open_attempt, start_refusal
+        from .services import clauses_to_study, completed_course_ids, course_progress, open_attempt, start_refusal
 
         context = super().get_context(request, *args, **kwargs)
         user = request.user
-        progress = course_progress(user, self.course)
-        current = open_attempt(user, self)
+        course = self.course
+        progress = course_progress(user, course)
         attempts = list(self.attempts.filter(user=user).order_by("-number"))
+        current = open_attempt(user, self, attempts)
+        if current is None and any(a.is_open for a in attempts):  # closed at its deadline just now
+            attempts = list(self.attempts.filter(user=user).order_by("-number"))
+        standing = self.standing(user, attempts, self.round_grants.filter(learner=user)
+                                 .select_related("granted_by__profile"))
         context.update(
             progress=progress,
             attempts=attempts,
             open_attempt=current,
             graded=self.graded_attempt(user, attempts),
-            refusal=None if current else start_refusal(user, self, completed=completed_course_ids(user)),
+            standing=standing,
+            study=clauses_to_study(course, standing.round_answers()) if standing.exhausted else [],
+            refusal=None if current else start_refusal(user, self, completed=completed_course_ids(user),
+                                                       standing=standing),
         )
         return context
 
     def result_text(self, passed):
         return self.success_text if passed else self.fail_text
+
+
+def blueprint_sample(pool, count, rng, covered=None):
+    """``count`` questions of ``pool`` spread over clause groups as evenly as the pool allows (the blueprint).
+
+    Every clause group (``Question.clause_group``: the item's first clause) gets a question before any group
+    gets a second, and a third only once every group that still has questions has two, and so on. ``covered``
+    (a ``Counter`` by group, updated) counts questions already chosen, so several draws of one attempt spread
+    together. Which group goes first among equals, and which question of a group, is random.
+    """
+    covered = Counter() if covered is None else covered
+    groups = defaultdict(list)
+    for question in pool:
+        groups[question.clause_group()].append(question)
+    for questions in groups.values():
+        rng.shuffle(questions)
+    tiebreak = {group: rng.random() for group in groups}
+    picked = []
+    while len(picked) < count and groups:
+        group = min(groups, key=lambda g: (covered[g], tiebreak[g]))
+        picked.append(groups[group].pop())
+        covered[group] += 1
+        if not groups[group]:
+            del groups[group]
+    return picked
+
+
+@dataclass
+class QuizStanding:
+    """Where one learner stands at one quiz (``QuizPage.standing``): the round their next attempt belongs to.
+
+    A round is ``QuizPage.attempts_allowed`` attempts at a certifying quiz (practice quizzes: unlimited). It
+    ends with the attempt that passes (a later try, e.g. a refresher, opens the next round by itself) or with
+    its last allowed attempt; then only the learner's training lead can open a new round (``RoundGrant``).
+    """
+
+    quiz: "QuizPage"
+    round: int  # the round the next (or the open) attempt belongs to
+    used: int  # attempts already made in that round, the open one included
+    last: "Attempt | None"  # the latest attempt, in any state
+    awaiting: bool  # an attempt waits for its written answers to be marked
+    rounds: list = field(default_factory=list)  # RoundGrant rows, oldest first
+
+    @property
+    def allowed(self):
+        return self.quiz.attempts_per_round
+
+    @property
+    def left(self):
+        """Attempts left in the round, or None when unlimited."""
+        return None if not self.allowed else max(0, self.allowed - self.used)
+
+    @property
+    def exhausted(self):
+        """Every attempt of the round used, the last one decided and failed: a new round needs the training lead.
+
+        ``Attempt.objects.rounds_used_up()`` is the same rule in SQL (a test keeps them equal)."""
+        return bool(
+            self.allowed and self.used >= self.allowed and self.last is not None
+            and self.last.state in Attempt.DECIDED and not self.awaiting
+        )
+
+    def round_answers(self):
+        """The answers of the attempts of the last attempt's round (what to study after it)."""
+        if self.last is None:
+            return AttemptQuestion.objects.none()
+        return AttemptQuestion.objects.filter(
+            attempt__quiz_id=self.quiz.pk, attempt__user_id=self.last.user_id, attempt__round=self.last.round,
+        ).exclude(attempt__state=Attempt.State.IN_PROGRESS)
 
 
 class QuizFixedQuestion(Orderable):
@@ -594,8 +765,26 @@ class CourseAssignment(models.Model):
             raise ValidationError(_("Choose exactly one of person, post or region."))
 
 
+class AttemptQuerySet(models.QuerySet):
+    def rounds_used_up(self):
+        """Attempts that used up a certifying quiz's round without a pass, with nothing newer since (no later
+        attempt, no new round granted): their learners wait for their training lead's new round.
+
+        The SQL face of ``QuizStanding.exhausted`` (a test keeps the two equal).
+        """
+        later_attempt = Attempt.objects.filter(quiz=OuterRef("quiz"), user=OuterRef("user"),
+                                               number__gt=OuterRef("number"))
+        later_round = RoundGrant.objects.filter(quiz=OuterRef("quiz"), learner=OuterRef("user"),
+                                                number__gt=OuterRef("round"))
+        return self.filter(
+            quiz__practice=False, quiz__attempts_allowed__gt=0, round_try__gte=F("quiz__attempts_allowed"),
+            state__in=Attempt.DECIDED, passed=False,
+        ).exclude(Exists(later_attempt)).exclude(Exists(later_round))
+
+
 class Attempt(models.Model):
-    """One learner's attempt at a quiz: in progress → finished → marked (when essays need a person).
+    """One learner's attempt at a quiz: in progress → finished, or in progress → awaiting marking → marked
+    (when written answers need a person; until then it does not count as passed).
 
     The questions drawn, their order and their options are copied into ``AttemptQuestion``
     rows when the attempt starts, so later edits of the bank never change a past result.
@@ -606,8 +795,12 @@ class Attempt(models.Model):
 
     class State(models.TextChoices):
         IN_PROGRESS = "in_progress", _("In progress")
+        AWAITING_MARKING = "awaiting", _("Awaiting marking")
         FINISHED = "finished", _("Finished")
         MARKED = "marked", _("Marked")
+
+    # States whose result is final (until a marker changes a mark).
+    DECIDED = (State.FINISHED, State.MARKED)
 
     quiz = models.ForeignKey(QuizPage, on_delete=models.CASCADE, related_name="attempts", verbose_name=_("quiz"))
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="quiz_attempts",
@@ -622,9 +815,13 @@ class Attempt(models.Model):
     seq = models.PositiveIntegerField(_("sequence number"), default=0)
     position = models.PositiveIntegerField(_("current question"), default=0)
     pass_mark = models.PositiveSmallIntegerField(_("pass mark (%)"), default=0)
+    round = models.PositiveSmallIntegerField(_("round"), default=1)
+    round_try = models.PositiveSmallIntegerField(_("attempt of its round"), default=1)
     marked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                   related_name="+", verbose_name=_("marked by"))
     marked_at = models.DateTimeField(_("marked at"), null=True, blank=True)
+
+    objects = AttemptQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("attempt")
@@ -648,21 +845,33 @@ class Attempt(models.Model):
         return self.is_open and self.deadline is not None and (now or timezone.now()) >= self.deadline
 
     @property
-    def needs_marking(self):
-        return self.state == self.State.FINISHED and any(q.needs_marking for q in self.questions.all())
+    def awaiting_marking(self):
+        return self.state == self.State.AWAITING_MARKING
+
+    @property
+    def ends_round(self):
+        """Whether this attempt ended its round: decided, and passed or the round's last allowed attempt."""
+        if self.state not in self.DECIDED:
+            return False
+        allowed = self.quiz.attempts_per_round
+        return self.passed or bool(allowed and self.round_try >= allowed)
 
     def may_show_answers(self, answer=None):
-        """Whether correct flags and explanations may be shown: never before they are due.
+        """Whether correct flags, explanations and reference answers may be shown: never before they are due.
 
-        After the attempt under "after the attempt" or "immediately"; during the attempt only for
-        an answered question under "immediately"; never under "never".
+        A certifying quiz shows them only once the attempt ended its round (it passed, or it was the last
+        allowed attempt, and is marked), never between retries. A practice quiz: after the attempt under
+        "after the attempt" or "immediately", and during it for an answered question under "immediately".
+        Never under "never".
         """
         mode = self.quiz.show_answers
         if mode == QuizPage.ShowAnswers.NEVER:
             return False
+        if self.quiz.certifying:
+            return self.ends_round
         if not self.is_open:
             return True
-        return mode == QuizPage.ShowAnswers.IMMEDIATELY and answer is not None and answer.is_answered
+        return self.quiz.immediate_feedback and answer is not None and answer.is_answered
 
     def seconds_left(self, now=None):
         if self.deadline is None:
@@ -685,6 +894,8 @@ class AttemptQuestion(models.Model):
     options = models.JSONField(_("options"), default=list, blank=True)
     explanation = models.TextField(_("explanation"), blank=True)
     reference_answer = models.TextField(_("reference answer"), blank=True)
+    marking_points = models.TextField(_("marking points"), blank=True)
+    clause_ids = models.CharField(_("clause ids"), max_length=255, blank=True)
     category_name = models.CharField(_("category"), max_length=100, blank=True)
     parent_category_name = models.CharField(_("parent category"), max_length=100, blank=True)
     image = models.ForeignKey("wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL,
@@ -722,6 +933,12 @@ class AttemptQuestion(models.Model):
     def correct_positions(self):
         return {i for i, o in enumerate(self.options) if o.get("correct")}
 
+    def clause_id_list(self):
+        return split_clause_ids(self.clause_ids)
+
+    def marking_point_list(self):
+        return split_lines(self.marking_points)
+
     def grade(self):
         """Whether the answer is right (all-or-nothing for multiple choice); essays keep the marker's verdict."""
         if self.is_essay:
@@ -758,3 +975,31 @@ class AnswerMark(models.Model):
     class Meta:
         verbose_name = _("answer mark")
         ordering = ["marked_at", "pk"]
+
+
+class RoundGrant(AuditedRecord):
+    """A new round of attempts at a certifying quiz, granted to a learner by their training lead: who, when, why.
+
+    Written once, never edited or deleted (``AuditedRecord``); shown on the learner's attempts and to leads.
+    ``number`` is the round it opens (2, 3, …), one grant per round.
+    """
+
+    quiz = models.ForeignKey(QuizPage, on_delete=models.CASCADE, related_name="round_grants", verbose_name=_("quiz"))
+    learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="round_grants",
+                                verbose_name=_("learner"))
+    number = models.PositiveSmallIntegerField(_("round"))
+    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("granted by"))
+    granted_at = models.DateTimeField(_("granted at"), default=timezone.now)
+    reason = models.TextField(_("reason"))
+
+    class Meta:
+        verbose_name = _("new round of attempts")
+        verbose_name_plural = _("new rounds of attempts")
+        ordering = ["granted_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["quiz", "learner", "number"], name="one_grant_per_round"),
+        ]
+
+    def __str__(self):
+        return f"{self.quiz} · {self.learner} · {self.number}"

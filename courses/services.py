@@ -4,9 +4,11 @@ The quiz engine (attempts, scoring, marking) adds its own functions here.
 """
 
 import random
+from collections import Counter
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone
@@ -25,6 +27,7 @@ from .models import (
     LessonRead,
     Question,
     QuizPage,
+    RoundGrant,
     TrainingIndexPage,
 )
 from .site_rules import current_rules, fill
@@ -123,20 +126,28 @@ class MarkingRefused(Exception):
     pass
 
 
-def start_refusal(user, quiz, *, completed=None):
-    """Why ``user`` may not start a new attempt at ``quiz`` now, or None when they may."""
+def start_refusal(user, quiz, *, completed=None, standing=None):
+    """Why ``user`` may not start a new attempt at ``quiz`` now, or None when they may.
+
+    ``completed`` (course ids) and ``standing`` (``QuizPage.standing``) may be given, already read.
+    """
     if not quiz.live:
         return _("This quiz is not published yet.")
     course = quiz.get_parent().specific
+    if not course.live:
+        return _("This course is not published.")
     if not course.open_to_all and not assignments_for(user).filter(course=course).exists():
         return _("This course is only for the people it is assigned to.")
     missing = course.missing_prerequisites(completed_course_ids(user) if completed is None else completed)
     if missing:
         return _("Complete these courses first: %(courses)s.") % {"courses": "、".join(c.title for c in missing)}
-    if quiz.attempts_allowed:
-        used = quiz.attempts.filter(user=user).count()
-        if used >= quiz.attempts_allowed:
-            return _("You have used all %(count)d attempts allowed for this quiz.") % {"count": quiz.attempts_allowed}
+    standing = standing or quiz.standing(user)
+    if quiz.certifying and standing.awaiting:
+        return _("Your last attempt waits for a training lead to mark its written answers; you can try again "
+                 "once it is marked.")
+    if standing.exhausted:
+        return _("You have used all %(count)d attempts of this round. Study the clauses you got wrong below; "
+                 "your training lead can grant you a new round.") % {"count": standing.allowed}
     if not quiz.has_questions():
         return _("This quiz has no questions yet, so it cannot be started.")
     return None
@@ -166,6 +177,8 @@ def _snapshot(question, order, attempt, *, shuffle_options, rng, rules):
         options=options,
         explanation=fill(question.explanation, rules),
         reference_answer=fill(question.reference_answer, rules),
+        marking_points=fill(question.marking_points, rules),
+        clause_ids=question.clause_ids,
         category_name=category.name,
         parent_category_name=category.parent.name if category.parent_id else "",
         image=question.image,
@@ -173,9 +186,15 @@ def _snapshot(question, order, attempt, *, shuffle_options, rng, rules):
     )
 
 
-def open_attempt(user, quiz):
-    """The learner's attempt in progress at ``quiz`` (closing it first if its time is up), or None."""
-    attempt = quiz.attempts.filter(user=user, state=Attempt.State.IN_PROGRESS).first()
+def open_attempt(user, quiz, attempts=None):
+    """The learner's attempt in progress at ``quiz`` (closing it first if its time is up), or None.
+
+    ``attempts`` (the learner's attempts at the quiz, already read) saves the query.
+    """
+    if attempts is None:
+        attempt = quiz.attempts.filter(user=user, state=Attempt.State.IN_PROGRESS).first()
+    else:
+        attempt = next((a for a in attempts if a.is_open), None)
     if attempt is not None and attempt.is_overdue():
         finish_attempt(attempt)
         return None
@@ -193,7 +212,8 @@ def start_attempt(user, quiz, *, rng=None, now=None):
     existing = open_attempt(user, quiz)
     if existing is not None:
         return existing
-    reason = start_refusal(user, quiz)
+    standing = quiz.standing(user)
+    reason = start_refusal(user, quiz, standing=standing)
     if reason:
         raise QuizRefused(reason)
     questions = quiz.draw_questions(rng=rng)
@@ -204,7 +224,8 @@ def start_attempt(user, quiz, *, rng=None, now=None):
             number = (quiz.attempts.filter(user=user).aggregate(n=Max("number"))["n"] or 0) + 1
             deadline = now + timezone.timedelta(minutes=quiz.time_limit_minutes) if quiz.time_limit_minutes else None
             attempt = Attempt.objects.create(
-                quiz=quiz, user=user, number=number, started_at=now, deadline=deadline, pass_mark=quiz.pass_mark
+                quiz=quiz, user=user, number=number, started_at=now, deadline=deadline, pass_mark=quiz.pass_mark,
+                round=standing.round, round_try=standing.used + 1,
             )
             question_ids = [q.pk for q in questions]
             with_options = {
@@ -284,7 +305,7 @@ def save_answer(attempt, *, position, seq, selected=None, text="", go_to=None, f
 
 def _store_answer(attempt, answer, *, selected, text, now):
     """Write the learner's answer to ``answer`` (of the locked, open ``attempt``); a SaveResult when refused."""
-    if answer.is_answered and attempt.quiz.show_answers == QuizPage.ShowAnswers.IMMEDIATELY:
+    if answer.is_answered and attempt.quiz.immediate_feedback:
         return SaveResult(False, attempt, "locked", _("The answer to this question was already checked."))
     if answer.is_essay:
         if "\x00" in (text or ""):  # PostgreSQL cannot store it; refuse rather than fail
@@ -340,9 +361,9 @@ def _finish_locked(attempt, *, now=None, answers=None):
         elif not answer.text_answer:
             answer.correct = False  # nothing written: nothing to mark
     AttemptQuestion.objects.bulk_update(answers, ["correct"])
-    _rescore(attempt, answers)
+    pending = _rescore(attempt, answers)
     attempt.finished_at = min(now, attempt.deadline) if attempt.deadline else now
-    attempt.state = Attempt.State.FINISHED
+    attempt.state = Attempt.State.AWAITING_MARKING if pending else Attempt.State.FINISHED
     attempt.save(update_fields=["finished_at", "state", "score", "passed"])
     _after_result(attempt)
 
@@ -397,6 +418,86 @@ def mark_answer(answer, *, correct, by, comment=""):
         return attempt
 
 
+def may_grant_round(user, learner):
+    """Whether ``user`` is the training lead of ``learner`` (the one who grants a new round of attempts)."""
+    from mentorship.access import is_training_lead_for
+
+    return user.is_authenticated and user.pk != learner.pk and is_training_lead_for(user, learner)
+
+
+def grant_new_round(*, quiz, learner, by, reason, now=None):
+    """``learner``'s training lead opens a new round of attempts at the certifying ``quiz``: who, when, why.
+
+    Only once the round is used up (every attempt made, the last one failed and marked); refused
+    (``PermissionDenied``) to anyone but the learner's training lead, and (``ValidationError``) without a
+    reason, for a practice quiz, or while the learner still has attempts, waits for marking or has passed.
+    """
+    if not may_grant_round(by, learner):
+        raise PermissionDenied(_("Only the learner's training lead may grant a new round."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Say why the learner gets a new round."))
+    if not quiz.certifying:
+        raise ValidationError(_("A practice quiz has no rounds: its attempts are unlimited."))
+    with transaction.atomic():
+        last = quiz.attempts.select_for_update().filter(user=learner).order_by("-number").first()
+        standing = quiz.standing(learner)
+        if not standing.exhausted:
+            raise ValidationError(_("A new round is granted only when every attempt of the round has been used "
+                                    "without passing."))
+        try:
+            with transaction.atomic():
+                return RoundGrant.objects.create(quiz=quiz, learner=learner, number=last.round + 1, granted_by=by,
+                                                 granted_at=now or timezone.now(), reason=reason)
+        except IntegrityError:  # granted at the same moment by someone else
+            raise ValidationError(_("A new round has already been granted.")) from None
+
+
+@dataclass
+class StudyItem:
+    """A clause the learner got wrong, with the lesson that teaches it."""
+
+    clause_id: str
+    title: str
+    wrong: int
+    lesson: object = None  # LessonPage, or None when no live lesson teaches the clause
+
+    @property
+    def url(self):
+        return f"{self.lesson.url}#clause-{self.clause_id}" if self.lesson else ""
+
+
+def _clause_lessons(courses):
+    """``{clause id: (lesson, clause title)}`` from the live lessons of ``courses`` (one query)."""
+    from .models import LessonPage
+
+    query = Q(pk__in=[])
+    for course in courses:
+        query |= Q(path__startswith=course.path, depth=course.depth + 1)
+    taught = {}
+    for lesson in LessonPage.objects.live().filter(query).order_by("path"):
+        for block in lesson.body:
+            if block.block_type == "clause":
+                taught.setdefault(block.value["clause_id"], (lesson, block.value["title"]))
+    return taught
+
+
+def clauses_to_study(course, answers):
+    """The clauses ``answers`` (AttemptQuestion rows) got wrong, most often wrong first, each linked to the
+    lesson that teaches it: the quiz's own course first, then the course whose code the clause id names."""
+    wrong = Counter(cid for a in answers if a.correct is False for cid in a.clause_id_list())
+    if not wrong:
+        return []
+    taught = _clause_lessons([course])
+    others = {cid.split("-")[0] for cid in wrong if cid not in taught} - {course.code}
+    if others:
+        taught.update(_clause_lessons(CoursePage.objects.live().filter(code__in=others)))
+    return [
+        StudyItem(cid, taught[cid][1] if cid in taught else "", n, taught[cid][0] if cid in taught else None)
+        for cid, n in sorted(wrong.items(), key=lambda kv: (-kv[1], kv[0]))
+    ]
+
+
 def marking_queue(viewer):
     """Essay answers waiting for a marker, among learners ``viewer`` may see (lms.access scope)."""
     from lms.access import profile_scope
@@ -405,7 +506,7 @@ def marking_queue(viewer):
     users = StaffProfile.objects.filter(profile_scope(viewer)).values("user")
     return (
         AttemptQuestion.objects.filter(
-            type=Question.Type.ESSAY, correct__isnull=True, attempt__state=Attempt.State.FINISHED,
+            type=Question.Type.ESSAY, correct__isnull=True, attempt__state=Attempt.State.AWAITING_MARKING,
             attempt__user__in=users,
         )
         .select_related("attempt__quiz", "attempt__user__profile")
@@ -419,18 +520,24 @@ def essays_to_mark_for(viewer):
     return marking_queue(viewer).exclude(attempt__user=viewer)
 
 
-def attempts_visible_to(viewer):
-    """Attempts ``viewer`` may see: their own, and everyone's in their scope (lms.access).
-
-    Only people with a role beyond trainee (leads, mentors, supervisors…) see others' attempts:
-    a trainee's scope includes their mentor, whose results are not theirs to see.
-    """
-    from lms.access import profile_scope, roles_of
-    from lms.models import StaffProfile
+def sees_others_results(viewer):
+    """Only people with a role beyond trainee (leads, mentors, supervisors…) see others' results (attempts,
+    scores, course progress), within their scope: a trainee's scope includes their mentor, whose results are
+    not theirs to see."""
+    from lms.access import roles_of
     from lms.roles import Role
 
+    return viewer.is_superuser or bool(roles_of(viewer) - {Role.TRAINEE})
+
+
+def attempts_visible_to(viewer):
+    """Attempts ``viewer`` may see: their own, and everyone's in their scope (lms.access) for people who
+    see others' results (``sees_others_results``)."""
+    from lms.access import profile_scope
+    from lms.models import StaffProfile
+
     attempts = Attempt.objects.select_related("quiz", "user__profile")
-    if not viewer.is_superuser and not roles_of(viewer) - {Role.TRAINEE}:
+    if not sees_others_results(viewer):
         return attempts.filter(user=viewer)
     users = StaffProfile.objects.filter(profile_scope(viewer)).values("user")
     return attempts.filter(Q(user=viewer) | Q(user__in=users))

@@ -12,6 +12,7 @@ once per call site and gives a plain dict, so snapshots and templates never quer
 
 import re
 
+from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
 # name → (label, default); the names are the fields of ``courses.models.SiteRules``.
@@ -24,11 +25,12 @@ TOKEN = re.compile(r"\[\[(\w+)\]\]")
 OPTIONS_PER_RULE_QUESTION = 4
 
 
-def current_rules():
-    """``{rule name: value}`` from the organisation's setting (defaults before anyone has saved it)."""
+def current_rules(request=None):
+    """``{rule name: value}`` from the organisation's setting (defaults before anyone has saved it);
+    read once per ``request`` when one is given."""
     from .models import SiteRules
 
-    setting = SiteRules.load()
+    setting = SiteRules.load(request_or_site=request)
     return {name: getattr(setting, name) for name in RULES}
 
 
@@ -38,6 +40,11 @@ def fill(text, rules=None):
         return text
     rules = rules if rules is not None else current_rules()
     return TOKEN.sub(lambda m: str(rules[m.group(1)]) if m.group(1) in rules else m.group(0), text)
+
+
+def fill_html(html, rules):
+    """``fill`` for rendered HTML: the values are escaped (``html`` is trusted markup)."""
+    return fill(html, {name: escape(value) for name, value in rules.items()})
 
 
 def parse_candidates(text):

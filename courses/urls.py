@@ -10,6 +10,7 @@ urlpatterns = [
     path("attempts/<int:pk>/q/<int:number>/", views.attempt_question, name="question"),
     path("attempts/<int:pk>/finish/", views.attempt_finish, name="finish"),
     path("attempts/<int:pk>/", views.attempt_result, name="result"),
+    path("attempts/<int:pk>/new-round/", views.grant_round, name="grant_round"),
     path("marking/", views.marking, name="marking"),
     path("marking/<int:pk>/", views.mark, name="mark"),
 ]

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
@@ -12,20 +13,30 @@ from django.views.decorators.http import require_POST
 from lms.access import require_role
 from lms.roles import Role
 
-from .access import can_mark, get_markable_answer_or_404, get_own_attempt_or_404, get_visible_attempt_or_404
-from .forms import MarkForm
+from .access import (
+    can_mark,
+    get_markable_answer_or_404,
+    get_own_attempt_or_404,
+    get_visible_attempt_or_404,
+    page_privacy_refusal,
+)
+from .forms import MarkForm, RoundGrantForm
 from .models import Attempt, QuizPage
 from .services import (
     MarkingRefused,
     QuizRefused,
     attempts_visible_to,
     category_scores,
+    clauses_to_study,
     finish_attempt,
+    grant_new_round,
     mark_answer,
     marking_queue,
+    may_grant_round,
     move_to,
     save_answer,
     start_attempt,
+    start_refusal,
 )
 
 PAGE_SIZE = 25
@@ -43,6 +54,9 @@ def quiz_start(request, quiz_id):
     except QuizPage.DoesNotExist:
         raise Http404 from None
     try:
+        refusal = page_privacy_refusal(request, quiz)
+        if refusal:
+            raise QuizRefused(refusal)
         attempt = start_attempt(request.user, quiz)
     except QuizRefused as exc:
         messages.error(request, str(exc))
@@ -117,7 +131,7 @@ def attempt_question(request, pk, number):
         "answered_count": sum(1 for a in answers if a.is_answered),
         "reveal": reveal,
         "rows": answer.review_rows() if reveal else answer.option_rows(),
-        "autosave": attempt.quiz.show_answers != QuizPage.ShowAnswers.IMMEDIATELY,
+        "autosave": not attempt.quiz.immediate_feedback,
         "seconds_left": attempt.seconds_left(),
     }
     return render(request, "courses/attempt_question.html", context)
@@ -135,31 +149,74 @@ def attempt_finish(request, pk):
 def attempt_result(request, pk):
     """The result and review of a finished attempt, within the quiz's review settings."""
     attempt = get_visible_attempt_or_404(request.user, pk)
-    own = attempt.user_id == request.user.pk
     if attempt.is_open:
-        if own:
+        if attempt.user_id == request.user.pk:
             return redirect("courses:question", attempt.pk, attempt.position + 1)
         raise Http404
+    return _render_result(request, attempt)
+
+
+def _render_result(request, attempt, grant_form=None, status=200):
+    own = attempt.user_id == request.user.pk
+    quiz = attempt.quiz
     answers = list(attempt.questions.all())
     marker = can_mark(request.user) and not own
     # Training leads see everything to mark; anyone else (the learner, a mentor) within the quiz's settings.
     reveal = attempt.may_show_answers() or marker
-    items = [
-        {"answer": a, "rows": a.review_rows() if reveal else a.option_rows()}
-        for a in answers
-    ]
+    standing = quiz.standing(attempt.user, rounds=quiz.round_grants.filter(learner=attempt.user)
+                             .select_related("granted_by__profile"))
+    latest = standing.last is not None and standing.last.pk == attempt.pk
+    round_over = latest and standing.exhausted
+    course = quiz.course
+    may_grant = round_over and not own and may_grant_round(request.user, attempt.user)
     context = {
         "attempt": attempt,
-        "quiz": attempt.quiz,
+        "quiz": quiz,
         "own": own,
         "reveal": reveal,
-        "items": items,
-        "categories": category_scores(answers),
-        "pending": any(a.needs_marking for a in answers),
-        "result_text": attempt.quiz.result_text(attempt.passed) if attempt.state != Attempt.State.IN_PROGRESS else "",
+        "items": [{"answer": a, "rows": a.review_rows() if reveal else a.option_rows()} for a in answers],
+        "categories": category_scores(answers) if reveal or not quiz.certifying else [],
+        "objective": [a for a in answers if not a.is_essay],
+        "objective_right": sum(1 for a in answers if not a.is_essay and a.correct),
+        "pending": attempt.awaiting_marking,
+        "result_text": quiz.result_text(attempt.passed) if attempt.state in Attempt.DECIDED else "",
         "can_mark": marker,
+        "standing": standing,
+        "round_over": round_over,
+        "study": clauses_to_study(course, standing.round_answers() if round_over else answers),
+        "retry": own and latest and not (attempt.passed and quiz.certifying)
+        and start_refusal(request.user, quiz, standing=standing) is None,
+        # A refused grant shows its form with the reason, whatever the round's state.
+        "grant_form": grant_form if grant_form is not None else (RoundGrantForm() if may_grant else None),
     }
-    return render(request, "courses/attempt_result.html", context)
+    return render(request, "courses/attempt_result.html", context, status=status)
+
+
+@login_required
+@require_POST
+def grant_round(request, pk):
+    """The learner's training lead grants a new round of attempts (the attempt names the quiz and the learner).
+
+    lms.access policy: 403 without the training lead's role, 404 for an attempt outside the lead's scope, 403 for
+    a lead who is not this learner's (``may_grant_round``)."""
+    require_role(request.user, Role.TRAINING_LEAD)
+    attempt = get_visible_attempt_or_404(request.user, pk)
+    if attempt.is_open:
+        raise Http404
+    if not may_grant_round(request.user, attempt.user):
+        raise PermissionDenied
+    form = RoundGrantForm(request.POST)
+    if form.is_valid():
+        try:
+            grant = grant_new_round(quiz=attempt.quiz, learner=attempt.user, by=request.user,
+                                    reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Round %(number)d granted: the learner may take the quiz again.")
+                             % {"number": grant.number})
+            return redirect("courses:result", attempt.pk)
+    return _render_result(request, attempt, grant_form=form, status=400)
 
 
 @login_required

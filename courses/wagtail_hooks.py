@@ -3,6 +3,7 @@
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.ui.tables import TitleColumn
 from wagtail.contrib.settings.registry import register_setting
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
@@ -26,7 +27,11 @@ class QuestionCategoryViewSet(SnippetViewSet):
     model = QuestionCategory
     icon = "folder-open-inverse"
     menu_label = _("Question categories")
-    list_display = ["name", "parent"]
+    list_display = [
+        "name", "parent",
+        TitleColumn("quality", label=_("Quality"), accessor=lambda category: _("Check quality"),
+                    url_name="courses_quality:category"),
+    ]
     search_fields = ["name"]
 
 
@@ -51,6 +56,7 @@ class QuestionBankGroup(SnippetViewSetGroup):
         items = super().get_submenu_items()
         items.append(MenuItem(_("Import questions"), reverse_lazy("courses_import:upload"), icon_name="upload",
                               order=900))
+        items.append(MenuItem(_("Bank quality"), reverse_lazy("courses_quality:index"), icon_name="tasks", order=910))
         return items
 
 
@@ -68,4 +74,11 @@ def register_import_urls():
         path("confirm/", admin_views.confirm, name="confirm"),
         path("template.xlsx", admin_views.template, name="template"),
     ]
-    return [path("question-import/", include((urls, "courses_import"), namespace="courses_import"))]
+    quality = [
+        path("", admin_views.quality_index, name="index"),
+        path("<int:pk>/", admin_views.quality, name="category"),
+    ]
+    return [
+        path("question-import/", include((urls, "courses_import"), namespace="courses_import")),
+        path("question-quality/", include((quality, "courses_quality"), namespace="courses_quality")),
+    ]

@@ -43,6 +43,7 @@ STATUS_WORDS = {
     "regular": StaffProfile.Status.REGULAR,
 }
 MAX_ROWS = 20000
+MAX_COLUMNS = 64  # columns read from each row of a workbook; the roster has far fewer
 MAX_LENGTH = {"employee_no": 32, "name": 64, "region": 100, "parent_region": 100, "post": 100, "phone": 32}
 PROFILE_FIELDS = ("name", "region", "post", "hire_date", "status", "phone")
 
@@ -97,7 +98,11 @@ class RosterPlan:
 
 
 def read_rows(data: bytes, filename: str):
-    """Yield ``(row_number, {field: text})`` from an .xlsx or .csv file's bytes."""
+    """Yield ``(row_number, {field: text})`` from an .xlsx or .csv file's bytes.
+
+    Rows are streamed: a file with more than ``MAX_ROWS`` rows is refused as soon as that row is reached
+    (``lms.spreadsheets`` also refuses a workbook that would unpack to more than it can hold).
+    """
     name = filename.lower()
     if name.endswith(".xlsx"):
         table = _read_xlsx(data)
@@ -105,16 +110,17 @@ def read_rows(data: bytes, filename: str):
         table = _read_csv(data)
     else:
         raise RosterFileError(_("Unsupported file type: upload an .xlsx or .csv file."))
-    if not table:
+    header = next(table, None)
+    if header is None:
         raise RosterFileError(_("The file is empty."))
-    header = [str(h or "").strip() for h in table[0]]
+    header = [str(h or "").strip() for h in header]
     fields = [COLUMNS.get(h) for h in header]
     missing = [h for h, f in COLUMNS.items() if f in REQUIRED and f not in fields]
     if missing:
         raise RosterFileError(_("Missing column(s): %(columns)s") % {"columns": "、".join(missing)})
-    if len(table) - 1 > MAX_ROWS:
-        raise RosterFileError(_("The file has more than %(max)d rows.") % {"max": MAX_ROWS})
-    for number, cells in enumerate(table[1:], start=2):
+    for number, cells in enumerate(table, start=2):
+        if number - 1 > MAX_ROWS:
+            raise RosterFileError(_too_many_rows())
         values = {}
         for f, cell in zip(fields, cells):
             if f:
@@ -124,15 +130,18 @@ def read_rows(data: bytes, filename: str):
         yield number, values
 
 
+def _too_many_rows():
+    return _("The file has more than %(max)d rows.") % {"max": MAX_ROWS}
+
+
 def _read_xlsx(data):
-    from openpyxl import load_workbook
+    from .spreadsheets import SpreadsheetRefused, read_sheet
 
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds on a damaged file
-        raise RosterFileError(_("The Excel file cannot be read.")) from exc
-    sheet = workbook.worksheets[0]
-    return [list(row) for row in sheet.iter_rows(values_only=True)]
+        _title, rows = read_sheet(data, max_rows=MAX_ROWS, max_cols=MAX_COLUMNS, too_many=_too_many_rows())
+        yield from rows
+    except SpreadsheetRefused as exc:
+        raise RosterFileError(str(exc)) from exc
 
 
 def _read_csv(data):
@@ -145,7 +154,7 @@ def _read_csv(data):
     else:
         raise RosterFileError(_("The CSV file is not in UTF-8 or GB18030 encoding."))
     try:
-        return [row for row in csv.reader(io.StringIO(text))]
+        yield from csv.reader(io.StringIO(text))
     except csv.Error as exc:
         raise RosterFileError(_("The CSV file cannot be read.")) from exc
 

@@ -6,8 +6,12 @@ again by the services where the record is written). Who holds a role for whom co
 ``training_leads_of``, ``post_heads_of``, ``approvers_for``.
 """
 
+from collections import Counter
+from itertools import combinations
+
 from django.contrib.auth import get_user_model
 from django.db.models import Q
+from django.utils import timezone
 
 from lms.access import covers_region, get_in_scope_or_404, has_role, visible_profiles
 from lms.models import Region, StaffProfile, holders_of
@@ -17,6 +21,7 @@ from .models import (
     AccountabilityRecord,
     Approval,
     CareCheckIn,
+    ChecklistItem,
     ConductReport,
     Guidance,
     MentorAssessment,
@@ -95,6 +100,12 @@ def colleagues(user):
     return get_user_model().objects.filter(is_active=True, profile__isnull=False).exclude(pk=user.pk)
 
 
+def people_to_ask(user):
+    """M3, M4: whom a person asks a question: regular (转正) colleagues, who owe trainees an answer — not
+    other trainees."""
+    return colleagues(user).filter(profile__status=StaffProfile.Status.REGULAR)
+
+
 def visible_users(user, **profile_filters):
     return get_user_model().objects.filter(profile__in=visible_profiles(user).filter(**profile_filters))
 
@@ -132,8 +143,9 @@ def get_ride_along_or_404(user, pk):
     return get_in_scope_or_404(ride_alongs_visible_to(user), pk=pk)
 
 
-def approvers_for(ride_along, kind):
-    """M6: the people who may decide one approval, found from the org data (never typed in)."""
+def role_holders_for(ride_along, kind):
+    """M6: who holds the approver role of ``kind`` for this trip, from the org data (never typed in): the
+    holders for the region (or post) and those up the region tree; never the trip's mentor or trainee."""
     if kind == Approval.Kind.TRAINING_SUPERVISOR:
         profile = _profile(ride_along.trainee)
         users = holders_of(Role.TRAINING_SUPERVISOR, region=profile.region) if profile and profile.region else None
@@ -146,8 +158,51 @@ def approvers_for(ride_along, kind):
     return users.exclude(pk__in=[ride_along.mentor_id, ride_along.trainee_id])
 
 
+def approvers_for(ride_along, kind):
+    """M6: the people who may decide the approval of ``kind``: its role holders, less anyone who decided
+    another approval of the trip (three approvals, three different people)."""
+    others = [a.decided_by_id for a in ride_along.approvals.all() if a.kind != kind and a.decided_by_id]
+    return role_holders_for(ride_along, kind).exclude(pk__in=others)
+
+
+def distinct_approvers_possible(candidates):
+    """Whether each approval kind can get its own person: ``candidates`` maps kind → set of user ids.
+
+    Hall's condition, checked over every group of kinds (there are three): the kinds of a group must
+    have at least as many different people between them as there are kinds in it.
+    """
+    kinds = list(candidates)
+    for size in range(1, len(kinds) + 1):
+        for group in combinations(kinds, size):
+            if len(set().union(*(candidates[k] for k in group))) < size:
+                return False
+    return True
+
+
+def approver_candidates(ride_along):
+    """kind → ids of the people who may still decide it (a decided approval: its decider only)."""
+    result = {}
+    for approval in ride_along.approvals.all():
+        if approval.decision != Approval.Decision.PENDING:
+            result[approval.kind] = {approval.decided_by_id}
+        else:
+            result[approval.kind] = set(approvers_for(ride_along, approval.kind).values_list("pk", flat=True))
+    return result
+
+
 def may_decide(user, approval):
-    return approvers_for(approval.ride_along, approval.kind).filter(pk=user.pk).exists()
+    """M6: ``user`` holds the approver role of this approval for the trip, has decided no other approval of
+    it, and deciding this one still leaves a different person for each approval that waits. When the org
+    gives one person two of the roles, they decide one and the next holder up the tree the other."""
+    ride_along = approval.ride_along
+    candidates = approver_candidates(ride_along)
+    if user.pk not in candidates.get(approval.kind, set()):
+        return False
+    if approval.decision != Approval.Decision.PENDING:
+        return True
+    chosen = {kind: (ids - {user.pk}) for kind, ids in candidates.items()}
+    chosen[approval.kind] = {user.pk}
+    return distinct_approvers_possible(chosen)
 
 
 def pending_approvals_for(user):
@@ -171,13 +226,20 @@ def pending_approvals_for(user):
             post_query &= Q(ride_along__trainee__profile__region_id__in=Region.ids_with_descendants(
                 [assignment.region_id]))
         query |= post_query
-    return list(
-        Approval.objects.filter(query, decision=Approval.Decision.PENDING, ride_along__state=RideAlong.State.REQUESTED)
+    rows = list(
+        Approval.objects.filter(query, decision=Approval.Decision.PENDING, ride_along__state=RideAlong.State.REQUESTED,
+                                ride_along__end_date__gte=timezone.localdate())
         .exclude(ride_along__mentor=user).exclude(ride_along__trainee=user)
+        # Three different people: not a trip on which the user decided another approval.
+        .exclude(ride_along__approvals__decided_by=user)
         .select_related("ride_along__trainee__profile__region", "ride_along__trainee__profile__post",
                         "ride_along__destination_region", "ride_along__mentor__profile")
-        .order_by("ride_along__start_date")
+        .order_by("ride_along__start_date", "ride_along_id", "kind")
     )
+    # Someone asked for two approvals of one trip (two roles) decides only those that leave a different
+    # person for the others (``may_decide``); everyone else's rows are settled by the query.
+    per_trip = Counter(a.ride_along_id for a in rows)
+    return [a for a in rows if per_trip[a.ride_along_id] == 1 or may_decide(user, a)]
 
 
 # --- M3, M4 questions -----------------------------------------------------------------------------------
@@ -196,11 +258,6 @@ def questions_visible_to(user):
 
 def get_question_or_404(user, pk):
     return get_in_scope_or_404(questions_visible_to(user), pk=pk)
-
-
-def may_answer(user, question):
-    """M4: the owner answers; so may anyone the owner escalated to."""
-    return user.pk == question.owner_id or question.escalations.filter(escalated_to=user).exists()
 
 
 def question_reports_visible_to(user):
@@ -222,6 +279,14 @@ def guidance_visible_to(user):
     """M2: the guidance a person gave or received."""
     return (Guidance.objects.filter(Q(mentor=user) | Q(trainee=user))
             .select_related("mentor__profile", "trainee__profile"))
+
+
+# --- M7 checklist ------------------------------------------------------------------------------------------------
+
+
+def checklist_items_visible_to(user):
+    """M7: the checklist items of the people the user may see."""
+    return ChecklistItem.objects.filter(trainee__profile__in=visible_profiles(user))
 
 
 # --- M5 conduct reports ----------------------------------------------------------------------------------------
@@ -282,17 +347,38 @@ def accountability_visible_to(user):
 # --- M11 care ---------------------------------------------------------------------------------------------------
 
 
-def may_see_care_check_ins(user, trainee):
-    """M11: only the mentor, the training lead and the post head see care check-ins."""
+def _sees_all_care(user, trainee):
+    """M11: the current mentor, the training lead and the post head follow the trainee's care check-ins."""
     return (
         user.is_superuser
-        or has_mentored(user, trainee)
+        or is_current_mentor(user, trainee)
         or is_training_lead_for(user, trainee)
         or is_post_head_for(user, trainee)
     )
 
 
 def care_check_ins_for(user, trainee):
-    if not may_see_care_check_ins(user, trainee):
-        return CareCheckIn.objects.none()
-    return CareCheckIn.objects.filter(trainee=trainee).select_related("mentor__profile")
+    """M11: the check-ins ``user`` may read: all of them for those who follow the trainee now; a former mentor
+    keeps only the entries they wrote; anyone else none."""
+    check_ins = CareCheckIn.objects.filter(trainee=trainee).select_related("mentor__profile")
+    return check_ins if _sees_all_care(user, trainee) else check_ins.filter(mentor=user)
+
+
+def may_see_care_check_ins(user, trainee):
+    return _sees_all_care(user, trainee) or CareCheckIn.objects.filter(trainee=trainee, mentor=user).exists()
+
+
+# --- M13 a mentor's private records --------------------------------------------------------------------------
+
+
+def mentor_assessments_visible_to(user):
+    """M13: a mentor's assessments (with their scores) are seen by the mentor, the assessor, and the training
+    lead and regional head of the mentor's region (the reports end up with the lead) — not by their trainees."""
+    qs = MentorAssessment.objects.select_related("mentor__profile", "assessor__profile", "ride_along")
+    if user.is_superuser:
+        return qs
+    region_ids = set()
+    profile = getattr(user, "profile", None)
+    if profile is not None:
+        region_ids = profile.scoped_region_ids(Role.TRAINING_LEAD, Role.REGIONAL_HEAD)
+    return qs.filter(Q(mentor=user) | Q(assessor=user) | Q(mentor__profile__region_id__in=region_ids))

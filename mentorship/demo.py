@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from lms.models import Region
 
+from .access import training_leads_of
 from .catalogue import ensure_catalogues
 from .models import Approval, ChecklistTopic, Guidance, MentorAssignment, Question, RideAlong, Skill
 from .services import (
@@ -36,7 +37,6 @@ from .services import (
     record_trip_happened,
     sign_off_ride_along,
     start_ride_along,
-    training_leads_of,
 )
 
 # trainee username → mentor username
@@ -74,11 +74,19 @@ def load(stdout=None):
     load_regulation_demo(stdout)
 
 
-def _trip(trainee, mentor, region, cities, start, days, skills, purpose):
-    """A requested trip (as ``request_ride_along`` makes it, without the course check: demo data)."""
+def _at(days_from_today, hour=10):
+    """A moment ``days_from_today`` days from today (negative: in the past), at ``hour`` o'clock local time."""
+    day = timezone.localdate() + datetime.timedelta(days=days_from_today)
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
+
+
+def _trip(trainee, mentor, region, cities, start, days, skills, purpose, requested):
+    """A trip requested at ``requested`` (as ``request_ride_along`` makes it, without the course check: demo
+    data). Every later step goes through the services with the moment it happened, so the history keeps the
+    rules: approved before it starts, started on its first day, recorded and signed off after it ended."""
     ride_along = RideAlong.objects.create(
         trainee=trainee, mentor=mentor, destination_region=region, cities=cities, start_date=start,
-        end_date=start + datetime.timedelta(days=days - 1), purpose=purpose,
+        end_date=start + datetime.timedelta(days=days - 1), purpose=purpose, requested_at=requested,
         expense_guidance_owed=expense_guidance_owed_on_next_trip(trainee),
     )
     ride_along.skills.set(skills)
@@ -87,13 +95,14 @@ def _trip(trainee, mentor, region, cities, start, days, skills, purpose):
     return ride_along
 
 
-def _decide_all(ride_along, people, reject_kind=None):
+def _decide_all(ride_along, people, now, reject_kind=None):
     for approval in ride_along.approvals.all():
         user = people[APPROVER_OF[approval.kind]]
         if approval.kind == reject_kind:
-            decide_approval(approval=approval, user=user, approve=False, comment="该员工岗位实操尚未完成，暂缓出行。")
+            decide_approval(approval=approval, user=user, approve=False, comment="该员工岗位实操尚未完成，暂缓出行。",
+                            now=now)
             return
-        decide_approval(approval=approval, user=user, approve=True, comment="同意。")
+        decide_approval(approval=approval, user=user, approve=True, comment="同意。", now=now)
 
 
 @transaction.atomic
@@ -114,12 +123,12 @@ def load_regulation_demo(stdout=None):
 
     # Signed off, with expenses filed under guidance (M8, M9).
     done = _trip(trainee, mentor, hz, ["杭州"], today - datetime.timedelta(days=40), 5, [field_service, install],
-                 "随导师上门装机并完成客户培训")
-    _decide_all(done, people)
-    start_ride_along(ride_along=done, user=mentor)
-    record_trip_happened(ride_along=done, user=mentor)
+                 "随导师上门装机并完成客户培训", requested=_at(-50))
+    _decide_all(done, people, now=_at(-48))
+    start_ride_along(ride_along=done, user=mentor, now=_at(-40, 8))
+    record_trip_happened(ride_along=done, user=mentor, now=_at(-36, 18))
     sign_off_ride_along(
-        ride_along=done, user=mentor,
+        ride_along=done, user=mentor, now=_at(-35),
         performance="服务礼仪规范，装机步骤熟练；与客户沟通时解释不够清楚。",
         study_directions="加强售后问题分析，熟悉常见故障的排查顺序。",
         skills_covered=[field_service, install],
@@ -136,31 +145,32 @@ def load_regulation_demo(stdout=None):
     assess_mentor(mentor=mentor, assessor=people["demo-regional-head"], result="good", score=82,
                   notes="带教认真，签认报告及时。", ride_along=done)
 
-    # Under way.
-    underway = _trip(trainee, mentor, hz, ["杭州", "宁波"], today - datetime.timedelta(days=2), 10, [after_sales],
-                     "售后问题现场分析")
-    _decide_all(underway, people)
-    start_ride_along(ride_along=underway, user=mentor)
+    # Under way, its last day yesterday: the mentor is to record that it happened.
+    underway = _trip(trainee, mentor, hz, ["杭州", "宁波"], today - datetime.timedelta(days=9), 9, [after_sales],
+                     "售后问题现场分析", requested=_at(-15))
+    _decide_all(underway, people, now=_at(-12))
+    start_ride_along(ride_along=underway, user=mentor, now=_at(-9, 8))
 
     # Approved, waiting to start.
     approved = _trip(trainee, mentor, hz, ["宁波", "绍兴"], today + datetime.timedelta(days=20), 12,
-                     [field_service], "上门服务")
-    _decide_all(approved, people)
+                     [field_service], "上门服务", requested=_at(-1))
+    _decide_all(approved, people, now=timezone.now())
 
     # Rejected by the post head.
-    rejected = _trip(trainee, mentor, hz, ["温州"], today + datetime.timedelta(days=5), 3, [install], "装机培训")
-    _decide_all(rejected, people, reject_kind=Approval.Kind.POST_HEAD)
+    rejected = _trip(trainee, mentor, hz, ["温州"], today + datetime.timedelta(days=9), 3, [install], "装机培训",
+                     requested=_at(-3))
+    _decide_all(rejected, people, now=_at(-2), reject_kind=Approval.Kind.POST_HEAD)
 
     # Waiting for approval: only the training supervisor has approved so far.
-    waiting = _trip(trainee, mentor, hz, ["杭州", "嘉兴"], today + datetime.timedelta(days=30), 10,
-                    [after_sales, install], "售后巡检")
+    waiting = _trip(trainee, mentor, hz, ["杭州", "嘉兴"], today + datetime.timedelta(days=35), 10,
+                    [after_sales, install], "售后巡检", requested=_at(-1, 15))
     decide_approval(approval=waiting.approvals.get(kind=Approval.Kind.TRAINING_SUPERVISOR),
                     user=people["demo-supervisor"], approve=True, comment="同意。")
 
     # Happened without the three approvals: not reimbursable, mentor flagged (M6).
-    unapproved = _trip(trainee, mentor, hz, ["湖州"], today - datetime.timedelta(days=10), 2, [field_service],
-                       "临时上门")
-    record_trip_happened(ride_along=unapproved, user=mentor)
+    unapproved = _trip(trainee, mentor, hz, ["湖州"], today - datetime.timedelta(days=14), 2, [field_service],
+                       "临时上门", requested=_at(-18))
+    record_trip_happened(ride_along=unapproved, user=mentor, now=_at(-13, 18))
 
     # Questions under 首问负责制 (M4): one answered and accepted, one open and overdue.
     answered = ask_question(trainee=trainee, owner=mentor, subject="整板阳性率偏高先查什么？",

@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from lms.models import Post, Region
+from lms.widgets import QuickSelect
 
 from .models import ChecklistTopic, Guidance, MentorAssessment, QuestionReport, Skill, SkillAssessment
 from .services import parse_cities
@@ -70,6 +71,23 @@ class DecisionForm(forms.Form):
         if data.get("decision") == "reject" and not data.get("comment", "").strip():
             self.add_error("comment", _("Give the reason for the rejection."))
         return data
+
+
+class HappenedForm(forms.Form):
+    """M6: record that the trip happened; before its last day, with the reason it finished early."""
+
+    early_finish_reason = forms.CharField(
+        label=_("Reason for finishing early"), required=False, max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, ride_along, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.early = ride_along.finishes_early()
+        field = self.fields["early_finish_reason"]
+        if self.early:
+            field.help_text = _("The trip is planned to end on %(date)s. Say why it finished earlier.") % {
+                "date": ride_along.end_date}
+            field.widget.attrs["required"] = True
 
 
 class SignOffForm(forms.Form):
@@ -179,7 +197,9 @@ class MentorAssessmentForm(forms.Form):
 
 
 class AskForm(forms.Form):
-    owner = PersonChoiceField(label=_("Whom you ask"), queryset=get_user_model().objects.none(),
+    """M4: the trainee asks a regular colleague, by default their mentor (the people who answer)."""
+
+    owner = PersonChoiceField(label=_("Whom you ask"), queryset=get_user_model().objects.none(), widget=QuickSelect,
                               help_text=_("The first person you ask owns the question until you accept an answer."))
     subject = forms.CharField(label=_("Subject"), max_length=200)
     body = forms.CharField(label=_("Question"), widget=forms.Textarea(attrs={"rows": 4}))

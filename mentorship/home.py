@@ -1,13 +1,17 @@
 """Home-page panels of the mentorship app (see lms.home): for each role, what waits for me, with counts."""
 
-from django.db.models import F
+import datetime
+
+from django.db.models import Count, F, Q
 from django.urls import reverse
+from django.utils import timezone
 
 from lms.counting import count_each
 from lms.home import ROLE_ORDER, Panel
 from lms.roles import Role
 
-from . import queues, services
+from . import access, queues, services
+from .workflow import Parties
 from .models import (
     Approval,
     ChecklistItem,
@@ -83,17 +87,8 @@ def panels(request, profile):
         result.append(
             Panel(Role.MENTOR, "mentorship/panels/my_trainees.html", {"assignments": assignments}, order=10)
         )
-        led = list(RideAlong.objects.filter(
-            mentor=user, state__in=[RideAlong.State.APPROVED, RideAlong.State.COMPLETED, RideAlong.State.REQUESTED]
-        ).values("pk", "state", trainee_name=F("trainee__profile__name")))
-        waits = {
-            "to_start": [r for r in led if r["state"] == RideAlong.State.APPROVED],
-            "to_sign_off": [r for r in led if r["state"] == RideAlong.State.COMPLETED],
-            "waiting_approval": sum(1 for r in led if r["state"] == RideAlong.State.REQUESTED),
-        }
-        count = len(waits["to_start"]) + len(waits["to_sign_off"])
-        result.append(Panel(Role.MENTOR, "mentorship/panels/mentor_waits.html", waits, order=15, count=count))
-    all_pending = services.pending_approvals_for(user) if roles & set(APPROVAL_KIND_OF_ROLE) else []
+        result.append(_mentor_trips_panel(user))
+    all_pending = access.pending_approvals_for(user) if roles & set(APPROVAL_KIND_OF_ROLE) else []
     for role, kind in APPROVAL_KIND_OF_ROLE.items():
         if role in roles:
             pending = [a for a in all_pending if a.kind == kind]
@@ -110,9 +105,12 @@ def panels(request, profile):
         count = waits["reports"] + waits["overdue"]
         result.append(Panel(Role.TRAINING_LEAD, "mentorship/panels/lead.html", waits, order=20, count=count))
     if Role.REGIONAL_HEAD in roles:
-        records = services.accountability_visible_to(user)
+        records = access.accountability_visible_to(user)
+        region_ids = profile.scoped_region_ids(Role.REGIONAL_HEAD)
+        mentors = _mentors_of_regions(region_ids)
         result.append(Panel(Role.REGIONAL_HEAD, "mentorship/panels/regional_head.html",
-                            {"accountability": records.count()}, order=10))
+                            {"accountability": records.count(), "mentors": list(mentors[:MENTORS_SHOWN]),
+                             "total": mentors.count()}, order=10))
     host = next((r for r in ROLE_ORDER if r in roles and r != Role.TRAINEE), None)
     if host:
         # M5: a report sent to me is always visible to me, so no visibility filter is needed on top.
@@ -125,3 +123,59 @@ def panels(request, profile):
             result.append(Panel(host, "mentorship/panels/questions.html", {"questions": to_answer}, order=12,
                                 count=len(to_answer)))
     return result
+
+
+REJECTIONS_SHOWN_FOR = datetime.timedelta(days=30)
+MENTORS_SHOWN = 20
+
+
+def _mentor_trips_panel(user):
+    """M6, M9: the mentor's trips that wait for them (start, record, sign off), each with its dates, the
+    refusals of the last month with their reason, and how many wait for approval. What a trip waits for is
+    the trip's own workflow (``RideAlong.available_actions``), asked with the mentor already known."""
+    A = RideAlong.Action
+    today = timezone.localdate()
+    trips = list(
+        RideAlong.objects.filter(mentor=user)
+        .filter(Q(state__in=[RideAlong.State.REQUESTED, RideAlong.State.APPROVED, RideAlong.State.STARTED,
+                             RideAlong.State.COMPLETED])
+                | Q(state=RideAlong.State.REJECTED, rejected_at__gte=timezone.now() - REJECTIONS_SHOWN_FOR))
+        .select_related("trainee__profile").prefetch_related("approvals")
+        .order_by("start_date", "id")
+    )
+    mentor = Parties(mentor=True)
+    waits = {"to_sign_off": [], "to_record": [], "to_start": [], "approved": [], "rejected": [],
+             "waiting_approval": 0}
+    for trip in trips:
+        actions = trip.available_actions(mentor, today)
+        if A.SIGN_OFF in actions:
+            waits["to_sign_off"].append(trip)
+        elif A.RECORD_HAPPENED in actions and not trip.finishes_early(today):
+            waits["to_record"].append(trip)
+        elif A.START in actions:
+            waits["to_start"].append(trip)
+        elif trip.waits_for_first_day(today):
+            waits["approved"].append(trip)
+        elif trip.state == RideAlong.State.REJECTED:
+            trip.rejection = next((a for a in trip.approvals.all() if a.decision == Approval.Decision.REJECTED), None)
+            waits["rejected"].append(trip)
+        elif trip.state == RideAlong.State.REQUESTED:
+            waits["waiting_approval"] += 1
+    count = len(waits["to_sign_off"]) + len(waits["to_record"]) + len(waits["to_start"]) + len(waits["rejected"])
+    return Panel(Role.MENTOR, "mentorship/panels/mentor_waits.html", waits, order=15, count=count)
+
+
+def _mentors_of_regions(region_ids):
+    """M1, M13: the mentors of the regional head's regions, with how many trainees each guides now."""
+    from lms.models import StaffProfile
+
+    today = timezone.localdate()
+    current = Q(user__mentor_assignments_as_mentor__start_date__lte=today) & (
+        Q(user__mentor_assignments_as_mentor__end_date__isnull=True)
+        | Q(user__mentor_assignments_as_mentor__end_date__gte=today))
+    return (
+        StaffProfile.objects.filter(region_id__in=region_ids, user__role_assignments__role=Role.MENTOR)
+        .annotate(trainees=Count("user__mentor_assignments_as_mentor", filter=current, distinct=True))
+        .select_related("region").order_by("employee_no")
+    )
+

@@ -9,9 +9,11 @@ confirmation, a review); a correction is a new row (``SignOffAmendment``).
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from .workflow import Badge, ConfirmedOnceByTrainee, Parties, Step, WorkflowMixin
 
 USER = settings.AUTH_USER_MODEL
 
@@ -119,16 +121,36 @@ class Skill(models.Model):
 class RideAlongQuerySet(models.QuerySet):
     def counting_toward_certificate(self):
         """The ride-alongs that count toward a certificate: the one definition every reader uses (issuing,
-        progress, cockpit, exports). Evidence rules on what makes a trip count are added here and nowhere else."""
-        return self.filter(state=RideAlong.State.SIGNED_OFF)
+        progress, cockpit, exports). Evidence rules on what makes a trip count are added here and nowhere else:
+
+        - signed off by its mentor (M9), on or after the day the trip ended (``ended_on``);
+        - approved before it happened (M6) by three distinct accounts: one approval of each kind, all
+          approved, decided by three different people.
+        """
+        approvers = (
+            Approval.objects.filter(ride_along=OuterRef("pk"), decision=Approval.Decision.APPROVED)
+            .order_by().values("ride_along").annotate(n=Count("decided_by", distinct=True)).values("n")
+        )
+        return self.filter(
+            state=RideAlong.State.SIGNED_OFF, approved_before_trip=True, ended_on__isnull=False,
+            sign_off__signed_at__date__gte=F("ended_on"),
+        ).alias(distinct_approvers=Subquery(approvers)).filter(distinct_approvers=len(Approval.Kind.values))
 
 
-class RideAlong(models.Model):
+class RideAlong(WorkflowMixin, models.Model):
     """A ride-along (老带新 上门服务): the mentor takes the trainee on on-site service (M6, M8, M9).
 
     The state moves requested → approved → started → completed → signed off;
     one rejection closes it. A trip recorded as completed without the three
-    approvals is not reimbursable and flags the mentor (M6).
+    approvals is not reimbursable and flags the mentor (M6). Which person may
+    take which step, when, is the ``steps`` table below (see ``mentorship.workflow``):
+    views and templates show ``actions_for(user)``, the services ``require`` it.
+
+    Dates hold (17.1): a trip is requested for dates not yet past and not
+    overlapping another trip of the trainee; it starts on or after its first
+    day; it is recorded as happened on or after its last day, or earlier with
+    a recorded reason (``ended_on`` is then the day it ended); it is signed
+    off after it happened.
     """
 
     class State(models.TextChoices):
@@ -158,7 +180,7 @@ class RideAlong(models.Model):
     )
     purpose = models.TextField(_("purpose"), blank=True)
     state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.REQUESTED)
-    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now, editable=False)
     expense_guidance_owed = models.BooleanField(
         _("expense-filing guidance owed"),
         default=True,
@@ -193,6 +215,10 @@ class RideAlong(models.Model):
     )
     filing_problem_recorded_at = models.DateTimeField(_("filing problem recorded at"), null=True, blank=True)
 
+    ended_on = models.DateField(_("ended on"), null=True, blank=True,
+                                help_text=_("The trip's last day as it happened, set when it is recorded as happened."))
+    early_finish_reason = models.TextField(_("reason for finishing early"), blank=True)
+
     objects = RideAlongQuerySet.as_manager()
 
     class Meta:
@@ -220,17 +246,179 @@ class RideAlong(models.Model):
         return "、".join(self.cities)
 
     def approvals_complete(self):
-        """M6: all three approvers have approved."""
-        decisions = {a.kind: a.decision for a in self.approvals.all()}
-        return all(decisions.get(kind) == Approval.Decision.APPROVED for kind in Approval.Kind.values)
+        """M6: all three approvers have approved, and they are three different people (the same rule as
+        ``counting_toward_certificate`` asks in SQL)."""
+        approvals = list(self.approvals.all())
+        decisions = {a.kind: a.decision for a in approvals}
+        deciders = {a.decided_by_id for a in approvals if a.decision == Approval.Decision.APPROVED}
+        return (all(decisions.get(kind) == Approval.Decision.APPROVED for kind in Approval.Kind.values)
+                and len(deciders) == len(Approval.Kind.values))
 
-    def can_start(self):
-        """M6: a trip may start only once the three approvals are in."""
-        return self.state == self.State.APPROVED and self.approvals_complete()
+    def can_start(self, today=None):
+        """M6: a trip may start only once the three approvals are in, and not before its first day."""
+        return self._start_refusal(today or timezone.localdate()) is None
+
+    # --- the workflow (see mentorship.workflow): who may take which step, in which state, when ----------------
+
+    class Action:
+        DECIDE = "decide"
+        START = "start"
+        RECORD_HAPPENED = "record_happened"
+        RECORD_UNAPPROVED = "record_unapproved"
+        SIGN_OFF = "sign_off"
+        CONFIRM_SIGN_OFF = "confirm_sign_off"
+        AMEND_SIGN_OFF = "amend_sign_off"
+        RECORD_EXPENSES = "record_expenses"
+        RECORD_FILING_PROBLEM = "record_filing_problem"
+        ASSESS_MENTOR = "assess_mentor"
+
+    class Party:
+        MENTOR = "mentor"
+        TRAINEE = "trainee"
+        LEAD = "lead"
+        APPROVER = "approver"
+        ASSESSOR = "assessor"
+        SIGNER = "signer"
+
+    def parties_for(self, user):
+        """Who ``user`` is for this trip; relations that need the database are worked out only when asked."""
+        from . import access
+
+        return Parties(
+            mentor=user.pk == self.mentor_id,
+            trainee=user.pk == self.trainee_id,
+            lead=lambda: access.is_training_lead_for(user, self.trainee),
+            approver=lambda: any(a.may_be_decided_by(user) for a in self.approvals.all()),
+            assessor=lambda: access.may_assess_mentor(user, self.mentor, self),
+            signer=lambda: self.signed_off_by_id() == user.pk,
+        )
+
+    def signed_off_by_id(self):
+        sign_off = getattr(self, "sign_off", None) if self.state == self.State.SIGNED_OFF else None
+        return sign_off.signed_by_id if sign_off else None
+
+    def decision_refusal(self, today):
+        """M6: approvals are decided while the trip waits for them, and not after its last day."""
+        if self.state != self.State.REQUESTED:
+            return _("This trip is no longer waiting for approval.")
+        if today > self.end_date:
+            return _("The trip's dates have passed; it can no longer be approved. Request it again with new dates.")
+        return None
+
+    def _start_refusal(self, today):
+        if self.state in (self.State.REQUESTED, self.State.APPROVED) and not self.approvals_complete():
+            return _("The trip cannot start before all three approvals are in.")
+        if self.state == self.State.REJECTED:
+            return _("This trip was rejected.")
+        if self.state != self.State.APPROVED:
+            return _("This trip has already started.")
+        if today < self.start_date:
+            return _("The trip cannot start before its first day (%(date)s).") % {"date": self.start_date}
+        return None
+
+    def _happened_refusal(self, today):
+        if self.state in (self.State.COMPLETED, self.State.SIGNED_OFF):
+            return _("This trip has already been recorded as happened.")
+        if self.state == self.State.APPROVED:
+            return _("The trip has been approved: start it first, then record that it happened.")
+        if today < self.start_date:
+            return _("A trip cannot be recorded as happened before its first day (%(date)s).") % {
+                "date": self.start_date}
+        return None
+
+    def waits_for_first_day(self, today=None):
+        """Approved by all three, to start on its first day, which has not come yet."""
+        return (self.state == self.State.APPROVED and (today or timezone.localdate()) < self.start_date
+                and self.approvals_complete())
+
+    def finishes_early(self, today=None):
+        """Recording the trip as happened now would end it before its last day: a reason is then required."""
+        return (today or timezone.localdate()) < self.end_date
+
+    def _sign_off_refusal(self, today):
+        if self.ended_on and today < self.ended_on:
+            return _("A trip cannot be signed off before it has ended.")
+        return None
+
+    def _confirm_refusal(self, today):
+        sign_off = getattr(self, "sign_off", None)
+        if sign_off is not None and sign_off.trainee_confirmed_at:
+            return _("You have already confirmed this sign-off.")
+        return None
+
+    def _expenses_refusal(self, today):
+        if self.expense_recorded_at:
+            return _("The expense filing of this trip has already been recorded.")
+        return None
+
+    def _filing_problem_refusal(self, today):
+        if not self.expenses_filed:
+            return _("No expense filing has been recorded for this trip.")
+        if self.filing_problem_recorded_at:
+            return _("A filing problem has already been recorded for this trip.")
+        return None
+
+    _HAPPENED = frozenset({State.COMPLETED, State.SIGNED_OFF})
+    steps = {
+        Action.DECIDE: Step(
+            by=frozenset({Party.APPROVER}), states=None, not_yours=_("You are not an approver of this trip."),
+            check=lambda r, today: r.decision_refusal(today)),
+        Action.START: Step(
+            by=frozenset({Party.MENTOR}), states=None, not_yours=_("Only the mentor who leads the trip can start it."),
+            check=lambda r, today: r._start_refusal(today)),
+        Action.RECORD_HAPPENED: Step(
+            by=frozenset({Party.MENTOR, Party.LEAD}), states=frozenset({State.STARTED, State.APPROVED, *_HAPPENED}),
+            not_yours=_("Only the mentor or the training lead can record that the trip happened."),
+            wrong_state=_("The trip has not been approved."), check=lambda r, today: r._happened_refusal(today)),
+        # M6: the trip went without the three approvals: not reimbursable, the mentor is held accountable.
+        Action.RECORD_UNAPPROVED: Step(
+            by=frozenset({Party.MENTOR, Party.LEAD}), states=frozenset({State.REQUESTED, State.REJECTED}),
+            not_yours=_("Only the mentor or the training lead can record that the trip happened."),
+            wrong_state=_("This trip has been approved."), check=lambda r, today: r._happened_refusal(today)),
+        Action.SIGN_OFF: Step(
+            by=frozenset({Party.MENTOR}), states=frozenset({State.COMPLETED}),
+            not_yours=_("Only the mentor who led the trip can sign it off."),
+            wrong_state=_("Only a trip that has happened and is not yet signed off can be signed off."),
+            check=lambda r, today: r._sign_off_refusal(today)),
+        Action.CONFIRM_SIGN_OFF: Step(
+            by=frozenset({Party.TRAINEE}), states=frozenset({State.SIGNED_OFF}),
+            not_yours=_("Only the trainee confirms the sign-off."), wrong_state=_("The trip has not been signed off."),
+            check=lambda r, today: r._confirm_refusal(today)),
+        Action.AMEND_SIGN_OFF: Step(
+            by=frozenset({Party.SIGNER}), states=frozenset({State.SIGNED_OFF}),
+            not_yours=_("Only the mentor who signed it off can amend the sign-off."),
+            wrong_state=_("The trip has not been signed off.")),
+        Action.RECORD_EXPENSES: Step(
+            by=frozenset({Party.MENTOR}), states=_HAPPENED,
+            not_yours=_("Only the mentor who led the trip records the expense filing."),
+            wrong_state=_("Expenses are recorded after the trip has happened."),
+            check=lambda r, today: r._expenses_refusal(today)),
+        Action.RECORD_FILING_PROBLEM: Step(
+            by=frozenset({Party.LEAD}), states=_HAPPENED, not_yours=_("Only the training lead records a filing problem."),
+            wrong_state=_("No expense filing has been recorded for this trip."),
+            check=lambda r, today: r._filing_problem_refusal(today)),
+        Action.ASSESS_MENTOR: Step(
+            by=frozenset({Party.ASSESSOR}), states=frozenset({State.SIGNED_OFF}),
+            not_yours=_("You may not assess this mentor."), wrong_state=_("The trip has not been signed off.")),
+    }
+    del _HAPPENED
+
+    @property
+    def badge(self):
+        tone = {self.State.REQUESTED: "warn", self.State.REJECTED: "bad", self.State.SIGNED_OFF: "ok"}
+        return Badge(self.get_state_display(), tone.get(self.state, ""))
+
+    def counts_toward_certificate(self):
+        """Whether this trip counts (the queryset's one definition, asked for this row)."""
+        return type(self).objects.filter(pk=self.pk).counting_toward_certificate().exists()
 
 
-class Approval(AuditedRecord):
-    """One of the three approvals a ride-along needs (M6); who decided, when, and why."""
+class Approval(WorkflowMixin, AuditedRecord):
+    """One of the three approvals a ride-along needs (M6); who decided, when, and why.
+
+    Each is decided by a different person: someone who holds two of the approver roles for a trip decides
+    one of them, and the other goes to the next holder up the region tree (``mentorship.access.may_decide``).
+    """
 
     class Kind(models.TextChoices):
         TRAINING_SUPERVISOR = "training_supervisor", _("Training supervisor")
@@ -263,6 +451,31 @@ class Approval(AuditedRecord):
     def __str__(self):
         return f"{self.ride_along} · {self.get_kind_display()} · {self.get_decision_display()}"
 
+    class Action:
+        DECIDE = "decide"
+
+    state_field = "decision"
+    steps = {
+        Action.DECIDE: Step(
+            by=frozenset({"approver"}), states=frozenset({Decision.PENDING}),
+            not_yours=_("You are not an approver of this trip."),
+            wrong_state=_("This approval has already been decided."),
+            check=lambda a, today: a.ride_along.decision_refusal(today)),
+    }
+
+    def parties_for(self, user):
+        from . import access
+
+        return Parties(approver=lambda: access.may_decide(user, self))
+
+    def may_be_decided_by(self, user, today=None):
+        return self.refusal(self.Action.DECIDE, self.parties_for(user), today) is None
+
+    @property
+    def badge(self):
+        tone = {self.Decision.APPROVED: "ok", self.Decision.REJECTED: "bad", self.Decision.PENDING: "warn"}
+        return Badge(self.get_decision_display(), tone[self.decision])
+
     def save(self, *args, **kwargs):
         # A decision is final: once decided, even the decision fields are locked.
         if not self._state.adding and self.pk:
@@ -284,7 +497,7 @@ class SignOff(AuditedRecord):
     skills_covered = models.ManyToManyField(Skill, verbose_name=_("skills the trip covered"), blank=True,
                                             related_name="sign_offs")
     signed_by = models.ForeignKey(USER, verbose_name=_("signed by"), on_delete=models.PROTECT, related_name="+")
-    signed_at = models.DateTimeField(_("signed at"), auto_now_add=True)
+    signed_at = models.DateTimeField(_("signed at"), default=timezone.now, editable=False)
     trainee_confirmed_at = models.DateTimeField(_("confirmed by the trainee at"), null=True, blank=True)
     trainee_comment = models.TextField(_("trainee's comment"), blank=True)
 
@@ -435,7 +648,7 @@ class AccountabilityRecord(AuditedRecord):
         return f"{self.person} · {self.get_kind_display()}"
 
 
-class Guidance(AuditedRecord):
+class Guidance(ConfirmedOnceByTrainee, AuditedRecord):
     """Guidance the mentor gave (M2), by mode; the trainee confirms it took place."""
 
     class Mode(models.TextChoices):
@@ -464,6 +677,19 @@ class Guidance(AuditedRecord):
 
     def __str__(self):
         return f"{self.get_mode_display()} · {self.topic}"
+
+    class Action:
+        CONFIRM = "confirm"
+
+    confirm_action, confirm_field = Action.CONFIRM, "trainee_confirmed_at"
+    not_yours = _("Only the trainee confirms guidance they received.")
+    already = _("You have already confirmed this guidance.")
+
+    @property
+    def badge(self):
+        if self.trainee_confirmed_at:
+            return Badge(_("Confirmed"), "ok")
+        return Badge(_("Waiting for the trainee's confirmation"), "warn")
 
 
 class ChecklistTopic(models.Model):
@@ -504,7 +730,7 @@ class ChecklistItemQuerySet(models.QuerySet):
         )
 
 
-class ChecklistItem(AuditedRecord):
+class ChecklistItem(ConfirmedOnceByTrainee, AuditedRecord):
     """A topic covered with one trainee (M7): the mentor marks it, the trainee acknowledges; both dated."""
 
     completion_fields = frozenset({"acknowledged_at"})
@@ -525,9 +751,20 @@ class ChecklistItem(AuditedRecord):
     def __str__(self):
         return f"{self.trainee} · {self.topic}"
 
+    class Action:
+        ACKNOWLEDGE = "acknowledge"
 
-class Question(models.Model):
-    """A trainee's question under 首问负责制 (M4): the first person asked owns it until the trainee accepts."""
+    confirm_action, confirm_field = Action.ACKNOWLEDGE, "acknowledged_at"
+    not_yours = _("Only the trainee acknowledges their checklist.")
+    already = _("You have already acknowledged this topic.")
+
+
+class Question(WorkflowMixin, models.Model):
+    """A trainee's question under 首问负责制 (M4): the first person asked owns it until the trainee accepts.
+
+    Open → answered (waiting for the trainee) → resolved when the trainee accepts an answer; who may answer,
+    escalate, accept, report or review is the ``steps`` table (see ``mentorship.workflow``).
+    """
 
     class Status(models.TextChoices):
         OPEN = "open", _("Open")
@@ -559,6 +796,61 @@ class Question(models.Model):
     @property
     def is_resolved(self):
         return self.status == self.Status.ACCEPTED
+
+    class Action:
+        ANSWER = "answer"
+        ESCALATE = "escalate"
+        ACCEPT = "accept"
+        REPORT = "report"
+        REVIEW_REPORTS = "review_reports"
+
+    state_field = "status"
+    _UNRESOLVED = frozenset({Status.OPEN, Status.ANSWERED})
+    steps = {
+        # M4: the owner answers, and so may anyone the owner asked for help.
+        Action.ANSWER: Step(
+            by=frozenset({"owner", "helper"}), states=_UNRESOLVED,
+            not_yours=_("Only the owner of the question, or someone they asked for help, can answer."),
+            wrong_state=_("This question is already resolved.")),
+        # M4: the owner asks a superior or an experienced colleague and stays the owner.
+        Action.ESCALATE: Step(
+            by=frozenset({"owner"}), states=_UNRESOLVED,
+            not_yours=_("Only the owner of the question can ask someone else for help."),
+            wrong_state=_("This question is already resolved.")),
+        Action.ACCEPT: Step(
+            by=frozenset({"asker"}), states=None, not_yours=_("Only the trainee who asked accepts an answer."),
+            check=lambda q, today: q._accept_refusal()),
+        # M3: the trainee reports a refused, perfunctory or mocking answer; the training lead reviews it.
+        Action.REPORT: Step(
+            by=frozenset({"asker"}), states=None,
+            not_yours=_("Only the trainee who asked can report how the question was handled.")),
+        Action.REVIEW_REPORTS: Step(
+            by=frozenset({"lead"}), states=None, not_yours=_("Only the training lead reviews reports.")),
+    }
+    del _UNRESOLVED
+
+    def _accept_refusal(self):
+        if self.is_resolved:
+            return _("This question is already resolved.")
+        if self.status != self.Status.ANSWERED:
+            return _("There is no answer to accept yet.")
+        return None
+
+    def parties_for(self, user):
+        from . import access
+
+        return Parties(
+            asker=user.pk == self.asked_by_id,
+            owner=user.pk == self.owner_id,
+            helper=lambda: self.escalations.filter(escalated_to=user).exists(),
+            lead=lambda: access.is_training_lead_for(user, self.asked_by),
+        )
+
+    @property
+    def badge(self):
+        if self.is_resolved:
+            return Badge(self.get_status_display(), "ok")
+        return Badge(self.get_status_display(), "bad" if self.overdue_flagged_at else "warn")
 
 
 class Answer(AuditedRecord):
@@ -599,7 +891,7 @@ class Escalation(AuditedRecord):
         return f"{self.question} → {self.escalated_to}"
 
 
-class QuestionReport(AuditedRecord):
+class QuestionReport(WorkflowMixin, AuditedRecord):
     """A trainee reports a refused, perfunctory or mocking answer (M3); the training lead reviews it."""
 
     class Kind(models.TextChoices):
@@ -635,6 +927,26 @@ class QuestionReport(AuditedRecord):
 
     def __str__(self):
         return f"{self.against} · {self.get_kind_display()}"
+
+    class Action:
+        REVIEW = "review"
+
+    state_field = "review"
+    steps = {
+        Action.REVIEW: Step(
+            by=frozenset({"lead"}), states=frozenset({Review.PENDING}),
+            not_yours=_("Only the training lead reviews reports."),
+            wrong_state=_("This report has already been reviewed.")),
+    }
+
+    def parties_for(self, user, question_parties=None):
+        """The training lead of the asker's region reviews; ``question_parties`` reuses a question's."""
+        return question_parties or self.question.parties_for(user)
+
+    @property
+    def badge(self):
+        tone = {self.Review.CONFIRMED: "bad", self.Review.PENDING: "warn", self.Review.DISMISSED: ""}
+        return Badge(self.get_review_display(), tone[self.review])
 
 
 class ConductReport(AuditedRecord):

@@ -31,7 +31,7 @@ def _send(users, template, context):
 
 def trip_waits_for_approval(ride_along):
     """M6: each approver hears that a trip waits for their decision."""
-    from .services import approvers_for
+    from .access import approvers_for
 
     url = _url("mentorship:ride_along", ride_along.pk)
     for approval in ride_along.approvals.all():
@@ -41,7 +41,7 @@ def trip_waits_for_approval(ride_along):
 
 def sign_off_report(sign_off):
     """M9: the sign-off report reaches the training lead and the post head."""
-    from .services import post_heads_of, training_leads_of
+    from .access import post_heads_of, training_leads_of
 
     trainee = sign_off.ride_along.trainee
     _send([*training_leads_of(trainee), *post_heads_of(trainee)], "sign_off",
@@ -55,7 +55,7 @@ def question_asked(question):
 
 def question_overdue(question):
     """M4: the owner and the training lead hear that a question is overdue."""
-    from .services import training_leads_of
+    from .access import training_leads_of
 
     _send([question.owner, *training_leads_of(question.asked_by)], "question_overdue",
           {"question": question, "url": _url("mentorship:question", question.pk)})
@@ -63,7 +63,7 @@ def question_overdue(question):
 
 def accountability_recorded(record):
     """M10 (and M3, M6, M8): the training lead hears of a new accountability record."""
-    from .services import training_leads_of
+    from .access import training_leads_of
 
     trainee = record.trainee or record.person
     _send(training_leads_of(trainee), "accountability",

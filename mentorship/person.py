@@ -1,10 +1,14 @@
-"""Sections of the person page and printable record from the 传帮带 module (see lms.person)."""
+"""Sections of the person page and printable record from the 传帮带 module (see lms.person).
+
+Each section shows only what the viewer may see (``mentorship.access``): a trainee reading their mentor's
+page sees neither the mentor's assessments nor the trips the mentor led with others.
+"""
 
 from django.utils.translation import gettext_lazy as _
 
 from lms.person import PersonSection
 
-from . import services
+from . import access, services
 from .models import Guidance, Handover, RideAlong, SkillAssessment
 
 
@@ -28,18 +32,18 @@ def sections(request, profile):
                 "guidance": guidance[:20],
                 "checklist_done": sum(1 for _t, item in rows if item and item.acknowledged_at),
                 "checklist_total": len(rows),
-                "can_see_care": services.may_see_care_check_ins(viewer, user),
-                "care": services.care_check_ins_for(viewer, user)[:5],
+                "can_see_care": access.may_see_care_check_ins(viewer, user),
+                "care": access.care_check_ins_for(viewer, user)[:5],
             },
             order=30,
         ))
-    led = RideAlong.objects.filter(mentor=user)
-    records = services.accountability_visible_to(viewer).filter(person=user)
-    if led.exists() or records.exists():
+    led = access.ride_alongs_visible_to(viewer).filter(mentor=user)
+    records = access.accountability_visible_to(viewer).filter(person=user)
+    mentor_assessments = access.mentor_assessments_visible_to(viewer).filter(mentor=user)
+    if led.exists() or records.exists() or mentor_assessments.exists():
         result.append(PersonSection(
             _("As a mentor"), "mentorship/person/mentor.html",
-            {"led": led.select_related("trainee__profile")[:20], "records": records[:20],
-             "assessments": user.mentor_assessments.select_related("assessor__profile")[:20]},
+            {"led": led[:20], "records": records[:20], "assessments": mentor_assessments[:20]},
             order=40,
         ))
     handovers = Handover.objects.filter(person=user).select_related("from_region", "to_region", "from_post",

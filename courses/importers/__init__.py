@@ -11,12 +11,12 @@ from pathlib import Path
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from .base import ParsedBank, ParsedOption, ParsedQuestion
+from .base import MAX_FILE_BYTES, MAX_QUESTIONS, BankTooLarge, ParsedBank, ParsedOption, ParsedQuestion
 from .excel import ExcelFormatError, parse_workbook, template_workbook
 from .text import parse_text
 
-__all__ = ["ImportError_", "ImportResult", "ParsedBank", "ParsedOption", "ParsedQuestion", "import_file", "parse",
-           "template_workbook"]
+__all__ = ["MAX_FILE_BYTES", "MAX_QUESTIONS", "ImportError_", "ImportResult", "ParsedBank", "ParsedOption",
+           "ParsedQuestion", "import_file", "parse", "template_workbook"]
 
 
 class ImportError_(ValueError):  # noqa: N801 - avoid shadowing the builtin
@@ -33,15 +33,21 @@ def _decode(data):
 
 
 def parse(data, filename=""):
-    """A checked ``ParsedBank`` from file bytes (or text); the kind is chosen by the name or content."""
-    if isinstance(data, str):
-        return parse_text(data).check()
-    if filename.lower().endswith(".xlsx") or data[:2] == b"PK":
-        try:
+    """A checked ``ParsedBank`` from file bytes (or text); the kind is chosen by the name or content.
+
+    Raises ``ImportError_`` for a file that cannot be read or holds more than one upload may (``MAX_FILE_BYTES``,
+    ``MAX_QUESTIONS``): such a file is refused as a whole, with work bounded by those limits.
+    """
+    if len(data) > MAX_FILE_BYTES:
+        raise ImportError_(_("The file is larger than %(max)d MB.") % {"max": MAX_FILE_BYTES // (1024 * 1024)})
+    try:
+        if isinstance(data, str):
+            return parse_text(data).check()
+        if filename.lower().endswith(".xlsx") or data[:2] == b"PK":
             return parse_workbook(data).check()
-        except ExcelFormatError as exc:
-            raise ImportError_(str(exc)) from exc
-    return parse_text(_decode(data)).check()
+        return parse_text(_decode(data)).check()
+    except (ExcelFormatError, BankTooLarge) as exc:
+        raise ImportError_(str(exc)) from exc
 
 
 @dataclass
@@ -79,6 +85,7 @@ def _save(question, category, source_key=None):
         "explanation": question.explanation,
         "reference_answer": question.reference_answer,
         "clause_ids": question.clause_ids,
+        "scenario": question.scenario,
     }
     created = True
     if source_key:
@@ -87,7 +94,7 @@ def _save(question, category, source_key=None):
     else:
         obj = Question.objects.create(**values)
     QuestionOption.objects.bulk_create(
-        QuestionOption(question=obj, text=o.text[:500], correct=o.correct, sort_order=i)
+        QuestionOption(question=obj, text=o.text, correct=o.correct, sort_order=i)
         for i, o in enumerate(question.options)
     )
     return obj, created

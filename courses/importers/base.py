@@ -4,6 +4,20 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+# Bounds on what one upload may hold (issue 17.7): a bank is refused, not truncated, past them.
+MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_QUESTIONS = 1000
+MAX_TEXT = {"stem": 2000, "explanation": 2000, "reference_answer": 4000}
+MAX_OPTION = 500  # QuestionOption.text
+
+
+class BankTooLarge(ValueError):
+    """The file holds more than one upload may: refused as a whole."""
+
+
+def too_many_questions():
+    return _("The file holds more than %(max)d questions: split it into smaller files.") % {"max": MAX_QUESTIONS}
+
 
 @dataclass
 class ParsedOption:
@@ -22,6 +36,10 @@ class ParsedQuestion:
     explanation: str = ""
     reference_answer: str = ""
     clause_ids: str = ""
+    scenario: bool = False  # a situation to act on (情境题), marked [情境] after the type
+
+    def clause_id_list(self):
+        return [c.strip() for c in self.clause_ids.replace("，", ",").split(",") if c.strip()]
 
     def problems(self):
         """Why this question cannot be imported (empty when it can)."""
@@ -32,6 +50,12 @@ class ParsedQuestion:
         problems = []
         if not self.stem:
             problems.append(_("the question text is empty"))
+        for name, label in (("stem", _("the question text")), ("explanation", _("the explanation")),
+                            ("reference_answer", _("the reference answer"))):
+            if len(getattr(self, name)) > MAX_TEXT[name]:
+                problems.append(
+                    _("%(what)s is longer than %(max)d characters") % {"what": label, "max": MAX_TEXT[name]}
+                )
         if self.type == "essay":
             return problems
         correct = [o for o in self.options if o.correct]
@@ -39,6 +63,11 @@ class ParsedQuestion:
             problems.append(_("no options"))
         elif any(not o.text for o in self.options):
             problems.append(_("option %(label)s is empty") % {"label": next(o.label for o in self.options if not o.text)})
+        long = [o.label for o in self.options if len(o.text) > MAX_OPTION]
+        if long:
+            problems.append(
+                _("option %(label)s is longer than %(max)d characters") % {"label": long[0], "max": MAX_OPTION}
+            )
         if self.options and not correct:
             problems.append(_("no correct answer"))
         if self.type == "single" and len(correct) > 1:

@@ -4,13 +4,17 @@ import io
 
 from django.utils.translation import gettext as _
 
-from .base import ParsedBank, ParsedOption, ParsedQuestion
+from .base import MAX_QUESTIONS, ParsedBank, ParsedOption, ParsedQuestion, too_many_questions
 from .text import FALSE_WORDS, TRUE_WORDS, TYPE_WORDS, _TRAD
 
 LETTERS = "ABCDEFGH"
-HEADERS = ["题型", "题干"] + [f"选项{letter}" for letter in LETTERS] + ["正确答案", "答案解析", "条款"]
+MAX_COLUMNS = 32  # columns read from each row; the template has 15
+HEADERS = ["题型", "题干"] + [f"选项{letter}" for letter in LETTERS] + ["正确答案", "答案解析", "条款", "情境"]
 TYPE_ALIASES = {**TYPE_WORDS, "单选": "single", "多选": "multiple", "判断": "true_false", "简答": "essay",
                 "问答": "essay"}
+
+
+SCENARIO_WORDS = TRUE_WORDS | {"情境", "情境题", "Y", "y", "yes", "1"}
 
 
 class ExcelFormatError(ValueError):
@@ -29,9 +33,9 @@ def template_workbook():
     for cell in ws[1]:
         cell.font = Font(bold=True)
     ws.append(["单选题", "窗口工作人员应提前多少分钟到岗？", "5分钟", "10分钟", "30分钟", "", "", "", "", "", "B",
-               "提前10分钟到岗，做好班前准备。", "WIN-01"])
-    ws.append(["多选题", "“五声服务”包括哪些？", "来有迎声", "问有答声", "走有送声", "置之不理", "", "", "", "", "ABC",
-               "", ""])
+               "提前10分钟到岗，做好班前准备。", "WIN-01", ""])
+    ws.append(["多选题", "客户走近窗口时，你该怎么做？", "主动起身或问候", "面带微笑", "等客户先开口", "低头继续录入", "", "",
+               "", "", "AB", "来有迎声。", "", "是"])
     ws.append(["判断题", "客户询问时可以说“领导不在”。", "对", "错", "", "", "", "", "", "", "错", "属于服务禁语。", ""])
     ws.append(["简答题", "请简述首问负责制。", "", "", "", "", "", "", "", "", "第一个被询问的人负责到底……", "", ""])
     ws.column_dimensions["B"].width = 40
@@ -49,20 +53,23 @@ def _cell(value):
 
 
 def parse_workbook(data):
-    from openpyxl import load_workbook
+    """A ``ParsedBank`` from an .xlsx: streamed, refused past ``MAX_QUESTIONS`` rows (see ``lms.spreadsheets``)."""
+    from lms.spreadsheets import SpreadsheetRefused, read_sheet
 
     try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a broken file
-        raise ExcelFormatError(_("This is not a readable .xlsx file.")) from exc
-    ws = wb.worksheets[0]
-    rows = ws.iter_rows(values_only=True)
+        title, rows = read_sheet(data, max_rows=MAX_QUESTIONS, max_cols=MAX_COLUMNS, too_many=too_many_questions())
+        return _parse_rows(title, rows)
+    except SpreadsheetRefused as exc:
+        raise ExcelFormatError(str(exc)) from exc
+
+
+def _parse_rows(title, rows):
     header = [_cell(c).translate(_TRAD) for c in next(rows, [])]
     columns = {name: i for i, name in enumerate(header) if name}
     missing = [h for h in ("题型", "题干", "正确答案") if h not in columns]
     if missing:
         raise ExcelFormatError(_("Missing columns: %(columns)s. Download the template.") % {"columns": "、".join(missing)})
-    bank = ParsedBank(title=ws.title)
+    bank = ParsedBank(title=title)
     number = 0
     for row in rows:
         values = [_cell(c) for c in row]
@@ -79,6 +86,7 @@ def parse_workbook(data):
         question.stem = get("题干")
         question.explanation = get("答案解析")
         question.clause_ids = get("条款")
+        question.scenario = get("情境") in SCENARIO_WORDS
         answer = get("正确答案").translate(_TRAD).replace(" ", "").replace(",", "").replace("，", "").replace("、", "")
         if question.type == "essay":
             question.reference_answer = get("正确答案")

@@ -8,8 +8,9 @@ full-width brackets and punctuation.
 """
 
 import re
+from itertools import islice
 
-from .base import ParsedBank, ParsedOption, ParsedQuestion
+from .base import MAX_QUESTIONS, BankTooLarge, ParsedBank, ParsedOption, ParsedQuestion, too_many_questions
 
 CORRECT = "\x00"  # stands in for "(正确答案)" once found
 
@@ -24,11 +25,14 @@ TYPE_WORDS = {
     "问答题": "essay",
 }
 
+# A type marker in either script, before ``_normalise_markers`` (counted to refuse oversized banks early).
+_ANY_MARKER = re.compile(r"[\[［【]\s*[^\[\]［］【】\s]{1,8}?[题題]\s*[\]］】]")
 _MARKER = re.compile(r"[\[［【]\s*([^\[\]［］【】\s]{1,8}?题)\s*[\]］】]\s*[*＊]?")
 _CORRECT = re.compile(r"[(（]\s*正确答案\s*[)）]")
 _EXPLANATION = re.compile(r"答案解析\s*[:：]")
 _REFERENCE = re.compile(r"参考答案\s*[:：]")
 _CLAUSES = re.compile(r"[(（]?\s*条款(?:编号)?\s*[:：]\s*((?:[A-Z][A-Z0-9]*-\d{2,3}[\s,，、]*)+)[)）]?")
+_SCENARIO = re.compile(r"^\s*[*＊]?\s*[\[［【]\s*情[境景]\s*[\]］】]\s*[*＊]?")
 _BLANK = re.compile(r"\s*[(（]\s*[)）]\s*$")
 TRUE_WORDS = {"对", "正确", "對", "正確", "是", "√", "✓"}
 FALSE_WORDS = {"错", "错误", "錯", "錯誤", "否", "×", "✗"}
@@ -97,6 +101,10 @@ def _true_false_options(body):
 def _parse_segment(number, type_word, stem, body):
     question = ParsedQuestion(number=number, type=TYPE_WORDS.get(type_word, ""), type_word=type_word)
     question.stem = _BLANK.sub("", " ".join(stem.split())).strip()
+    scenario = _SCENARIO.match(body)
+    if scenario:
+        question.scenario = True
+        body = body[scenario.end():]
     clauses = _CLAUSES.search(body)
     if clauses:
         question.clause_ids = ", ".join(c for c in re.split(r"[,，、\s]+", clauses.group(1)) if c)
@@ -120,7 +128,13 @@ def _parse_segment(number, type_word, stem, body):
 
 
 def parse_text(text):
-    """Parse an exported exam; returns a ``ParsedBank`` (never raises for bad questions)."""
+    """Parse an exported exam; returns a ``ParsedBank`` (never raises for bad questions).
+
+    Linear in the length of ``text``. A text with more than ``MAX_QUESTIONS`` type markers raises
+    ``BankTooLarge`` before any other work (the markers are counted lazily, up to one over the limit).
+    """
+    if next(islice(_ANY_MARKER.finditer(text), MAX_QUESTIONS, None), None) is not None:
+        raise BankTooLarge(too_many_questions())
     text = _normalise_markers(text.replace("\r\n", "\n").replace("\u3000", " "))
     markers = list(_MARKER.finditer(text))
     bank = ParsedBank()
@@ -135,6 +149,7 @@ def parse_text(text):
             candidates = list(re.finditer(r"(?<![\d.．])(\d{1,4})\s*[.、．](?!\d)", text[search_from: marker.start()]))
             if not candidates:
                 bank.errors.append({"number": expected, "message": "missing_number"})
+                search_from = marker.end()  # the next marker's number is looked for after this one (linear)
                 continue
             last = candidates[-1]
             number = int(last.group(1))

@@ -9,14 +9,22 @@ Idempotent and editor-safe:
   run reports "kept editor's version" and moves on;
 - a page the loader itself last wrote is updated only when the shipped data differs
   from what the page holds, so a second run creates no revision at all;
-- questions have no revisions, so an existing question is never overwritten: when it
-  differs from the shipped data it is reported as kept.
+- a question keeps a fingerprint of the content the loader wrote (``source_hash``). While
+  its content still has that fingerprint the loader owns it and updates it when the data
+  changes; once an editor changed it, it is kept and reported. A shipped question whose
+  key left the data is retired (``active=False``, no longer drawn), never deleted;
+- each course's bank is its category with two children, objective items and written
+  answers (essays), and the certifying quiz draws ``[quiz] draw`` from the first and
+  ``[quiz] essays`` from the second (see README.md).
 
-The practice exam (``practice_exam.txt``) goes through the question importer of the
-courses app when that importer is installed (see ``load_practice_exam``).
+The practice exam (``practice_exam.txt``) is read by the courses question importer and
+kept by the same rules (``load_practice_exam``).
 """
 
+import datetime
+import hashlib
 import html
+import json
 import re
 import uuid
 from dataclasses import dataclass, field
@@ -42,6 +50,10 @@ PRACTICE_SLUG = "practice-exam"
 PRACTICE_CATEGORY = "练习卷：课程 1–3"
 PRACTICE_TITLE = "综合练习卷（课程 1–3）"
 PRACTICE_KEY = "PRACTICE"
+OBJECTIVE_SUFFIX = " · 客观题"
+ESSAY_SUFFIX = " · 简答题"
+# A question saved again within this time of its creation was never edited (loads before source_hash).
+LEGACY_SAVE_WINDOW = datetime.timedelta(seconds=2)
 KEY_NAMESPACE = uuid.UUID("5b0c1d2e-7f5a-4c1e-9a57-5a1e0c0d1e50")
 CLAUSE_NOTE_RE = re.compile(r"[（(]条款[:：]\s*([A-Z0-9\-,，\s]+)[）)]\s*$")
 
@@ -52,16 +64,18 @@ class LoadReport:
     updated: list = field(default_factory=list)
     unchanged: list = field(default_factory=list)
     kept: list = field(default_factory=list)
+    retired: list = field(default_factory=list)
     skipped: list = field(default_factory=list)
 
     @property
     def changed(self):
-        return bool(self.created or self.updated)
+        return bool(self.created or self.updated or self.retired)
 
     def lines(self):
         for label, items in (
             ("created", self.created),
             ("updated", self.updated),
+            ("retired", self.retired),
             ("kept editor's version", self.kept),
             ("skipped", self.skipped),
         ):
@@ -69,7 +83,7 @@ class LoadReport:
                 yield f"{label}: {item}"
         yield (
             f"{len(self.created)} created, {len(self.updated)} updated, {len(self.unchanged)} unchanged, "
-            f"{len(self.kept)} kept editor's version, {len(self.skipped)} skipped"
+            f"{len(self.retired)} retired, {len(self.kept)} kept editor's version, {len(self.skipped)} skipped"
         )
 
 
@@ -190,73 +204,182 @@ def _course_fields(course):
     }
 
 
-def _category_name(course):
-    return f"{course['order']}. {course['title']}"
+# ---------------------------------------------------------------- categories
 
 
-def sync_category(name, report):
-    category, created = QuestionCategory.objects.get_or_create(name=name, defaults={"parent": None})
-    (report.created if created else report.unchanged).append(f"category {name}")
+@dataclass
+class CourseCategories:
+    """A course's bank: its category, with the objective items and the written answers in two children."""
+
+    course: QuestionCategory
+    objective: QuestionCategory
+    essays: QuestionCategory
+
+    def for_type(self, type):
+        return self.essays if type == Question.Type.ESSAY else self.objective
+
+
+def category_names(course):
+    """``(course category, objective child, essay child)`` names of a course's bank."""
+    return (
+        f"{course['order']}. {course['title']}",
+        f"{course['title']}{OBJECTIVE_SUFFIX}",
+        f"{course['title']}{ESSAY_SUFFIX}",
+    )
+
+
+def sync_category(name, report, parent=None):
+    category, created = QuestionCategory.objects.get_or_create(name=name, defaults={"parent": parent})
+    if not created and category.parent_id != (parent.pk if parent else None):
+        category.parent = parent
+        category.save(update_fields=["parent"])
+        report.updated.append(f"category {name}")
+    else:
+        (report.created if created else report.unchanged).append(f"category {name}")
     return category
 
 
-def question_signature(q):
-    """Comparable content of a Question instance."""
+def sync_course_categories(course, report):
+    """The course's category and its two children; questions still filed directly under the course
+    category (the layout before written answers) move into the child of their type, so they stay drawn."""
+    name, objective_name, essays_name = category_names(course)
+    parent = sync_category(name, report)
+    categories = CourseCategories(
+        parent, sync_category(objective_name, report, parent), sync_category(essays_name, report, parent)
+    )
+    for question in Question.objects.filter(category=parent).order_by("pk"):
+        target = categories.for_type(question.type)
+        Question.objects.filter(pk=question.pk).update(category=target)
+        report.updated.append(f"question {question.source_key or '#%d' % question.pk} moved into {target.name}")
+    return categories
+
+
+# ---------------------------------------------------------------- questions
+
+
+def question_content(q):
+    """What the loader writes for a data question (a dict of ``data.load_library``), as stored."""
     return {
-        "category": q.category.name,
-        "type": q.type,
-        "stem": q.stem,
-        "explanation": q.explanation,
-        "clause_ids": q.clause_ids,
-        "options": [(o.text, o.correct) for o in q.options.order_by("sort_order", "pk")],
+        "type": q["type"],
+        "scenario": bool(q.get("scenario", False)),
+        "stem": q["stem"],
+        "explanation": q.get("explanation", ""),
+        "reference_answer": q.get("reference_answer", ""),
+        "marking_points": "\n".join(p.strip() for p in q.get("points", [])),
+        "site_rule": q.get("site_rule", ""),
+        "rule_candidates": ", ".join(str(v) for v in q.get("rule_candidates", [])),
+        "option_template": q.get("option_template", ""),
+        "clause_ids": ", ".join(q["clauses"]),
+        "options": [(o["text"], bool(o["correct"])) for o in q["options"]],
+        "active": True,
     }
+
+
+def stored_content(question):
+    """The same fields read from a Question."""
+    content = {name: getattr(question, name) for name in CONTENT_FIELDS}
+    content["options"] = [(o.text, o.correct) for o in question.options.order_by("sort_order", "pk")]
+    return content
+
+
+CONTENT_FIELDS = [name for name in question_content({"type": "", "stem": "", "clauses": [], "options": []})
+                  if name != "options"]
+
+
+def content_hash(content):
+    return hashlib.sha256(json.dumps(content, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
+
+
+def written_by_loader(question, content):
+    """True when nobody changed ``question`` since the loader wrote it.
+
+    The loader keeps a fingerprint of what it wrote (``source_hash``). Questions loaded before there
+    was one were never saved again by the loader, so an unchanged ``updated_at`` tells the same.
+    """
+    if question.source_hash:
+        return question.source_hash == content_hash(content)
+    return abs(question.updated_at - question.created_at) < LEGACY_SAVE_WINDOW
+
+
+def _write_question(question, content, key):
+    for name in CONTENT_FIELDS:
+        setattr(question, name, content[name])
+    question.source_key = key
+    question.source_hash = content_hash(content)
+    question.options = [QuestionOption(text=t, correct=c, sort_order=i) for i, (t, c) in enumerate(content["options"])]
+    question.save()
 
 
 def sync_question(category, q, report):
-    wanted = {
-        "category": category.name,
-        "type": q["type"],
-        "stem": q["stem"],
-        "explanation": q["explanation"],
-        "clause_ids": ", ".join(q["clauses"]),
-        "options": [(o["text"], o["correct"]) for o in q["options"]],
-    }
-    existing = Question.objects.filter(source_key=q["key"]).select_related("category").first()
+    """Create, update or keep the bank's copy of data question ``q`` in ``category`` (see the module doc)."""
+    key, wanted = q["key"], question_content(q)
+    existing = Question.objects.filter(source_key=key).first()
     if existing is None:
-        question = Question(
-            category=category, type=q["type"], stem=q["stem"], explanation=q["explanation"],
-            clause_ids=wanted["clause_ids"], source_key=q["key"],
-        )
-        question.options = [
-            QuestionOption(text=t, correct=c, sort_order=i) for i, (t, c) in enumerate(wanted["options"])
-        ]
-        question.save()
-        report.created.append(f"question {q['key']}")
+        question = Question(category=category)
+        _write_question(question, wanted, key)
+        report.created.append(f"question {key}")
         return question
-    if question_signature(existing) == wanted:
-        report.unchanged.append(f"question {q['key']}")
+    current = stored_content(existing)
+    if current == wanted:
+        if existing.source_hash != content_hash(wanted):
+            Question.objects.filter(pk=existing.pk).update(source_hash=content_hash(wanted))
+        report.unchanged.append(f"question {key}")
+    elif written_by_loader(existing, current):
+        _write_question(existing, wanted, key)
+        report.updated.append(f"question {key}")
     else:
-        report.kept.append(f"question {q['key']}")
+        report.kept.append(f"question {key}")
     return existing
 
 
-def _quiz_sync(course, category, quiz_data):
-    count = int(quiz_data.get("draw", 10))
+def retire_questions(prefix, keys, report):
+    """Shipped questions under ``prefix`` whose key left the data are retired (not drawn), never
+    deleted: attempts keep their copies. One an editor changed is kept in use and reported."""
+    gone = Question.objects.filter(source_key__startswith=prefix, active=True).exclude(source_key__in=keys)
+    for question in gone.order_by("source_key"):
+        current = stored_content(question)
+        if written_by_loader(question, current):
+            question.active = False
+            question.source_hash = content_hash({**current, "active": False})
+            question.save(update_fields=["active", "source_hash", "updated_at"])
+            report.retired.append(f"question {question.source_key}")
+        else:
+            report.kept.append(f"question {question.source_key} (no longer shipped)")
+
+
+def _attempts_per_round(course, quiz_data):
+    """``[quiz] attempts``: attempts per round of the certifying quiz (default 3, at least 1)."""
+    attempts = int(quiz_data.get("attempts", QuizPage._meta.get_field("attempts_allowed").default))
+    if attempts < 1:
+        raise data.LibraryError(f"{course['code']}: [quiz] attempts = {attempts}; a certifying quiz allows at least 1")
+    return attempts
+
+
+def _quiz_sync(course, categories, quiz_data):
     fields = {
         "title": quiz_data["title"],
         "slug": f"{course['slug']}-quiz",
         "intro": _rich(quiz_data.get("intro", "")) if quiz_data.get("intro") else "",
         "pass_mark": int(quiz_data.get("pass_mark", 80)),
+        "attempts_allowed": _attempts_per_round(course, quiz_data),
         "practice": False,
     }
+    draws = [(categories.objective, int(quiz_data.get("draw", 10)))]
+    if quiz_data.get("essays"):
+        draws.append((categories.essays, int(quiz_data["essays"])))
+    return fields, _draws_children(draws)
+
+
+def _draws_children(draws):
+    """The (get, set, wanted) triple ``_sync_page`` compares a quiz's random draws with."""
 
     def get(page):
         return [(d.category_id, d.count) for d in page.random_draws.all()]
 
     def set_(page):
-        page.random_draws = [QuizRandomDraw(category=category, count=count)]
+        page.random_draws = [QuizRandomDraw(category=category, count=count) for category, count in draws]
 
-    return fields, (get, set_, [(category.pk, count)])
+    return get, set_, [(category.pk, count) for category, count in draws]
 
 
 @transaction.atomic
@@ -281,11 +404,12 @@ def load_library(courses=None, report=None):
                 report, f"lesson {course['code']}/{lesson['slug']}", key=key,
             )
 
-        category = sync_category(_category_name(course), report)
+        categories = sync_course_categories(course, report)
         for q in course["questions"]:
-            sync_question(category, q, report)
+            sync_question(categories.for_type(q["type"]), q, report)
+        retire_questions(f"{course['code']}-", [q["key"] for q in course["questions"]], report)
 
-        fields, children = _quiz_sync(course, category, course["quiz"])
+        fields, children = _quiz_sync(course, categories, course["quiz"])
         key = page_key("quiz", course["code"])
         quiz_page = find_page(QuizPage, key, QuizPage.objects.child_of(page).filter(slug=fields["slug"]))
         _sync_page(
@@ -306,64 +430,50 @@ def practice_clause_ids(explanation):
 
 
 def load_practice_exam(report, course_code="WIN"):
-    """Import ``practice_exam.txt`` through the courses question importer into its own
-    category and publish it as a practice quiz under ``course_code``'s page.
+    """Read ``practice_exam.txt`` with the courses question importer into its own category and
+    publish it as a practice quiz under ``course_code``'s page.
 
-    The first run imports the file with ``courses.importers.import_file`` (stable keys
-    ``PRACTICE:<number>``); later runs compare the bank with the file and never
-    re-import over an editor's changes. Skipped (and reported) when the importer is
-    not installed.
+    Questions are keyed ``PRACTICE:<number>`` and follow the same rules as the courses' questions:
+    updated while the loader owns them, kept once an editor changed them, retired when their
+    number leaves the file.
     """
-    try:
-        from courses import importers
-    except ImportError:
-        report.skipped.append("practice exam (courses.importers is not installed)")
-        return None
+    from courses import importers
+
     with transaction.atomic():
         return _load_practice_exam(importers, report, course_code)
 
 
-def _parsed_signature(category, parsed):
-    return {
-        "category": category.name,
-        "type": parsed.type,
-        "stem": parsed.stem,
-        "explanation": parsed.explanation,
-        "clause_ids": parsed.clause_ids,
-        "options": [(o.text[:500], o.correct) for o in parsed.options],
-    }
+def practice_questions(bank):
+    """The parsed practice exam as data questions (the shape of ``data.load_library``)."""
+    return [
+        {
+            "key": f"{PRACTICE_KEY}:{parsed.number}",
+            "type": parsed.type,
+            "scenario": parsed.scenario,
+            "stem": parsed.stem,
+            "explanation": parsed.explanation,
+            "clauses": parsed.clause_id_list(),
+            "options": [{"text": o.text, "correct": o.correct} for o in parsed.options],
+        }
+        for parsed in bank.questions
+    ]
 
 
 def _load_practice_exam(importers, report, course_code):
-    raw = data.PRACTICE_EXAM.read_bytes()
-    bank = importers.parse(raw, data.PRACTICE_EXAM.name)
+    bank = importers.parse(data.PRACTICE_EXAM.read_bytes(), data.PRACTICE_EXAM.name)
     if bank.errors:
         raise data.LibraryError(f"practice exam: {bank.errors}")
     category = sync_category(PRACTICE_CATEGORY, report)
-    keys = {q.number: f"{PRACTICE_KEY}:{q.number}" for q in bank.questions}
-    existing = {
-        q.source_key: q
-        for q in Question.objects.filter(source_key__in=keys.values()).select_related("category")
-    }
-    if not existing:
-        result = importers.import_file(
-            raw, category, filename=data.PRACTICE_EXAM.name, source_key_prefix=PRACTICE_KEY
-        )
-        report.created.append(f"practice exam: {len(result.created)} questions imported into {category.name}")
-    else:
-        for parsed in bank.questions:
-            key = keys[parsed.number]
-            question = existing.get(key)
-            if question is not None and question_signature(question) == _parsed_signature(category, parsed):
-                report.unchanged.append(f"question {key}")
-            else:
-                report.kept.append(f"question {key}")
+    questions = practice_questions(bank)
+    for q in questions:
+        sync_question(category, q, report)
+    retire_questions(f"{PRACTICE_KEY}:", [q["key"] for q in questions], report)
 
     course = CoursePage.objects.filter(code=course_code).first()
     if course is None:
         report.skipped.append(f"practice quiz (no course {course_code})")
         return None
-    count = len(bank.questions)
+    count = len(questions)
     fields = {
         "title": bank.title or PRACTICE_TITLE,
         "slug": PRACTICE_SLUG,
@@ -371,11 +481,9 @@ def _load_practice_exam(importers, report, course_code):
         "pass_mark": 80,
         "practice": True,
     }
-    children = (
-        lambda page: [(d.category_id, d.count) for d in page.random_draws.all()],
-        lambda page: setattr(page, "random_draws", [QuizRandomDraw(category=category, count=count)]),
-        [(category.pk, count)],
-    )
     key = page_key("quiz", "practice")
     quiz_page = find_page(QuizPage, key, QuizPage.objects.child_of(course).filter(slug=PRACTICE_SLUG))
-    return _sync_page(course, quiz_page or QuizPage(), fields, report, "practice quiz", children=children, key=key)
+    return _sync_page(
+        course, quiz_page or QuizPage(), fields, report, "practice quiz",
+        children=_draws_children([(category, count)]), key=key,
+    )

@@ -14,10 +14,12 @@ from hypothesis import strategies as st
 
 from certificates import requirements
 from certificates.models import Program
-from mentorship.models import ChecklistItem, ChecklistTopic, RideAlong, Skill, SkillAssessment
+from mentorship.catalogue import ensure_catalogues
+from mentorship.models import Approval, ChecklistItem, ChecklistTopic, RideAlong, SignOff, Skill, SkillAssessment
 from tests.factories import make_person
 from lms.roles import Role
 
+from ..mentorship.helpers import signed_off_trip
 from .conftest import make_course
 
 BASE = datetime.datetime(2026, 10, 1, 9, tzinfo=datetime.UTC)
@@ -38,7 +40,10 @@ def stage(cast):
 
 worlds = st.fixed_dictionaries({
     "completions": st.sets(st.tuples(st.integers(0, 2), st.integers(0, 1))),
-    "trips": st.lists(st.tuples(st.integers(0, 2), st.sampled_from(STATES)), max_size=8),
+    # (trainee, state, evidence): a trip's approvals and sign-off, whole, bent (two approvals by one person,
+    # a sign-off dated before the end) or missing — only whole evidence on a signed-off trip counts (17.1).
+    "trips": st.lists(st.tuples(st.integers(0, 2), st.sampled_from(STATES),
+                                st.sampled_from(["whole", "one_person_twice", "early_sign_off", "none"])), max_size=8),
     "min_ride_alongs": st.integers(0, 3),
     # (trainee, skill, result, minute): equal minutes are ties, broken by the later id.
     "assessments": st.lists(st.tuples(st.integers(0, 2), st.integers(0, 1), st.sampled_from(["passed", "failed"]),
@@ -51,16 +56,32 @@ worlds = st.fixed_dictionaries({
 })
 
 
+def _evidence(cast, trip, how):
+    """The records a trip's counting rests on, as the services write them (or bent as ``how`` says)."""
+    approvers = [cast.supervisor, cast.regional_manager, cast.post_head]
+    if how == "one_person_twice":
+        approvers[2] = cast.supervisor
+    for kind, user in zip(Approval.Kind.values, approvers):
+        Approval.objects.create(ride_along=trip, kind=kind, decision=Approval.Decision.APPROVED, decided_by=user,
+                                decided_at=BASE - datetime.timedelta(days=5))
+    RideAlong.objects.filter(pk=trip.pk).update(approved_before_trip=True, ended_on=trip.end_date)
+    signed = trip.end_date - datetime.timedelta(days=1) if how == "early_sign_off" else trip.end_date
+    SignOff.objects.create(ride_along=trip, performance="好", signed_by=cast.mentor,
+                           signed_at=datetime.datetime.combine(signed, datetime.time(20), tzinfo=datetime.UTC))
+
+
 def _build(stage, world):
     cast, trainees, courses, skills, topics, program = stage
     from courses.models import CourseCompletion
 
     for t, c in world["completions"]:
         CourseCompletion.objects.create(user=trainees[t], course=courses[c])
-    for t, state in world["trips"]:
-        RideAlong.objects.create(trainee=trainees[t], mentor=cast.mentor, destination_region=cast.org.hz,
-                                 cities=["杭州"], start_date=datetime.date(2026, 10, 1),
-                                 end_date=datetime.date(2026, 10, 2), state=state)
+    for t, state, evidence in world["trips"]:
+        trip = RideAlong.objects.create(trainee=trainees[t], mentor=cast.mentor, destination_region=cast.org.hz,
+                                        cities=["杭州"], start_date=datetime.date(2026, 10, 1),
+                                        end_date=datetime.date(2026, 10, 2), state=state)
+        if evidence != "none":
+            _evidence(cast, trip, evidence)
     for t, s, result, minute in world["assessments"]:
         a = SkillAssessment.objects.create(trainee=trainees[t], skill=skills[s], result=result, assessor=cast.lead)
         SkillAssessment.objects.filter(pk=a.pk).update(assessed_at=BASE + datetime.timedelta(minutes=minute))
@@ -128,7 +149,9 @@ def test_only_ride_alongs_that_count_toward_a_certificate_are_counted(stage):
     cast, _trainees, _courses, _skills, _topics, program = stage
     program.min_ride_alongs = 2
     program.save()
-    for state in (RideAlong.State.SIGNED_OFF, RideAlong.State.COMPLETED):
+    ensure_catalogues()  # the seeded skills the helper's trip covers
+    signed_off_trip(cast)  # three approvers, signed off after it ended: counts
+    for state in (RideAlong.State.SIGNED_OFF, RideAlong.State.COMPLETED):  # no approvals, no sign-off: do not
         RideAlong.objects.create(trainee=cast.trainee, mentor=cast.mentor, destination_region=cast.org.hz,
                                  cities=["杭州"], start_date=datetime.date(2026, 10, 1),
                                  end_date=datetime.date(2026, 10, 2), state=state)
@@ -159,7 +182,8 @@ def test_a_quiz_passed_twice_counts_once_and_one_waiting_for_marking_is_not_pass
     for number in (1, 2):
         Attempt.objects.create(user=cast.trainee, quiz=quiz, number=number, state="finished", passed=True, score=100,
                                finished_at=BASE)
-    waiting = Attempt.objects.create(user=cast.other_trainee, quiz=quiz, number=1, state="finished", finished_at=BASE)
+    waiting = Attempt.objects.create(user=cast.other_trainee, quiz=quiz, number=1,
+                                     state=Attempt.State.AWAITING_MARKING, finished_at=BASE)
     AttemptQuestion.objects.create(attempt=waiting, order=1, type="essay", stem="话术", text_answer="您好")
     (passed,) = requirements.check(cast.trainee, program)
     (marking,) = requirements.check(cast.other_trainee, program)

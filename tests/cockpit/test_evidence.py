@@ -4,7 +4,10 @@ import datetime
 
 from cockpit import mentor_stats
 from mentorship import services
+from mentorship.catalogue import ensure_catalogues
 from mentorship.models import ChecklistItem, ChecklistTopic, RideAlong, Skill, SkillAssessment
+
+from ..mentorship.helpers import END, signed_off_trip
 
 
 def _trip(cast, state):
@@ -19,11 +22,13 @@ def test_the_matrix_cells_say_what_the_requirements_say(cast):
     from certificates.models import Program
     from cockpit import matrix
 
+    ensure_catalogues()
     skill = Skill.objects.create(name="测试技能")
     program = Program.objects.create(code="P", name="上岗认证", min_ride_alongs=2, checklist_required=True)
     program.required_skills.set([skill])
-    _trip(cast, RideAlong.State.SIGNED_OFF)
-    _trip(cast, RideAlong.State.SIGNED_OFF)
+    signed_off_trip(cast)
+    signed_off_trip(cast, start_date=END + datetime.timedelta(days=5), end_date=END + datetime.timedelta(days=6))
+    _trip(cast, RideAlong.State.SIGNED_OFF)  # marked signed off, but no approvals and no sign-off: does not count
     _trip(cast, RideAlong.State.REQUESTED)
     SkillAssessment.objects.create(trainee=cast.trainee, skill=skill, result="failed", assessor=cast.lead)
     SkillAssessment.objects.create(trainee=cast.trainee, skill=skill, result="passed", assessor=cast.lead)

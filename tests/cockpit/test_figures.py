@@ -8,7 +8,7 @@ import pytest
 from certificates.models import Certificate, Program
 from cockpit import services
 from courses.models import Attempt, CoursePage, QuizPage
-from courses.services import ensure_training_index
+from courses.services import ensure_training_index, grant_new_round
 from lms.models import RoleAssignment
 from lms.roles import Role
 from mentorship.models import Skill, SkillAssessment
@@ -38,8 +38,8 @@ def _figures(cast, program):
 
 def _attempt(user, quiz, passed):
     number = Attempt.objects.filter(quiz=quiz, user=user).count() + 1
-    Attempt.objects.create(quiz=quiz, user=user, number=number, state=Attempt.State.FINISHED, started_at=WHEN,
-                           finished_at=WHEN, passed=passed, score=100 if passed else 10)
+    Attempt.objects.create(quiz=quiz, user=user, number=number, round_try=number, state=Attempt.State.FINISHED,
+                           started_at=WHEN, finished_at=WHEN, passed=passed, score=100 if passed else 10)
 
 
 def _assess(cast, user, skill, result):
@@ -73,6 +73,9 @@ def test_using_every_attempt_of_a_counted_quiz_without_passing_is_at_risk(cast, 
     assert _figures(cast, prog)["at_risk"] == 0  # one attempt of two left
     _attempt(cast.trainee, quiz, passed=False)
     assert _figures(cast, prog)["at_risk"] == 1
+    # The training lead grants a new round: no longer at risk while it lasts.
+    grant_new_round(quiz=quiz, learner=cast.trainee, by=cast.lead, reason="补考")
+    assert _figures(cast, prog)["at_risk"] == 0
 
 
 def test_a_certified_trainee_is_neither_at_risk_nor_on_track(cast, program):

@@ -34,12 +34,12 @@ def make_category(name="窗口服务", parent=None):
 
 
 def make_question(category=None, *, type=Question.Type.SINGLE, stem=None, options=None, explanation="解析",
-                  reference_answer=""):
+                  reference_answer="", clauses="", marking_points=""):
     """``options`` is a list of (text, correct); defaults to A right, B/C wrong (true/false: 对 right)."""
     category = category or make_category()
     question = Question.objects.create(
         category=category, type=type, stem=stem or f"题目{next(_codes)}", explanation=explanation,
-        reference_answer=reference_answer,
+        reference_answer=reference_answer, clause_ids=clauses, marking_points=marking_points,
     )
     if options is None:
         if type == Question.Type.ESSAY:

@@ -119,7 +119,7 @@ def test_a_quiz_page_with_fixed_and_random_questions_is_created_in_the_admin(cli
         "title": "窗口服务测验", "slug": "win-quiz", "intro": rich_text(""),
         "fixed_questions": inline_formset([{"question": question.pk}]),
         "random_draws": inline_formset([{"category": category.pk, "count": 5}]),
-        "shuffle_questions": "on", "shuffle_options": "on", "attempts_allowed": 0, "grading": "highest",
+        "shuffle_questions": "on", "shuffle_options": "on", "attempts_allowed": 3, "grading": "highest",
         "pass_mark": 80, "time_limit_minutes": "", "show_answers": "after_attempt", "max_questions": "",
         "success_text": "", "fail_text": "",
     })

@@ -17,7 +17,9 @@ def _quiz(show_answers):
     q1.options.filter(correct=True).update(feedback="反馈一号")
     q2 = make_question(type=Question.Type.MULTIPLE, explanation="解析二号")
     q3 = make_question(type=Question.Type.ESSAY, explanation="解析三号", reference_answer="参考答案三号")
-    return make_quiz(questions=[q1, q2, q3], show_answers=show_answers)
+    # Immediate feedback is for practice quizzes; a certifying quiz refuses it.
+    practice = show_answers == QuizPage.ShowAnswers.IMMEDIATELY
+    return make_quiz(questions=[q1, q2, q3], show_answers=show_answers, practice=practice)
 
 
 def _assert_hidden(html, secrets=SECRETS):
@@ -73,8 +75,9 @@ def test_never_hides_answers_on_the_result_page_too(client, learner):
     _assert_hidden(client.get(quiz.url).text)
 
 
-def test_after_the_attempt_the_review_shows_answers_and_explanations(client, learner):
+def test_after_the_attempt_the_review_of_a_practice_quiz_shows_answers_and_explanations(client, learner):
     quiz = _quiz(QuizPage.ShowAnswers.AFTER_ATTEMPT)
+    QuizPage.objects.filter(pk=quiz.pk).update(practice=True)
     attempt = start_attempt(learner, quiz)
     finish_attempt(attempt)
     client.force_login(learner)
@@ -92,3 +95,56 @@ def test_a_mentor_sees_a_trainees_result_within_the_quiz_settings(client, learne
     _assert_hidden(page.text)
     client.force_login(cast.lead)
     assert "解析一号" in client.get(reverse("courses:result", args=[attempt.pk])).text
+
+
+def _fail(learner, quiz):
+    attempt = start_attempt(learner, quiz)
+    save_answer(attempt, position=0, seq=0, selected=[1])  # the wrong option
+    return finish_attempt(attempt)[0]
+
+
+def test_a_certifying_quiz_reveals_nothing_between_retries_and_everything_after_the_last(client, learner, cast):
+    quiz = _quiz(QuizPage.ShowAnswers.AFTER_ATTEMPT)  # certifying, 3 attempts per round
+    client.force_login(learner)
+    earlier = []
+    for _ in range(2):
+        attempt = _fail(learner, quiz)
+        earlier.append(attempt)
+        for url in (reverse("courses:result", args=[attempt.pk]), quiz.url, reverse("courses:attempts"),
+                    reverse("courses:attempts") + "?mine=1", reverse("person", args=[learner.profile.pk])):
+            _assert_hidden(client.get(url).text)
+        client.force_login(cast.mentor)
+        _assert_hidden(client.get(reverse("courses:result", args=[attempt.pk])).text)
+        client.force_login(learner)
+    last = _fail(learner, quiz)
+    page = client.get(reverse("courses:result", args=[last.pk])).text
+    assert all(s in page for s in ["解析一号", "解析二号", "参考答案三号", "is-correct"])
+    for attempt in earlier:
+        _assert_hidden(client.get(reverse("courses:result", args=[attempt.pk])).text)
+
+
+def test_a_certifying_quiz_reveals_the_answers_of_the_attempt_that_passes(client, learner):
+    quiz = _quiz(QuizPage.ShowAnswers.AFTER_ATTEMPT)
+    QuizPage.objects.filter(pk=quiz.pk).update(pass_mark=30)
+    quiz.refresh_from_db()
+    failed = _fail(learner, quiz)
+    attempt = start_attempt(learner, quiz)
+    save_answer(attempt, position=0, seq=0, selected=[0])  # 1 of 3 right: 33 %
+    passed, _ = finish_attempt(attempt)
+    assert passed.passed
+    client.force_login(learner)
+    assert "解析一号" in client.get(reverse("courses:result", args=[passed.pk])).text
+    _assert_hidden(client.get(reverse("courses:result", args=[failed.pk])).text)
+
+
+def test_a_written_answer_waiting_for_marking_keeps_the_reference_answer_hidden(client, learner):
+    quiz = _quiz(QuizPage.ShowAnswers.AFTER_ATTEMPT)
+    QuizPage.objects.filter(pk=quiz.pk).update(attempts_allowed=1)
+    attempt = start_attempt(learner, quiz)
+    save_answer(attempt, position=2, seq=0, text="我的话术")
+    attempt, _ = finish_attempt(attempt)
+    assert attempt.awaiting_marking
+    client.force_login(learner)
+    page = client.get(reverse("courses:result", args=[attempt.pk])).text
+    assert "我的话术" in page and "待评阅" in page
+    _assert_hidden(page)

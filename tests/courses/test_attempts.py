@@ -236,7 +236,7 @@ def test_essays_wait_for_marking_and_the_mark_recomputes_score_and_pass(learner,
     quiz = make_quiz(questions=[make_question(), essay], pass_mark=100)
     attempt = answer_all(start_attempt(learner, quiz))
     attempt, _ = finish_attempt(attempt)
-    assert attempt.state == Attempt.State.FINISHED and not attempt.passed and attempt.score == 50
+    assert attempt.state == Attempt.State.AWAITING_MARKING and not attempt.passed and attempt.score == 50
     queued = list(marking_queue(cast.lead))
     assert [q.stem for q in queued] == [essay.stem]
     assert list(marking_queue(cast.other_lead)) == []
@@ -318,7 +318,7 @@ def test_random_order_shuffles_questions_and_options(learner):
 
 
 def test_under_immediately_an_answered_question_is_locked(learner):
-    quiz = make_quiz(questions=[make_question()], show_answers=QuizPage.ShowAnswers.IMMEDIATELY)
+    quiz = make_quiz(questions=[make_question()], show_answers=QuizPage.ShowAnswers.IMMEDIATELY, practice=True)
     attempt = start_attempt(learner, quiz)
     save_answer(attempt, position=0, seq=0, selected=[1])
     assert save_answer(attempt, position=0, seq=1, selected=[0]).reason == "locked"

@@ -23,3 +23,15 @@ def test_demo_assigns_courses_and_gives_progress_idempotently(db):
 def test_demo_without_courses_does_nothing(db):
     call_command("load_demo", stdout=open("/dev/null", "w"))
     assert not CourseAssignment.objects.exists()
+
+
+def test_demo_marks_the_written_answers_of_the_quiz_it_passes(db):
+    from courses.models import Question
+
+    first = make_course("WIN", lessons=1)
+    make_quiz(first, questions=[make_question(), make_question(type=Question.Type.ESSAY)])
+    call_command("load_demo", stdout=open("/dev/null", "w"))
+    attempt = Attempt.objects.get(user__username="demo-trainee")
+    assert attempt.state == Attempt.State.MARKED and attempt.passed
+    assert attempt.marked_by.username == "demo-lead"
+    assert CourseCompletion.objects.filter(user__username="demo-trainee", course=first).exists()

@@ -187,3 +187,47 @@ def test_a_question_without_a_type_marker_in_the_middle_is_reported_and_the_rest
                  "3.第三题 [判断题]\n对(正确答案)\n错\n")
     assert [(q.number, q.stem) for q in bank.questions] == [(1, "第一题"), (3, "第三题")]
     assert [e["number"] for e in bank.errors] == [2]
+
+
+def test_a_scenario_item_is_marked_after_its_type_in_text_and_in_a_column_in_excel(db, tmp_path):
+    bank = parse("1.客户走近窗口，你先做什么？[单选题][情境]A.起身问候(正确答案)B.继续录入"
+                 "2.五声服务有几声？[单选题]A.五声(正确答案)B.四声")
+    assert [(q.number, q.scenario, q.stem) for q in bank.questions] == [
+        (1, True, "客户走近窗口，你先做什么？"), (2, False, "五声服务有几声？")]
+    assert [o.text for o in bank.questions[0].options] == ["起身问候", "继续录入"]
+    import_file(template_workbook(), "窗口", filename="template.xlsx")
+    assert list(Question.objects.filter(scenario=True).values_list("type", flat=True)) == ["multiple"]
+
+
+# The 问卷星 excerpt of seed 001 (the tobacco customer-service exam), copied as it is: test data only, part of no course.
+SEED_EXAM = SAMPLES / "seed_001_tobacco_exam.txt"
+SEED_KEYS = {1: "B", 2: "B", 3: "C", 4: "B", 5: "C", **{n: "B" for n in range(6, 20)}}
+
+
+def test_the_seed_exam_gives_nineteen_questions_with_the_seeds_keys_and_an_error_for_question_20(db):
+    code, out = _run(SEED_EXAM, "--category", "烟草客户服务", "--json")
+    data = json.loads(out)
+    _contract(data)
+    assert code == 1 and Question.objects.count() == 0
+    assert data["title"] == "客户服务行为工作指引学习考试"
+    assert [q["number"] for q in data["questions"]] == list(range(1, 20))
+    assert {q["type"] for q in data["questions"]} == {"single"}
+    keys = {q["number"]: "".join(o["label"] for o in q["options"] if o["correct"]) for q in data["questions"]}
+    assert keys == SEED_KEYS
+    assert all(len(q["options"]) == 3 for q in data["questions"])
+    first = data["questions"][0]
+    assert first["stem"] == "《卷烟营销客户服务行为工作指引(试行)》的发布日期是?"
+    assert [o["text"] for o in first["options"]] == ["2023年9月1日", "2023年10月24日", "2023年11月30日"]
+    assert first["explanation"] == "2023年10月24日"
+    assert [e["number"] for e in data["errors"]] == [20]
+
+
+def test_the_seed_exam_imports_its_nineteen_valid_questions_when_asked_to_skip_the_invalid_one(db):
+    code, out = _run(SEED_EXAM, "--category", "烟草客户服务", "--skip-invalid")
+    assert code == 0 and "20" in out
+    assert Question.objects.count() == 19
+    keys = [
+        "".join("ABC"[i] for i, o in enumerate(q.options.order_by("sort_order")) if o.correct)
+        for q in Question.objects.order_by("pk")
+    ]
+    assert keys == [SEED_KEYS[n] for n in range(1, 20)]

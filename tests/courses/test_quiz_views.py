@@ -86,9 +86,9 @@ def test_the_quiz_page_says_why_a_second_attempt_is_refused(client, learner):
     finish_attempt(start_attempt(learner, quiz))
     client.force_login(learner)
     page = client.get(quiz.url)
-    assert "作答次数已用完" in page.text
+    assert "本轮 1 次作答机会已用完" in page.text
     response = client.post(reverse("courses:quiz_start", args=[quiz.pk]), follow=True)
-    assert "作答次数已用完" in response.text
+    assert "本轮 1 次作答机会已用完" in response.text
     assert Attempt.objects.filter(user=learner).count() == 1
 
 
@@ -145,6 +145,7 @@ def test_a_training_lead_marks_an_essay_from_the_queue(client, learner, cast):
 
 
 def test_answers_at_end_shows_every_question_with_mine_and_the_right_answer(client, learner, quiz):
+    QuizPage.objects.filter(pk=quiz.pk).update(attempts_allowed=1)  # the round's last attempt
     attempt = start_attempt(learner, quiz)
     from courses.services import save_answer
 
@@ -246,3 +247,18 @@ def test_a_post_to_a_question_that_does_not_exist_is_404(client, learner, quiz):
     attempt = _start(client, learner, quiz)
     response = client.post(reverse("courses:question", args=[attempt.pk, 9]), {"seq": 0, "action": "save"})
     assert response.status_code == 404
+
+
+def test_the_quiz_page_closes_an_attempt_past_its_deadline(client, learner, quiz):
+    import datetime
+
+    from django.utils import timezone
+
+    QuizPage.objects.filter(pk=quiz.pk).update(time_limit_minutes=1)
+    quiz.refresh_from_db()
+    attempt = start_attempt(learner, quiz, now=timezone.now() - datetime.timedelta(minutes=5))
+    client.force_login(learner)
+    page = client.get(quiz.url).text
+    attempt.refresh_from_db()
+    assert attempt.state == Attempt.State.FINISHED and attempt.finished_at == attempt.deadline
+    assert "继续作答" not in page and "再做一次" in page

@@ -1,18 +1,20 @@
 """Free text in the courses app: an essay answer saved while taking a quiz, and the question form of the Wagtail
-admin. No server error; either the whole change or a message in Chinese and nothing changed."""
+admin, the reason for a new round of attempts. No server error; either the whole change or a message in Chinese and
+nothing changed."""
 
 import json
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 from hypothesis import event, given
 from hypothesis import strategies as st
 
 from courses.models import Attempt, AttemptQuestion, Question, QuestionOption
-from courses.services import start_attempt
+from courses.services import finish_attempt, start_attempt
 from tests.courses.conftest import make_category, make_question, make_quiz
 
-from .conftest import FUZZ, assert_chinese, assert_form_came_back, flashed, post, rolled_back
+from .conftest import FUZZ, assert_chinese, assert_form_came_back, flashed, form_errors, post, rolled_back
 from .test_free_text_forms_fuzz import texts
 
 # --- the essay answer of an attempt ---------------------------------------------------------------------------
@@ -131,6 +133,39 @@ def test_a_question_is_created_in_the_admin_whole_or_explained(cast, client, edi
             assert (Question.objects.count(), QuestionOption.objects.count()) == before
 
 
+# --- the reason for a new round of attempts ------------------------------------------------------------------
+
+
+@pytest.fixture
+def used_up(cast):
+    """The trainee's only attempt of a one-attempt round, failed: their lead may grant a new round."""
+    quiz = make_quiz(questions=[make_question()], attempts_allowed=1)
+    attempt = start_attempt(cast.trainee, quiz)
+    return finish_attempt(attempt)[0]
+
+
+@FUZZ
+@given(reason=texts)
+def test_a_new_round_is_granted_with_its_reason_or_refused_in_chinese(cast, client, used_up, reason):
+    from courses.models import RoundGrant
+
+    client.force_login(cast.lead)
+    with rolled_back():
+        response = post(client, reverse("courses:grant_round", args=[used_up.pk]), {"reason": reason})
+        if response.status_code == 302:
+            event("granted")
+            assert RoundGrant.objects.get().reason == reason.strip()
+        else:
+            event("refused")
+            assert response.status_code == 400, response.status_code
+            errors = form_errors(response.context["grant_form"])
+            assert errors
+            for error in errors:
+                assert_chinese(error)
+                assert escape(error) in response.content.decode(), error
+            assert not RoundGrant.objects.exists()
+
+
 # --- the success branches above are reachable ------------------------------------------------------------
 
 
@@ -149,6 +184,14 @@ def test_the_courses_forms_accept_ordinary_text(cast, client, attempt, editor):
         [("安抚客户", True, "对"), ("挂断电话", False, "")]))
     assert response.status_code == 302
     assert Question.objects.get(stem="客户投诉时首先应当？").options.count() == 2
+
+
+def test_the_grant_form_accepts_an_ordinary_reason(cast, client, used_up):
+    from courses.models import RoundGrant
+
+    client.force_login(cast.lead)
+    response = post(client, reverse("courses:grant_round", args=[used_up.pk]), {"reason": " 已复习，准予补考。 "})
+    assert response.status_code == 302 and RoundGrant.objects.get().reason == "已复习，准予补考。"
 
 
 def test_damaged_quiz_posts_are_refused_with_a_message_not_a_server_error(cast, client, attempt):

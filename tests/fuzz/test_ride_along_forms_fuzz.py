@@ -4,6 +4,7 @@ change, or the form (or a message) in Chinese and nothing saved.
 Each test builds the trip in the state its form needs once (a fixture); every example's writes are rolled back.
 """
 
+import datetime
 from decimal import Decimal, InvalidOperation
 
 import pytest
@@ -20,8 +21,8 @@ from mentorship.models import (
     SignOffAmendment,
     WeakPoint,
 )
-from mentorship.services import parse_cities, record_expense_filing, record_trip_happened, start_ride_along
-from tests.mentorship.helpers import approve_all, request_trip, signed_off_trip, skill
+from mentorship.services import parse_cities, record_expense_filing
+from tests.mentorship.helpers import END, TODAY, at, happened_trip, request_trip, signed_off_trip, skill
 
 from .conftest import FUZZ, assert_form_came_back, assert_redirect_with_message, post, rolled_back
 from .test_free_text_forms_fuzz import texts
@@ -33,16 +34,22 @@ plan_rows = st.one_of(st.just(("", "")), st.tuples(texts, st.just("2026-11-30"))
 
 
 @pytest.fixture
-def world(cast):
+def world(cast, time_machine, settings):
+    """The cast on the day the helpers' trips are requested (tests/mentorship/helpers.py); sessions outlive the
+    clock's moves."""
+    settings.SESSION_COOKIE_AGE = 365 * 24 * 3600
     ensure_catalogues()
+    time_machine.move_to(at(TODAY, 9), tick=True)
+    cast.clock = time_machine
     return cast
 
 
 @pytest.fixture
 def completed_trip(world):
-    ride_along = approve_all(world, request_trip(world))
-    start_ride_along(ride_along=ride_along, user=world.mentor)
-    return record_trip_happened(ride_along=ride_along, user=world.mentor)
+    """A trip recorded as happened; the clock on the day after it ended (its sign-off and expenses are due)."""
+    ride_along = happened_trip(world)
+    world.clock.move_to(at(END + datetime.timedelta(days=1), 9), tick=True)
+    return ride_along
 
 
 def _trip_state(ride_along):
@@ -152,7 +159,9 @@ def test_a_sign_off_is_saved_whole_or_explained(world, client, completed_trip, p
 
 @pytest.fixture
 def signed_off(world):
-    return signed_off_trip(world).sign_off
+    sign_off = signed_off_trip(world).sign_off
+    world.clock.move_to(at(END + datetime.timedelta(days=2), 9), tick=True)
+    return sign_off
 
 
 @FUZZ
@@ -271,8 +280,10 @@ def test_the_ride_along_forms_accept_ordinary_text(world, client):
         assert assert_redirect_with_message(post(
             client, f"/mentorship/ride-alongs/{trip.pk}/approvals/{approval.pk}/",
             {f"a{approval.pk}-decision": "approve", f"a{approval.pk}-comment": "同意"}))
+    world.clock.move_to(at(trip.start_date, 8), tick=True)  # on its first day
     client.force_login(world.mentor)
     assert assert_redirect_with_message(post(client, f"/mentorship/ride-alongs/{trip.pk}/start/", {}))
+    world.clock.move_to(at(trip.end_date, 18), tick=True)  # on its last day
     assert assert_redirect_with_message(post(client, f"/mentorship/ride-alongs/{trip.pk}/happened/", {}))
     assert post(client, f"/mentorship/ride-alongs/{trip.pk}/expenses/",
                 {"filed": "on", "guided": "on", "total_yuan": "800"}).status_code == 302

@@ -76,12 +76,28 @@ def _production_env(**extra):
     return env
 
 
-def test_it_passes_the_deploy_checks_in_production():
+def test_it_passes_the_deploy_checks_in_production(tmp_path):
+    from certificates.signing import create_self_signed
+
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    create_self_signed(key, cert)
+    env = _production_env(CERTIFICATES_SIGNING_KEY=str(key), CERTIFICATES_SIGNING_CERT=str(cert))
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT, env=_production_env(), capture_output=True, text=True,
+        cwd=ROOT, env=env, capture_output=True, text=True,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_it_warns_in_production_when_certificates_cannot_be_signed(tmp_path):
+    env = _production_env(CERTIFICATES_SIGNING_KEY=str(tmp_path / "none.pem"),
+                          CERTIFICATES_SIGNING_CERT=str(tmp_path / "none-cert.pem"))
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT, env=env, capture_output=True, text=True,
+    )
+    assert result.returncode != 0
+    assert "certificates.W001" in result.stdout + result.stderr
 
 
 def test_it_refuses_to_start_in_production_without_a_secret_key():

@@ -6,16 +6,19 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from lms.roles import Role
 from lms.signals import skill_assessed
 from mentorship.models import AccountabilityRecord, MentorAssignment, RecordLocked, SkillAssessment
-from mentorship.services import (
-    accountability_visible_to,
-    assess_mentor,
-    assess_skill,
-    assessment_reports_for,
-    passed_skill_ids,
-)
+from mentorship.access import accountability_visible_to, assessment_reports_for
+from mentorship.services import assess_mentor, assess_skill, passed_skill_ids
 
-from .helpers import signed_off_trip, skill
+from .helpers import END, at, signed_off_trip, skill
 from ..factories import make_person
+
+
+@pytest.fixture(autouse=True)
+def after_the_trips(clock):
+    """Assessments come a week after the helpers' trips ended (a trip not yet over is no evidence, M10)."""
+    import datetime
+
+    clock.move_to(at(END + datetime.timedelta(days=7)), tick=True)
 
 
 def test_m13_the_training_lead_assesses_and_the_signal_is_sent(cast, django_capture_on_commit_callbacks):

@@ -47,7 +47,8 @@ def _filed_trip(cast, *, cities, days, total, guided=True):
 def test_m8_a_trip_over_all_three_limits_ends_the_guidance(cast):
     _filed_trip(cast, cities=["杭州", "宁波"], days=10, total=Decimal("1500"))
     assert expense_guidance_owed_on_next_trip(cast.trainee) is False
-    assert request_trip(cast).expense_guidance_owed is False
+    later = START + datetime.timedelta(days=30)
+    assert request_trip(cast, start_date=later, end_date=later).expense_guidance_owed is False
 
 
 def test_m8_a_one_city_trip_keeps_the_guidance_owed(cast):

@@ -7,12 +7,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from lms.signals import checklist_completed
 from mentorship.models import ChecklistTopic, ConductReport, Guidance, RecordLocked
+from mentorship.access import care_check_ins_for, conduct_reports_visible_to
 from mentorship.services import (
     acknowledge_topic,
-    care_check_ins_for,
     checklist_complete,
     confirm_guidance,
-    conduct_reports_visible_to,
     file_conduct_report,
     log_guidance,
     mark_topic_covered,

@@ -1,11 +1,13 @@
 """Home panels per role (what waits for me, with counts) and the demo data of the module."""
 
+import datetime
+
 from django.core.management import call_command
 from django.urls import reverse
 
 from mentorship.models import AccountabilityRecord, Question, RideAlong
 
-from .helpers import approve_all, request_trip
+from .helpers import START, approve_all, at, request_trip
 
 
 def test_each_approver_sees_the_trip_waiting_on_their_home_page(client, cast):
@@ -19,11 +21,14 @@ def test_each_approver_sees_the_trip_waiting_on_their_home_page(client, cast):
     assert reverse("mentorship:ride_along", args=[ride_along.pk]) not in client.get("/").content.decode()
 
 
-def test_the_mentor_sees_what_waits_and_the_trainee_sees_the_sign_off_to_confirm(client, cast):
+def test_the_mentor_sees_what_waits_and_the_trainee_sees_the_sign_off_to_confirm(client, cast, clock):
     ride_along = approve_all(cast, request_trip(cast))
     client.force_login(cast.mentor)
     html = client.get("/").content.decode()
-    assert "开始出行" not in html and "已批准：开始" in html
+    assert "已批准：李明轩 的出行将于 2026-10-12 开始" in html and "已批准：开始" not in html
+    clock.move_to(at(START, 8))
+    html = client.get("/").content.decode()
+    assert "已批准：开始 李明轩 的出行" in html and "2026-10-12 – 2026-10-21" in html
     client.force_login(cast.trainee)
     assert "没有等待您处理的事项" in client.get("/").content.decode()
     assert ride_along
@@ -73,8 +78,6 @@ def test_every_demo_role_sees_its_pages(client, db):
 
 
 def test_m5_a_manager_sees_conduct_reports_sent_to_them_on_the_home_page(client, cast):
-    import datetime
-
     from mentorship.services import file_conduct_report
 
     file_conduct_report(reporter=cast.mentor, subject=cast.trainee, occurred_on=datetime.date(2026, 10, 1),
@@ -98,8 +101,6 @@ def _mentor_home(client, mentor):
 
 def _busy_trainee(cast, n):
     """A trainee of the mentor with a trip waiting for approval, an approved one, a question and a report."""
-    import datetime
-
     from mentorship.models import ConductReport
     from mentorship.services import ask_question, assign_mentor, escalate_question
     from tests.factories import make_person
@@ -107,7 +108,8 @@ def _busy_trainee(cast, n):
     trainee = make_person(f"busy{n}", role="trainee", region=cast.org.sh, post=cast.org.field, name=f"忙碌{n}")
     assign_mentor(trainee=trainee, mentor=cast.mentor)
     request_trip(cast, trainee=trainee)
-    approve_all(cast, request_trip(cast, trainee=trainee))
+    later = START + datetime.timedelta(days=30)
+    approve_all(cast, request_trip(cast, trainee=trainee, start_date=later, end_date=later))
     ask_question(trainee=trainee, owner=cast.mentor, subject=f"问题{n}", body="怎么办")
     question = ask_question(trainee=trainee, owner=cast.other_mentor, subject=f"升级{n}", body="怎么办")
     escalate_question(question=question, user=cast.other_mentor, to=cast.mentor)
@@ -125,5 +127,5 @@ def test_the_mentor_home_runs_as_many_queries_for_many_trainees_and_trips_as_for
         _busy_trainee(cast, n)
     many, html = _mentor_home(client, cast.mentor)
     assert all(f"忙碌{n}" in html and f"升级{n}" in html for n in range(6))
-    assert html.count("已批准：开始") == 6
+    assert html.count("已批准：") == 6
     assert many == one

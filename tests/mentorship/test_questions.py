@@ -89,7 +89,7 @@ def test_m4_a_resolved_question_is_never_overdue(cast):
 
 def test_m4_overdue_questions_are_flagged_once_to_the_owner_and_the_lead(cast, mailoutbox):
     _ask(cast, at=MONDAY)
-    _ask(cast, owner=cast.mentor)  # just asked: not overdue
+    _ask(cast, owner=cast.mentor, at=THURSDAY - datetime.timedelta(hours=1))  # just asked: not overdue
     flagged = flag_overdue_questions(now=THURSDAY)
     assert len(flagged) == 1
     assert sorted(m.to[0] for m in mailoutbox) == sorted([cast.post_head.email, cast.lead.email])

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from mentorship.models import Approval, ChecklistTopic, Question, RideAlong, SignOff
 
-from .helpers import APPROVER, START, approve_all, request_trip, signed_off_trip, skill
+from .helpers import APPROVER, END, START, approve_all, at, request_trip, signed_off_trip, skill
 
 
 def _url(name, *args):
@@ -117,8 +117,9 @@ def test_m6_start_is_refused_without_three_approvals_whatever_is_posted(client, 
     assert ride_along.state == RideAlong.State.REQUESTED
 
 
-def test_m6_only_the_mentor_starts_an_approved_trip(client, cast):
+def test_m6_only_the_mentor_starts_an_approved_trip(client, cast, clock):
     ride_along = approve_all(cast, request_trip(cast))
+    clock.move_to(at(START, 8))
     _login(client, cast.trainee)
     assert client.post(_url("ride_along_start", ride_along.pk)).status_code == 403
     _login(client, cast.mentor)
@@ -127,10 +128,12 @@ def test_m6_only_the_mentor_starts_an_approved_trip(client, cast):
     assert ride_along.state == RideAlong.State.STARTED
 
 
-def test_m9_the_mentor_signs_off_on_the_phone_form_and_the_trainee_confirms(client, cast):
+def test_m9_the_mentor_signs_off_on_the_phone_form_and_the_trainee_confirms(client, cast, clock):
     ride_along = approve_all(cast, request_trip(cast))
     _login(client, cast.mentor)
+    clock.move_to(at(START, 8))
     client.post(_url("ride_along_start", ride_along.pk))
+    clock.move_to(at(END, 18))
     client.post(_url("ride_along_happened", ride_along.pk))
     form = client.get(_url("ride_along_sign_off", ride_along.pk))
     assert form.status_code == 200 and 'name="plan_due_1"' in form.content.decode()
@@ -153,20 +156,28 @@ def test_m9_the_mentor_signs_off_on_the_phone_form_and_the_trainee_confirms(clie
     assert sign_off.trainee_confirmed_at is not None
 
 
-def test_m9_the_sign_off_form_requires_due_dates(client, cast):
+def _happened_through_the_screens(client, cast, clock):
     ride_along = approve_all(cast, request_trip(cast))
     _login(client, cast.mentor)
+    clock.move_to(at(START, 8))
+    client.post(_url("ride_along_start", ride_along.pk))
+    clock.move_to(at(END, 18))
     client.post(_url("ride_along_happened", ride_along.pk))
+    ride_along.refresh_from_db()
+    assert ride_along.state == RideAlong.State.COMPLETED
+    return ride_along
+
+
+def test_m9_the_sign_off_form_requires_due_dates(client, cast, clock):
+    ride_along = _happened_through_the_screens(client, cast, clock)
     response = client.post(_url("ride_along_sign_off", ride_along.pk),
                            {"performance": "好", "plan_text_1": "复习"})
     assert "每条学习计划都需要完成期限" in response.content.decode()
     assert not SignOff.objects.exists()
 
 
-def test_m9_only_the_mentor_signs_off(client, cast):
-    ride_along = approve_all(cast, request_trip(cast))
-    _login(client, cast.mentor)
-    client.post(_url("ride_along_happened", ride_along.pk))
+def test_m9_only_the_mentor_signs_off(client, cast, clock):
+    ride_along = _happened_through_the_screens(client, cast, clock)
     for user in (cast.trainee, cast.lead, cast.post_head):
         _login(client, user)
         assert client.post(_url("ride_along_sign_off", ride_along.pk), {"performance": "x"}).status_code == 403
@@ -185,8 +196,9 @@ def test_audit_an_amendment_through_the_screen(client, cast):
     assert "笔误" in page and "表现良好" in page
 
 
-def test_m6_recording_an_unapproved_trip_shows_it_is_not_reimbursable(client, cast):
+def test_m6_recording_an_unapproved_trip_shows_it_is_not_reimbursable(client, cast, clock):
     ride_along = request_trip(cast)
+    clock.move_to(at(END, 18))
     _login(client, cast.mentor)
     page = client.post(_url("ride_along_happened", ride_along.pk), follow=True).content.decode()
     assert "不可报销" in page and "未经三方审批带新员工出行" in page
@@ -202,8 +214,9 @@ def test_m8_expense_filing_through_the_screen(client, cast):
     assert ride_along.expense_total_yuan == 1800 and ride_along.expense_filing_guided
 
 
-def test_m13_lead_pages_assign_assess_and_reports(client, cast):
+def test_m13_lead_pages_assign_assess_and_reports(client, cast, clock):
     signed_off_trip(cast)
+    clock.move_to(at(END + datetime.timedelta(days=7)))
     _login(client, cast.lead)
     response = client.post(_url("skill_assess"), {"trainee": cast.trainee.pk, "skill": skill().pk,
                                                   "result": "failed", "score": "50"})

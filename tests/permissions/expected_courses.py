@@ -27,6 +27,13 @@ CASES = [
          expect=expect(anonymous=302, trainee=200, **SEES_TRAINEE, others=404)),
     # Training leads mark essays (courses.access.can_mark), only of people in their scope: 403 without the role,
     # 404 outside the lead's scope (lms.access policy).
+    # The learner's training lead grants a new round (here refused: the round is not used up, 400); 403 without the
+    # lead's role, 404 outside the lead's scope.
+    Case("courses:grant_round", kwargs=lambda w: {"pk": w.attempt_done.pk},
+         expect=expect(anonymous=302, others=405), label="GET"),
+    Case("courses:grant_round", kwargs=lambda w: {"pk": w.attempt_done.pk}, method="POST",
+         data=lambda w: {"reason": "补考"}, expect=expect(anonymous=302, lead=400, other_lead=404, others=403),
+         label="POST"),
     Case("courses:marking", expect=expect(anonymous=302, lead=200, other_lead=200, others=403)),
     Case("courses:mark", kwargs=lambda w: {"pk": w.essay_answer.pk},
          expect=expect(anonymous=302, lead=200, other_lead=404, others=403)),

@@ -66,7 +66,8 @@ CASES = [
     Case("mentorship:sign_off_confirm", kwargs=signed_off, expect=only(200, {"trainee": 200})),
     Case("mentorship:sign_off_amend", kwargs=signed_off, expect=only(200, {"mentor": 200})),
     Case("mentorship:ride_along_expenses", kwargs=signed_off, expect=only(200, {"mentor": 200})),
-    Case("mentorship:ride_along_filing_problem", kwargs=signed_off, expect=only(200, {"lead": 200})),
+    # No expense filing recorded yet: the lead is told so and sent back to the trip.
+    Case("mentorship:ride_along_filing_problem", kwargs=signed_off, expect=only(302, {"lead": 302})),
     # M1, M13 assignment and assessments
     Case("mentorship:assign_mentor", expect=LEADS_ONLY),
     Case("mentorship:skill_assess", expect=LEADS_ONLY),
@@ -114,8 +115,10 @@ CASES = [
          expect=only(302, {"mentor": 302}, ("trainee", "mentor", "supervisor", "post_head", "lead", "regional_head"))),
     Case("mentorship:checklist_cover", kwargs=lambda w: {"profile_pk": w.trainee.profile.pk, "topic_pk": w.topic.pk},
          label="GET", expect=POST_ONLY),
+    # Only the trainee acknowledges; the others who see her checklist are refused (403).
     Case("mentorship:checklist_acknowledge", kwargs=lambda w: {"item_pk": w.checklist_item.pk}, label="POST",
-         method="POST", expect=expect(anonymous=302, trainee=302, others=404)),
+         method="POST", expect=only(302, {"trainee": 302}, ("trainee", "mentor", "supervisor", "post_head", "lead",
+                                                            "regional_head"))),
     Case("mentorship:checklist_acknowledge", kwargs=lambda w: {"item_pk": w.checklist_item.pk}, label="GET",
          expect=POST_ONLY),
     Case("mentorship:checklist_topics", expect=LEADS_ONLY),

@@ -82,24 +82,32 @@ def _mentorship(world):
     from mentorship.catalogue import ensure_catalogues
     from mentorship.models import Approval, ChecklistTopic, Skill
 
+    from django.utils import timezone
+
     ensure_catalogues()
     skill = Skill.objects.get(name="上门服务流程")
-    start = datetime.date(2026, 10, 12)
+    today = timezone.localdate()
 
-    def trip():
+    def at(days_from_today, hour=10):
+        day = today + datetime.timedelta(days=days_from_today)
+        return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
+
+    def trip(start, now):
         return m.request_ride_along(mentor=world.mentor, trainee=world.trainee, destination_region=world.org.hz,
-                                    cities=["杭州"], start_date=start, end_date=start, skills=[skill])
+                                    cities=["杭州"], start_date=start, end_date=start, skills=[skill], now=now)
 
-    world.ride_along = trip()
+    # Waiting for approval: a trip a month ahead. Signed off: a one-day trip three weeks ago, each step in time.
+    world.ride_along = trip(today + datetime.timedelta(days=30), timezone.now())
     world.approval = world.ride_along.approvals.get(kind=Approval.Kind.POST_HEAD)
-    done = trip()
+    done = trip(today - datetime.timedelta(days=21), at(-30))
     approvers = {Approval.Kind.TRAINING_SUPERVISOR: world.supervisor,
                  Approval.Kind.REGIONAL_MANAGER: world.regional_manager, Approval.Kind.POST_HEAD: world.post_head}
     for approval in done.approvals.all():
-        m.decide_approval(approval=approval, user=approvers[approval.kind], approve=True)
-    m.start_ride_along(ride_along=done, user=world.mentor)
-    m.record_trip_happened(ride_along=done, user=world.mentor)
-    m.sign_off_ride_along(ride_along=done, user=world.mentor, performance="好", skills_covered=[skill])
+        m.decide_approval(approval=approval, user=approvers[approval.kind], approve=True, now=at(-29))
+    m.start_ride_along(ride_along=done, user=world.mentor, now=at(-21, 8))
+    m.record_trip_happened(ride_along=done, user=world.mentor, now=at(-21, 18))
+    m.sign_off_ride_along(ride_along=done, user=world.mentor, performance="好", skills_covered=[skill], now=at(-20))
+    start = today - datetime.timedelta(days=21)
     world.signed_off = done
     world.question = m.ask_question(trainee=world.trainee, owner=world.post_head, subject="问题", body="内容")
     world.answer = m.answer_question(question=world.question, user=world.post_head, body="答复")

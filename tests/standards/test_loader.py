@@ -100,14 +100,24 @@ def test_it_never_overwrites_a_question_an_editor_changed(win_only):
 
 
 @pytest.mark.django_db
-def test_each_course_has_a_quiz_drawing_from_its_own_category():
+def test_each_course_has_a_quiz_drawing_from_its_own_categories():
     loader.load_library()
+    shipped = {c["code"]: c for c in data.load_library()}
     for course in CoursePage.objects.all():
         quiz = QuizPage.objects.child_of(course).get(practice=False)
-        (draw,) = quiz.random_draws.all()
-        assert draw.category.questions.count() >= 12
-        assert draw.count <= draw.category.questions.count()
-        codes = {cid.split("-")[0] for q in draw.category.questions.all() for cid in q.clause_id_list()}
+        draws = list(quiz.random_draws.all())
+        objective = draws[0].category
+        assert objective.name.endswith(" · 客观题") and objective.parent.name.endswith(course.title)
+        assert not objective.questions.filter(type="essay").exists()
+        assert draws[0].count == shipped[course.code]["quiz"]["draw"] <= objective.questions.count()
+        if shipped[course.code]["quiz"]["essays"]:
+            (essays,) = draws[1:]
+            assert essays.category.name.endswith(" · 简答题") and essays.category.parent == objective.parent
+            assert set(essays.category.questions.values_list("type", flat=True)) == {"essay"}
+        else:
+            assert len(draws) == 1
+        questions = Question.objects.filter(category__parent=objective.parent)
+        codes = {cid.split("-")[0] for q in questions for cid in q.clause_id_list()}
         assert codes == {course.code}
 
 
@@ -170,7 +180,8 @@ def test_practice_exam_goes_through_the_importer_into_a_practice_quiz(win_only):
     assert [q.source_key for q in questions] == [f"PRACTICE:{n}" for n in range(1, 21)]
     assert {q.category.name for q in questions} == {loader.PRACTICE_CATEGORY}
     assert all(q.clause_id_list() and q.explanation for q in questions)
-    assert questions[0].clause_id_list() == ["WIN-06"] and "条款" not in questions[0].explanation
+    assert questions[0].clause_id_list() == ["WIN-06", "FIRST-09"] and "条款" not in questions[0].explanation
+    assert questions.filter(scenario=True).count() >= 7
     quiz = QuizPage.objects.get(slug=loader.PRACTICE_SLUG)
     assert quiz.practice and quiz.live and quiz.get_parent().specific.code == "WIN"
     assert [(d.category.name, d.count) for d in quiz.random_draws.all()] == [(loader.PRACTICE_CATEGORY, 20)]
