@@ -11,4 +11,4 @@ class ProgressConfig(AppConfig):
 
         from . import receivers  # noqa: F401
 
-        post_migrate.connect(receivers.build_missing_rows, sender=self, dispatch_uid="progress.post_migrate")
+        post_migrate.connect(receivers.build_rows_after_migrate, sender=self, dispatch_uid="progress.post_migrate")

@@ -12,7 +12,9 @@ from django.dispatch import receiver
 from wagtail.signals import page_published, page_unpublished
 
 from certificates.models import Certificate, Program
-from courses.models import Attempt, CourseAssignment, CourseCompletion, LessonPage, LessonRead, QuizPage
+from courses.models import (
+    Attempt, CourseAssignment, CourseCompletion, LessonPage, LessonRead, QuizPage, RoundGrant,
+)
 from lms.models import StaffProfile
 from mentorship.models import Approval, ChecklistItem, ChecklistTopic, RideAlong, SignOff, SkillAssessment
 
@@ -33,7 +35,7 @@ def _raw(kwargs):
 
 # Records of one person, and the field that names them.
 PERSON = {LessonRead: "user_id", CourseCompletion: "user_id", StaffProfile: "user_id", RideAlong: "trainee_id",
-          SkillAssessment: "trainee_id", ChecklistItem: "trainee_id"}
+          SkillAssessment: "trainee_id", ChecklistItem: "trainee_id", RoundGrant: "learner_id"}
 
 
 def on_person_record(sender, instance, **kwargs):
@@ -140,10 +142,17 @@ def on_page(sender, instance, **kwargs):
         services.refresh(set(users))
 
 
-def build_missing_rows(sender, using="default", **kwargs):
-    """After ``migrate``: a database with people but no progress rows yet (the first migrate to this app on an
-    existing installation) gets them, so the cockpit never shows empty figures for want of a rebuild."""
-    if Progress.objects.using(using).exists() or not StaffProfile.objects.using(using).exists():
+# The apps whose records the rows are computed from: a migration of theirs may change the records or the rules
+# read from them (e.g. the evidence a ride-along needs to count), so the rows are recomputed after it.
+SOURCE_APPS = {"certificates", "courses", "lms", "mentorship", "progress"}
+
+
+def build_rows_after_migrate(sender, using="default", plan=None, **kwargs):
+    """After ``migrate``: the rows are (re)built when there are none yet (the first migrate to this app on an
+    existing installation) or when a migration of the apps they are computed from was applied, so the cockpit
+    never shows stale or empty figures for want of a ``rebuild_progress``."""
+    if not StaffProfile.objects.using(using).exists() or not Program.objects.using(using).filter(active=True).exists():
         return
-    if Program.objects.using(using).filter(active=True).exists():
+    migrated = any(not backwards and migration.app_label in SOURCE_APPS for migration, backwards in plan or [])
+    if migrated or not Progress.objects.using(using).exists():
         services.rebuild()

@@ -43,7 +43,7 @@ def compute(program, users=None, *, catalog=None):
     facts = {r.key: r.facts(scope, shared) for r in reqs}
     started = _started(scope)
     certified = _certified(program, scope)
-    risks = _risks(catalog, scope, shared)
+    risks = _risks(catalog, scope)
     quiz_bits = _quiz_bits(program, catalog, scope, shared)
     due = _due_dates(scope)
     courses = {r.key for r in reqs if r.kind == "course"}
@@ -95,9 +95,10 @@ def _certified(program, scope):
     return result
 
 
-def _risks(catalog, scope, shared):
-    """``{user id: [why]}``: a skill failed at the latest assessment; every allowed attempt of a counted quiz of
-    the program used without a pass (an attempt waiting for marking may still pass, so it is not a risk yet)."""
+def _risks(catalog, scope):
+    """``{user id: [why]}``: a skill failed at the latest assessment; a round of a counted certifying quiz of the
+    program used up without a pass, with no new round granted since (``Attempt.objects.rounds_used_up``, exam's
+    definition; an attempt waiting for marking may still pass, so it is not a risk yet)."""
     result = defaultdict(list)
     failed = SkillAssessment.objects.latest_per_skill().filter(result=SkillAssessment.Result.FAILED)
     if scope is not None:
@@ -105,10 +106,13 @@ def _risks(catalog, scope, shared):
     for trainee_id, skill in failed.values_list("trainee_id", "skill__name"):
         result[trainee_id].append({"kind": "skill", "name": skill})
     _lessons, quizzes = catalog.children
-    for row in attempt_summary(catalog, scope, shared):
-        allowed = quizzes[row.quiz_id].attempts_allowed
-        if allowed and row.finished >= allowed and not row.passes and not row.waiting:
-            result[row.user_id].append({"kind": "attempts", "name": quizzes[row.quiz_id].title})
+    limited = [pk for pk, quiz in quizzes.items() if quiz.attempts_allowed]
+    if limited:
+        used_up = Attempt.objects.rounds_used_up().filter(quiz_id__in=limited)
+        if scope is not None:
+            used_up = used_up.filter(user_id__in=scope)
+        for user_id, quiz_id in set(used_up.order_by().values_list("user_id", "quiz_id")):
+            result[user_id].append({"kind": "attempts", "name": quizzes[quiz_id].title})
     for reasons in result.values():
         reasons.sort(key=lambda why: (why["kind"], why["name"]))
     return result

@@ -1,7 +1,8 @@
 """The kept progress rows always equal the rows recomputed from the source records.
 
 A property test plays random sequences of events — lessons read, attempts started,
-finished, waiting for marking and marked, ride-alongs in every state and signed off,
+finished, waiting for marking and marked, new rounds granted, ride-alongs in every state with their
+evidence (approvals by one or several people, the dates, the sign-off),
 skill assessments, checklist items and topics, course assignments to a person, a post
 or a region, certificates issued and revoked, a person moving post, the program
 changing — and after each sequence compares every kept row with ``compute``.
@@ -15,9 +16,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from certificates.models import Certificate, Program
-from courses.models import Attempt, AttemptQuestion, CourseAssignment, CourseCompletion, LessonRead, QuizPage
+from courses.models import (
+    Attempt, AttemptQuestion, CourseAssignment, CourseCompletion, LessonRead, QuizPage, RoundGrant,
+)
 from lms.roles import Role
-from mentorship.models import ChecklistItem, ChecklistTopic, RideAlong, Skill, SkillAssessment
+from mentorship.models import Approval, ChecklistItem, ChecklistTopic, RideAlong, SignOff, Skill, SkillAssessment
 from progress import services
 from progress.models import Progress
 from tests.certificates.conftest import make_course
@@ -55,6 +58,9 @@ events = st.one_of(
     st.tuples(st.just("mark"), T, st.booleans()),
     st.tuples(st.just("trip"), T, st.sampled_from([s for s, _ in RideAlong.State.choices])),
     st.tuples(st.just("sign_off"), T),
+    st.tuples(st.just("approve"), T, st.integers(0, 2), st.integers(0, 2)),  # (trainee, kind, approver)
+    st.tuples(st.just("record"), T),
+    st.tuples(st.just("grant"), T),
     st.tuples(st.just("assess"), T, st.integers(0, 1), st.sampled_from(["passed", "failed"])),
     st.tuples(st.just("ack"), T, st.integers(0, 1), st.booleans()),
     st.tuples(st.just("topic"), st.integers(0, 1), st.booleans()),
@@ -78,10 +84,13 @@ def _play(stage, event):
     elif kind in ("start", "essay"):
         if not Attempt.objects.filter(user=user, quiz=quiz, state=Attempt.State.IN_PROGRESS).exists():
             number = Attempt.objects.filter(user=user, quiz=quiz).count() + 1
-            attempt = Attempt.objects.create(user=user, quiz=quiz, number=number, started_at=NOW)
+            round_ = RoundGrant.objects.filter(learner=user, quiz=quiz).count() + 1
+            round_try = Attempt.objects.filter(user=user, quiz=quiz, round=round_).count() + 1
+            attempt = Attempt.objects.create(user=user, quiz=quiz, number=number, round=round_, round_try=round_try,
+                                             started_at=NOW)
             if kind == "essay":
                 AttemptQuestion.objects.create(attempt=attempt, order=1, type="essay", stem="话术", text_answer="您好")
-                attempt.state, attempt.finished_at = Attempt.State.FINISHED, NOW
+                attempt.state, attempt.finished_at = Attempt.State.AWAITING_MARKING, NOW
                 attempt.save(update_fields=["state", "finished_at", "score", "passed"])
     elif kind == "finish":
         attempt = Attempt.objects.filter(user=user, quiz=quiz, state=Attempt.State.IN_PROGRESS).first()
@@ -104,6 +113,24 @@ def _play(stage, event):
         if trip:
             trip.state = RideAlong.State.SIGNED_OFF
             trip.save(update_fields=["state"])
+            if not SignOff.objects.filter(ride_along=trip).exists():
+                SignOff.objects.create(ride_along=trip, performance="好", signed_by=cast.mentor, signed_at=NOW)
+    elif kind == "approve":  # one approval of a kind, by one of three people (the same person may approve twice)
+        trip = RideAlong.objects.filter(trainee=user).order_by("pk").first()
+        approvers = [cast.supervisor, cast.regional_manager, cast.post_head]
+        if trip:
+            Approval.objects.get_or_create(ride_along=trip, kind=Approval.Kind.values[args[1]], defaults={
+                "decision": Approval.Decision.APPROVED, "decided_by": approvers[args[2]], "decided_at": NOW})
+    elif kind == "record":  # the trip approved before it happened, and the day it ended
+        trip = RideAlong.objects.filter(trainee=user).order_by("pk").first()
+        if trip:
+            trip.approved_before_trip, trip.ended_on = True, trip.end_date
+            trip.save(update_fields=["approved_before_trip", "ended_on"])
+    elif kind == "grant":  # the lead opens a new round after the learner's latest attempt
+        last = Attempt.objects.filter(user=user, quiz=quiz).order_by("-number").first()
+        if last and not RoundGrant.objects.filter(learner=user, quiz=quiz, number=last.round + 1).exists():
+            RoundGrant.objects.create(quiz=quiz, learner=user, number=last.round + 1, granted_by=cast.lead,
+                                      reason="补考")
     elif kind == "assess":
         SkillAssessment.objects.create(trainee=user, skill=stage["skills"][args[1]], result=args[2],
                                        assessor=cast.lead)

@@ -60,7 +60,7 @@ def test_an_attempt_waiting_for_marking_is_neither_passed_nor_a_risk(cast, progr
     attempt = Attempt.objects.create(user=cast.trainee, quiz=quiz, number=1, started_at=NOW)
     assert _row(cast.trainee, prog).started
     AttemptQuestion.objects.create(attempt=attempt, order=1, type="essay", stem="话术", text_answer="您好")
-    attempt.state, attempt.finished_at = Attempt.State.FINISHED, NOW
+    attempt.state, attempt.finished_at = Attempt.State.AWAITING_MARKING, NOW
     attempt.save(update_fields=["state", "finished_at", "score", "passed"])
     row = _row(cast.trainee, prog)
     assert (row.facts[f"course:{win.pk}"]["marking"], row.facts[f"course:{win.pk}"]["passed"]) == (1, 0)
@@ -70,6 +70,31 @@ def test_an_attempt_waiting_for_marking_is_neither_passed_nor_a_risk(cast, progr
     attempt.save(update_fields=["state", "score", "passed"])
     row = _row(cast.trainee, prog)
     assert row.at_risk and row.risks == [{"kind": "attempts", "name": "WIN 测验"}]
+
+
+def test_a_new_round_granted_by_the_lead_takes_the_trainee_off_at_risk(cast, program):
+    from courses.services import grant_new_round
+
+    prog, _win, _lesson, quiz = program
+    Attempt.objects.create(user=cast.trainee, quiz=quiz, number=1, started_at=NOW, finished_at=NOW,
+                           state=Attempt.State.FINISHED, passed=False, score=10)
+    assert _row(cast.trainee, prog).at_risk
+    grant_new_round(quiz=quiz, learner=cast.trainee, by=cast.lead, reason="补考一次")
+    assert not _row(cast.trainee, prog).at_risk
+    assert services.differences() == []
+
+
+def test_a_migration_of_the_records_apps_rebuilds_the_rows(cast, program):
+    from types import SimpleNamespace
+
+    from progress.receivers import build_rows_after_migrate
+
+    prog, *_ = program
+    Progress.objects.filter(user=cast.trainee).update(started=True)
+    build_rows_after_migrate(sender=None, plan=[(SimpleNamespace(app_label="wagtailcore"), False)])
+    assert _row(cast.trainee, prog).started  # nothing the rows rest on was migrated
+    build_rows_after_migrate(sender=None, plan=[(SimpleNamespace(app_label="mentorship"), False)])
+    assert not _row(cast.trainee, prog).started
 
 
 def test_retiring_a_checklist_topic_changes_everyones_checklist(cast, program):
