@@ -205,6 +205,12 @@ def check_requirements(user, program):
         return requirements.check(user, program)
 
 
+def check_requirements_of_many(program, users):
+    """``requirements.check_many`` (``{user id: [Status]}``) with the labels in the site's language."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return requirements.check_many(program, users)
+
+
 def _labelled(requirement):
     """The JSON-able record of one requirement with its label, as printed on the certificate."""
     return {**requirement.snapshot, "kind": requirement.kind, "label": str(requirement.label)}

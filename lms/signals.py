@@ -8,6 +8,8 @@ arguments only; receivers must accept ``**kwargs``.
 - ``ride_along_signed_off``: ``trainee``, ``ride_along``
 - ``skill_assessed``: ``trainee``, ``assessment``
 - ``checklist_completed``: ``trainee``
+- ``certificates_issued``: ``holders`` (user ids) — certificates inserted together (a bulk issue), which
+  send no ``post_save`` of their own
 """
 
 from django.dispatch import Signal
@@ -16,3 +18,4 @@ course_completed = Signal()
 ride_along_signed_off = Signal()
 skill_assessed = Signal()
 checklist_completed = Signal()
+certificates_issued = Signal()

@@ -15,6 +15,7 @@ from certificates.models import Certificate, Program
 from courses.models import (
     Attempt, CourseAssignment, CourseCompletion, LessonPage, LessonRead, QuizPage, RoundGrant,
 )
+from lms import signals
 from lms.models import StaffProfile
 from mentorship.models import Approval, ChecklistItem, ChecklistTopic, RideAlong, SignOff, SkillAssessment
 
@@ -80,7 +81,13 @@ def on_ride_along_record(sender, instance, **kwargs):
 def on_certificate(sender, instance, **kwargs):
     """Issued, revoked, superseded or expired: only whether the holder is certified changes."""
     if not _raw(kwargs):
-        services.refresh_certified(instance.holder_id)
+        services.refresh_certified([instance.holder_id])
+
+
+@receiver(signals.certificates_issued, dispatch_uid="progress.certificates_issued")
+def on_certificates_issued(sender, holders, **kwargs):
+    """Certificates inserted together (a bulk issue): their holders' rows, in a fixed number of queries."""
+    services.refresh_certified(holders)
 
 
 # --- records that reach many people --------------------------------------------------------------------

@@ -212,20 +212,29 @@ def refresh(users, *, programs=None):
 
 
 @transaction.atomic
-def refresh_certified(user_id):
-    """Only the certificates of ``user_id`` changed: recompute whether they are certified, in each program."""
+def refresh_certified(user_ids):
+    """Only the certificates of ``user_ids`` changed: recompute whether they are certified, in each program (a
+    fixed number of queries whatever their number)."""
+    user_ids = sorted(set(user_ids))
     now = timezone.now()
-    rows = list(Progress.objects.filter(user_id=user_id).select_related("program"))
-    if not rows and StaffProfile.objects.filter(user_id=user_id).exists():
-        return refresh([user_id])
-    changed = []
+    rows = list(Progress.objects.filter(user_id__in=user_ids).select_related("program"))
+    with_rows = {row.user_id for row in rows}
+    without = [uid for uid in user_ids if uid not in with_rows]
+    if without:
+        refresh(StaffProfile.objects.filter(user_id__in=without).values_list("user_id", flat=True))
+    by_program = defaultdict(list)
     for row in rows:
-        holds, until = _certified(row.program, [user_id]).get(user_id, (False, None))
-        if (row.certified, row.certified_until) != (holds, until):
-            row.certified, row.certified_until, row.changed_at = holds, until, now
-            changed.append(row)
+        by_program[row.program].append(row)
+    changed = []
+    for program, program_rows in by_program.items():
+        certified = _certified(program, [row.user_id for row in program_rows])
+        for row in program_rows:
+            holds, until = certified.get(row.user_id, (False, None))
+            if (row.certified, row.certified_until) != (holds, until):
+                row.certified, row.certified_until, row.changed_at = holds, until, now
+                changed.append(row)
     if changed:
-        Progress.objects.bulk_update(changed, ["certified", "certified_until", "changed_at"])
+        Progress.objects.bulk_update(changed, ["certified", "certified_until", "changed_at"], batch_size=BATCH)
     return len(changed)
 
 
