@@ -76,6 +76,8 @@ def test_the_person_page_shows_the_lead_the_standing(client, cast, program):
     client.force_login(cast.lead)
     html = client.get(f"/people/{cast.trainee.profile.pk}/").content.decode()
     assert "认证进度" in html and "课程 HALL 课程HALL" in html and "课时 0/1，测验 0/0" in html
+    section = html.split("认证进度", 1)[1]
+    assert f'<a href="{hall.url}">课程 HALL' in section and f'<a href="{win.url}">' not in section  # what is left
     client.force_login(cast.other_lead)
     assert client.get(f"/people/{cast.trainee.profile.pk}/").status_code == 404
 
@@ -95,3 +97,17 @@ def test_the_panel_costs_the_same_queries_for_a_small_or_a_large_program(client,
     prog.required_courses.add(*more)
     prog.required_skills.add(Skill.objects.create(name="另一项测试技能"))
     assert queries() == small
+
+
+def test_the_person_page_says_a_used_up_round_waits_for_the_leads_new_round(client, cast, program):
+    from courses.models import Attempt, QuizPage
+
+    prog, win, *_rest = program
+    quiz = QuizPage(title="WIN 测验", slug="win-quiz", attempts_allowed=1)
+    win.add_child(instance=quiz)
+    Attempt.objects.create(user=cast.trainee, quiz=quiz, number=1, state=Attempt.State.FINISHED, passed=False,
+                           score=10, started_at=datetime.datetime(2026, 10, 1, tzinfo=datetime.UTC),
+                           finished_at=datetime.datetime(2026, 10, 1, tzinfo=datetime.UTC))
+    client.force_login(cast.lead)
+    html = client.get(f"/people/{cast.trainee.profile.pk}/").content.decode()
+    assert "“WIN 测验”本轮测验次数已用完且未通过，待培训负责人开放新一轮" in html
