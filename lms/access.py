@@ -121,13 +121,14 @@ def profile_scope(user):
         return Q(pk__in=[])
     if user.is_superuser:
         return Q()
+    providers = tuple(getattr(settings, "LMS_SCOPE_PROVIDERS", ()))
     cached = getattr(user, "_lms_scope", None)
-    if cached is None:
-        cached = user._lms_scope = _profile_scope(user)
-    return cached
+    if cached is None or cached[0] != providers:  # the apps' providers are part of the answer
+        cached = user._lms_scope = (providers, _profile_scope(user, providers))
+    return cached[1]
 
 
-def _profile_scope(user):
+def _profile_scope(user, providers):
     query = Q(user=user)
     assignments = role_assignments(user)
     tree = Region.tree() if any(a.region_id for a in assignments) else {}
@@ -140,7 +141,7 @@ def _profile_scope(user):
             if a.region_id:
                 post_query &= Q(region_id__in=sorted(Region.below(tree, [a.region_id])))
             query |= post_query
-    for path in getattr(settings, "LMS_SCOPE_PROVIDERS", ()):
+    for path in providers:
         query |= import_string(path)(user)
     return query
 

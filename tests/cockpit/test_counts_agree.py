@@ -57,7 +57,7 @@ def test_the_leads_home_and_the_cockpit_show_the_same_numbers(client, cast):
     # A written answer waiting for marking.
     course, _lesson = make_course("WIN", quiz=True)
     attempt = Attempt.objects.create(user=cast.trainee, quiz=QuizPage.objects.child_of(course).get(), number=1,
-                                     state=Attempt.State.FINISHED, finished_at=OLD)
+                                     state=Attempt.State.AWAITING_MARKING, finished_at=OLD)
     AttemptQuestion.objects.create(attempt=attempt, order=1, type="essay", stem="话术", text_answer="您好")
 
     client.force_login(cast.lead)
