@@ -10,6 +10,8 @@ arguments only; receivers must accept ``**kwargs``.
 - ``checklist_completed``: ``trainee``
 - ``certificates_issued``: ``holders`` (user ids) — certificates inserted together (a bulk issue), which
   send no ``post_save`` of their own
+- ``staff_imported``: ``users`` (the accounts a roster import created or changed), ``by`` (the importer or
+  None), ``record`` (the ``RosterImport``); sent inside the import's transaction
 """
 
 from django.dispatch import Signal
@@ -19,3 +21,4 @@ ride_along_signed_off = Signal()
 skill_assessed = Signal()
 checklist_completed = Signal()
 certificates_issued = Signal()
+staff_imported = Signal()
