@@ -464,7 +464,8 @@ def bulk_issue_db(org, people):
     run.refresh_from_db()
     issued = Certificate.objects.filter(program=program).count()
     factor = FULL["issue_people"] / people
-    note = (f"bulk issue: {run.total} people in the lead's scope listed and checked, {issued} issued "
+    note = (f"bulk issue: {run.total} people listed (the eligible in the lead's scope, found by the requirements' "
+            f"set face), {issued} issued "
             f"({people} eligible) in {seconds:.2f}s of database work, rendering off"
             + (f"; scaled ×{factor:g} to 10,000" if factor != 1 else "; measured at 10,000, not scaled"))
     return {"issue_10k_db_s": round(seconds * factor, 1), "issue_bulk_status": run.status}, note
