@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from certificates import requirements
 from certificates.requirements import DONE, PARTIAL, TODO
@@ -84,7 +85,7 @@ def build(profiles, program, progress=None):
 
 def table(columns, rows):
     """Headers and rows for the spreadsheet export: exactly the cells of the screen."""
-    headers = [_("Employee number"), _("Name"), _("Region"), _("Post"), _("Mentor")] + [c.label for c in columns]
+    headers = [_("Employee number"), pgettext("person", "Name"), _("Region"), _("Post"), _("Mentor")] + [c.label for c in columns]
     body = (
         [r.profile.employee_no, r.profile.name, r.profile.region.name if r.profile.region else "",
          r.profile.post.name if r.profile.post else "", r.profile.current_mentor_name or ""]

@@ -18,6 +18,7 @@ from django.db.models.functions import TruncDate
 from django.db.models.lookups import GreaterThan
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from certificates.models import Certificate, Program
 from courses.models import AttemptQuestion, CourseCompletion
@@ -176,7 +177,7 @@ def funnel_stages(figures):
     """Trainees → started → theory courses done → all requirements met → certified, from ``cohort_figures``."""
     return [
         (_("Trainees"), figures["trainees"]),
-        (_("Started"), figures["started"]),
+        (pgettext("funnel", "Started"), figures["started"]),
         (_("Theory courses done"), figures["theory"]),
         (_("All requirements met"), figures["complete"]),
         (_("Certified"), figures["certified"]),
@@ -213,7 +214,7 @@ def certified_table(profiles, program):
     certificates = Certificate.objects.filter(holder__in=profiles.values("user")).order_by("employee_no", "issued_on")
     if program is not None:
         certificates = certificates.filter(program=program)
-    headers = [_("Employee number"), _("Name"), _("Program"), _("Issued on"), _("Expires on"), _("Status"),
+    headers = [_("Employee number"), pgettext("person", "Name"), _("Program"), _("Issued on"), _("Expires on"), _("Status"),
                _("Verification code"), _("Verification URL")]
     rows = (
         [c.employee_no, c.holder_name, c.program_name, c.issued_on.isoformat(),

@@ -75,9 +75,9 @@ def test_the_person_page_shows_the_lead_the_standing(client, cast, program):
     mark_lesson_read(cast.trainee, win_lesson)
     client.force_login(cast.lead)
     html = client.get(f"/people/{cast.trainee.profile.pk}/").content.decode()
-    assert "认证进度" in html and "课程 HALL 课程HALL" in html and "课时 0/1，测验 0/0" in html
+    assert "认证进度" in html and "课程：课程HALL" in html and "课时 0/1，测验 0/0" in html
     section = html.split("认证进度", 1)[1]
-    assert f'<a href="{hall.url}">课程 HALL' in section and f'<a href="{win.url}">' not in section  # what is left
+    assert f'<a href="{hall.url}">课程：课程HALL' in section and f'<a href="{win.url}">' not in section  # what is left
     client.force_login(cast.other_lead)
     assert client.get(f"/people/{cast.trainee.profile.pk}/").status_code == 404
 
