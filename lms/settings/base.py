@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "certificates",
     "progress",
     "cockpit",
+    "wrongbook",
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -311,12 +312,14 @@ LMS_HOME_PANEL_PROVIDERS = [
     "mentorship.home.panels",
     "certificates.home.panels",
     "progress.home.panels",
+    "wrongbook.home.panels",
 ]
 LMS_PERSON_SECTION_PROVIDERS = [
     "courses.person.sections",
     "progress.person.sections",
     "certificates.person.sections",
     "mentorship.person.sections",
+    "wrongbook.person.sections",
 ]
 # Who sees whom beyond regions and posts (lms.access): functions (user) -> Q over StaffProfile.
 LMS_SCOPE_PROVIDERS = [

@@ -19,7 +19,17 @@ def build_world():
     _quizzes(world)
     _certificates(world)
     _mentorship(world)
+    _wrongbook(world)
     return world
+
+
+def _wrongbook(world):
+    """A drill the trainee is in the middle of (one unanswered question on clause WIN-01)."""
+    from wrongbook.models import Drill, DrillItem
+
+    world.drill = Drill.objects.create(user=world.trainee)
+    DrillItem.objects.create(drill=world.drill, order=0, clause_id="WIN-01", type="single", stem="来有迎声指的是什么？",
+                             options=[{"text": "起身问候", "correct": True}, {"text": "点头示意", "correct": False}])
 
 
 def _courses(world):
