@@ -235,7 +235,7 @@ def _date(value):
                          % {"value": written, "month": month})
     last = calendar.monthrange(year, month)[1]
     if not 1 <= day <= last:
-        raise ValueError(_("Hire date “%(value)s” does not exist: %(year)d-%(month)02d has %(last)d days.")
+        raise ValueError(_("Hire date “%(value)s” does not exist: month %(month)d of %(year)d has %(last)d days.")
                          % {"value": written, "year": year, "month": month, "last": last})
     return datetime.date(year, month, day)
 

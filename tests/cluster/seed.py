@@ -46,3 +46,29 @@ def main(learners):
         "quiz": quiz.pk, "lesson": {"id": lesson.pk, "url": lesson.url, "title": lesson.title, "slug": lesson.slug},
         "program": program.pk,
     }))
+
+
+def bulk_people(count):
+    """``count`` people in a region of their own, each having completed the one course of a program of their own
+    (CLUSTER-BULK), and the training lead of that region; prints the lead's username and the program's code."""
+    from django.db import transaction
+
+    from certificates.models import Program
+    from courses.models import CourseCompletion, CoursePage
+    from lms.models import Region
+    from lms.roles import Role
+    from lms.services import assign_role, create_staff
+
+    with transaction.atomic():
+        region = Region.objects.create(code="cluster-bulk", name="集群批量发证大区")
+        lead = create_staff(username="c-bulk-lead", employee_no="C-BULK-LEAD", name="批量发证负责人", region=region,
+                            status="regular")
+        assign_role(user=lead, role=Role.TRAINING_LEAD, region=region)
+        course = CoursePage.objects.live().order_by("path").first()
+        program = Program.objects.create(code="CLUSTER-BULK", name="集群批量发证检查")
+        program.required_courses.add(course)
+        for n in range(count):
+            person = create_staff(username=f"c-b{n}", employee_no=f"CB{n:04d}", name=f"批量学员{n}", region=region)
+            assign_role(user=person, role=Role.TRAINEE)
+            CourseCompletion.objects.create(user=person, course=course)
+    print(json.dumps({"lead": lead.username, "program": program.code}))

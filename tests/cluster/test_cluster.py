@@ -4,8 +4,9 @@ PostgreSQL (scripts/pg.sh), Redis, an S3-compatible endpoint (moto's server), tw
 production settings behind Debian's nginx as a round-robin balancer, and two task workers (``db_worker``). The
 checks run in this order on the one cluster (module fixture): a lesson published through one server shows through
 the other; a certificate issued on one is downloadable through the other; the verify limit holds across both;
-a 200-learner quiz spike with one app server killed mid-run loses and duplicates no attempt; /health/ reports a
-stopped Redis. Every port is picked free at run time; everything is stopped at the end.
+a 200-learner quiz spike with one app server killed mid-run loses and duplicates no attempt; a bulk issue of
+1,000 certificates is split between the two workers with none issued twice; /health/ reports a stopped Redis.
+Every port is picked free at run time; everything is stopped at the end.
 """
 
 import contextlib
@@ -29,6 +30,7 @@ from tests.servers import ROOT, free_port, gunicorn, kill, nginx, redis_server, 
 pytestmark = pytest.mark.cluster
 LEARNERS = int(os.environ.get("CLUSTER_LEARNERS", "200"))
 VERIFY_LIMIT = 10
+BULK = int(os.environ.get("CLUSTER_BULK", "1000"))
 
 
 # --- HTTP as a browser does it -------------------------------------------------------------------------------
@@ -244,6 +246,24 @@ def test_a_quiz_spike_with_one_server_killed_mid_run_loses_and_duplicates_no_att
     assert lost == [] and duplicated == {}
     assert finished == len(learners)
     cluster.apps[0] = cluster.start_app("a2", port=victim.port)  # back in rotation for what follows
+
+
+def test_a_bulk_issue_of_1000_certificates_is_split_between_the_two_workers_and_none_is_done_twice(cluster):
+    bulk = json.loads(cluster.python(f"import tests.cluster.seed as s; s.bulk_people({BULK})"))
+    # Issued by the two task workers (rendering is checked above, on one certificate: 1,000 renders would make
+    # this a benchmark; bench/ measures render throughput with 1 and 2 workers).
+    output = cluster.manage("certificates_bulk", "start", "--program", bulk["program"], "--by", bulk["lead"],
+                            "--no-render", "--wait", "--timeout", "900", "--json")
+    result = json.loads(output.strip().splitlines()[-1])
+    assert (result["total"], result["done"], result["issued"], result["errors"]) == (BULK, BULK, BULK, 0), result
+    assert len(result["workers"]) == 2 and sum(result["workers"].values()) == BULK, result["workers"]
+    assert min(result["workers"].values()) > 0
+    assert result["issued_twice"] == 0 and result["rendered_twice"] == 0
+    issued = cluster.python(
+        "from certificates.models import Certificate as C; "
+        f"print(C.objects.filter(program__code='{bulk['program']}').values('holder').distinct().count(), "
+        f"C.objects.filter(program__code='{bulk['program']}').count())")
+    assert issued == f"{BULK} {BULK}"
 
 
 def test_health_reports_a_stopped_redis(cluster):
