@@ -51,6 +51,7 @@ urlpatterns = [
     path("mentorship/", include("mentorship.urls")),
     path("certificates/", include("certificates.urls")),
     path("cockpit/", include("cockpit.urls")),
+    path("wrongbook/", include("wrongbook.urls")),
     path("cms/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     # Wagtail serves the lesson and quiz pages under /learn/.

@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "mentorship",
     "certificates",
     "cockpit",
+    "wrongbook",
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -297,11 +298,13 @@ LMS_HOME_PANEL_PROVIDERS = [
     "courses.home.panels",
     "mentorship.home.panels",
     "certificates.home.panels",
+    "wrongbook.home.panels",
 ]
 LMS_PERSON_SECTION_PROVIDERS = [
     "courses.person.sections",
     "certificates.person.sections",
     "mentorship.person.sections",
+    "wrongbook.person.sections",
 ]
 # Who sees whom beyond regions and posts (lms.access): functions (user) -> Q over StaffProfile.
 LMS_SCOPE_PROVIDERS = [

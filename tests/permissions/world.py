@@ -20,6 +20,7 @@ def build_world():
     _certificates(world)
     _mentorship(world)
     _onboarding(world)
+    _wrongbook(world)
     return world
 
 
@@ -33,6 +34,15 @@ def _onboarding(world):
     world.new_hire.set_unusable_password()
     world.new_hire.email = "new_hire@example.cn"
     world.new_hire.save()
+
+
+def _wrongbook(world):
+    """A drill the trainee is in the middle of (one unanswered question on clause WIN-01)."""
+    from wrongbook.models import Drill, DrillItem
+
+    world.drill = Drill.objects.create(user=world.trainee)
+    DrillItem.objects.create(drill=world.drill, order=0, clause_id="WIN-01", type="single", stem="来有迎声指的是什么？",
+                             options=[{"text": "起身问候", "correct": True}, {"text": "点头示意", "correct": False}])
 
 
 def _courses(world):
