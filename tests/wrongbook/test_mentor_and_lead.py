@@ -118,3 +118,19 @@ def test_the_heat_map_costs_the_same_queries_for_a_larger_cohort(bank, cast):
     assert small_queries == large_queries
     assert len(large.rows) > len(small.rows)
     assert large.columns[0]["learners"] == 12  # WB-01 is in every book
+
+
+
+
+def test_the_demo_gives_the_demo_trainee_weak_clauses_due_today(bank, cast):
+    from django.utils import timezone
+
+    from wrongbook import demo
+
+    trainee = make_person("demo-trainee", role=Role.TRAINEE, region=cast.org.sh)
+    demo.load()
+    due = BookEntry.objects.filter(user=trainee).due(timezone.localdate())
+    assert set(due.values_list("clause_id", flat=True)) == {"WB-01", "WB-02"}
+    answers = trainee.clause_answers.count()
+    demo.load()
+    assert trainee.clause_answers.count() == answers  # loading it again adds nothing
