@@ -397,3 +397,16 @@ def sign_off_sent(*, ride_along, user, key):
         return False
     return SignOffSubmission.objects.filter(key=key, sign_off__ride_along=ride_along,
                                             sign_off__signed_by=user).exists()
+
+
+def chain_for(trainee, *, skill=None):
+    """What the lead sees before deciding on the trainee's skill (19.5): the checklist results of their signed-off
+    trips (``skill``'s first when given), "needs work" first, and their weak clauses with the lessons (four
+    queries)."""
+    from .models import Observation
+
+    observations = list(Observation.objects.filter(sign_off__ride_along__trainee=trainee)
+                        .select_related("sign_off__ride_along", "skill").order_by("-scored_at", "pk")[:60])
+    observations.sort(key=lambda o: (skill is not None and o.skill_id != skill.pk, not o.needs_work))
+    weak = with_lessons(BookEntry.objects.filter(user=trainee, in_book=True).order_by("-wrong_count", "clause_id"))
+    return {"observations": observations, "weak": weak}

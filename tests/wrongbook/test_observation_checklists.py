@@ -140,3 +140,24 @@ def test_editors_keep_the_checklists_in_the_admin(client, cast, checklists):
     listing = client.get("/cms/snippets/wrongbook/observationchecklist/")
     assert listing.status_code == 200 and "上门服务礼仪" in listing.content.decode()
     assert client.get("/cms/snippets/wrongbook/observationchecklist/add/").status_code == 200
+
+
+def test_the_leads_assessment_page_shows_the_checklists_and_weak_clauses(client, bank, cast, trip, checklists):
+    from wrongbook.models import BookEntry
+
+    client.force_login(cast.mentor)
+    client.post(url(trip), form_data(checklists[:2]))
+    BookEntry.objects.create(user=cast.trainee, clause_id="WB-01", in_book=True, wrong_count=2)
+    client.force_login(cast.lead)
+    page = client.get(reverse("mentorship:skill_assess"), {"trainee": cast.trainee.pk}).content.decode()
+    assert "data-chain" in page
+    assert "【WB-02】收费时唱收唱付" in page and ("需改进" in page or "Needs work" in page)
+    assert f"{bank.lesson.url}#clause-WB-01" in page
+
+
+def test_another_regions_lead_sees_no_record_of_the_trainee(client, cast, trip, checklists):
+    client.force_login(cast.mentor)
+    client.post(url(trip), form_data(checklists[:2]))
+    client.force_login(cast.other_lead)
+    page = client.get(reverse("mentorship:skill_assess"), {"trainee": cast.trainee.pk}).content.decode()
+    assert "data-chain" not in page and "收费时唱收唱付" not in page
