@@ -134,3 +134,14 @@ def test_the_demo_gives_the_demo_trainee_weak_clauses_due_today(bank, cast):
     answers = trainee.clause_answers.count()
     demo.load()
     assert trainee.clause_answers.count() == answers  # loading it again adds nothing
+
+
+def test_the_printable_record_carries_the_clause_history(client, cast, filed):
+    import io
+
+    from pypdf import PdfReader
+
+    client.force_login(cast.lead)
+    response = client.get(f"/people/{filed.profile.pk}/record.pdf")
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert "WB-01" in text and "WB-02" in text
