@@ -226,6 +226,10 @@ class DrillItem(SnapshotOptionsMixin, models.Model):
     selected = models.JSONField(_("selected options"), default=list, blank=True)
     correct = models.BooleanField(_("right"), null=True, blank=True)
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    # False for a question of a certifying quiz the learner has not passed yet: once answered the drill says right
+    # or wrong and links the lesson, but shows neither the right option nor the explanation (the quiz engine hides
+    # them between a certifying quiz's retries; a drill does not reveal them either).
+    may_reveal = models.BooleanField(_("shows the right answer once answered"), default=True)
 
     SNAPSHOT_FIELDS = ("question", "type", "stem", "options", "explanation", "clause_ids", "image", "image_alt")
 

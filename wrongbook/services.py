@@ -159,6 +159,19 @@ def draw_drill_questions(user, entries, *, rng):
     return chosen
 
 
+def certifying_questions_not_passed(user, questions):
+    """Ids of ``questions`` that a certifying quiz the learner has not passed yet may draw (its fixed questions and
+    its draws' categories): a drill shows them without their answers (three queries)."""
+    from courses.models import Attempt, QuizFixedQuestion, QuizPage, QuizRandomDraw
+
+    passed = Attempt.objects.filter(user=user, passed=True, state__in=Attempt.DECIDED).values("quiz")
+    open_quizzes = QuizPage.objects.filter(practice=False).exclude(pk__in=passed).values("pk")
+    fixed = set(QuizFixedQuestion.objects.filter(quiz__in=open_quizzes).values_list("question_id", flat=True))
+    categories = set(QuizRandomDraw.objects.filter(quiz__in=open_quizzes).values_list("category_id", flat=True))
+    return {q.pk for q in questions
+            if q.pk in fixed or q.category_id in categories or q.category.parent_id in categories}
+
+
 def start_drill(*, user, now=None, rng=None):
     """The learner's open drill, or a new one over the clauses due today. Refuses (ValidationError, in Chinese)
     when nothing is due or the bank has no question to practise the due clauses with."""
@@ -175,13 +188,14 @@ def start_drill(*, user, now=None, rng=None):
         raise ValidationError(_("The question bank has no other questions on these clauses yet: read the lessons "
                                 "they link to."))
     rules = current_rules()
+    withheld = certifying_questions_not_passed(user, [q for _cid, q in chosen])
     try:
         with transaction.atomic():
             drill = Drill.objects.create(user=user, started_at=now)
             items = []
             for order, (cid, question) in enumerate(chosen):
                 snapshot = question_snapshot(question, shuffle_options=True, rng=rng, rules=rules)
-                items.append(DrillItem(drill=drill, order=order, clause_id=cid,
+                items.append(DrillItem(drill=drill, order=order, clause_id=cid, may_reveal=question.pk not in withheld,
                                        **{f: snapshot[f] for f in DrillItem.SNAPSHOT_FIELDS}))
             DrillItem.objects.bulk_create(items)
     except IntegrityError:  # a simultaneous start (double tap, second tab) made it first
