@@ -135,8 +135,8 @@ def _missed_questions(user, clause_ids):
 
 def draw_drill_questions(user, entries, *, rng):
     """``[(clause id, question)]`` for a drill of ``entries`` (due clauses, most urgent first): questions of the
-    clause other than those the learner got wrong on it (those only when the bank has no other), at most ``DRILL_PER_CLAUSE`` per
-    clause and ``DRILL_SIZE`` in all, each question once."""
+    clause other than those the learner got wrong on it (those only when the bank has no other), at most
+    ``DRILL_PER_CLAUSE`` per clause and ``DRILL_SIZE`` in all, each question once."""
     clause_ids = [e.clause_id for e in entries]
     pools = _questions_by_clause(set(clause_ids))
     missed = _missed_questions(user, clause_ids)

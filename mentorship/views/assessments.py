@@ -11,7 +11,7 @@ from .. import access, services
 from ..access import get_ride_along_or_404, visible_users
 from ..forms import MentorAssessmentForm, SkillAssessmentForm
 from ..models import Skill
-from .common import apply_service, form_page, paginate
+from .common import apply_service, paginate
 
 
 @role_required(Role.TRAINING_LEAD)
