@@ -1,13 +1,13 @@
-"""Demo data of the 错题本: the demo trainee got some clauses wrong in a practice round three days ago (due for a
-drill today), and their trip waiting for approval works on the weakest of them."""
+"""Demo data of the 错题本: after the course demo's pass, the demo trainee got some clauses wrong in another round of
+the practice exam (in the book, due for a drill tomorrow), and their trip waiting for approval works on the weakest
+of them."""
 
-import datetime
 import random
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from courses.models import Attempt, QuizPage
+from courses.models import QuizPage
 from courses.services import QuizRefused, finish_attempt, save_answer, start_attempt
 
 from .services import weakest_clauses
@@ -39,11 +39,12 @@ def load(stdout=None):
     trainee = get_user_model().objects.filter(username="demo-trainee").first()
     if trainee is None:
         return
-    # A practice quiz only: certifying quizzes are the trainee's course progress (and the journeys' steps).
+    # A practice quiz only: certifying quizzes are the trainee's course progress (and the journeys' steps). The round
+    # comes after the courses demo's (a right answer later than a wrong one would count toward leaving the book).
     quiz = QuizPage.objects.live().filter(practice=True).order_by("path").first()
-    if quiz is None or Attempt.objects.filter(quiz=quiz, user=trainee).exists():
+    if quiz is None or trainee.clause_answers.filter(correct=False).exists():
         return
-    _practice_round(trainee, quiz, timezone.now() - datetime.timedelta(days=3))
+    _practice_round(trainee, quiz, timezone.now())
     focus = weakest_clauses(trainee)
     # The demo's trip waiting for approval (made by mentorship.demo) works on them, as a mentor confirms it.
     trip = trainee.ride_alongs.filter(state="requested").order_by("-requested_at").first()

@@ -1,6 +1,7 @@
-"""错题本 on a phone: the demo trainee's weak clauses with their lessons, a drill answered right (answers shown only
-once given), a second drill on another day (the answers moved back four days through the ORM: the server's clock
-cannot move), and the clauses leave the book; the mentor's page for the trainee shows the weak clauses."""
+"""错题本 on a phone: the demo trainee's weak clauses with their lessons, a drill answered right the next day
+(answers shown only once given), a second drill four days later, and the clauses leave the book; the mentor's page
+for the trainee shows the weak clauses. The server's clock cannot move: the days pass by moving the trainee's
+answers back through the ORM."""
 
 import re
 
@@ -15,13 +16,13 @@ drill = Drill.objects.filter(user__username="demo-trainee", finished_at__isnull=
 result = [[i for i, o in enumerate(item.options) if o.get("correct")] for item in drill.items.all()]
 """
 
-FOUR_DAYS_LATER = """
+DAYS_LATER = """
 import datetime
-from wrongbook.models import ClauseAnswer, Drill
+from wrongbook.models import ClauseAnswer
 from wrongbook.services import refresh_entries
 answers = ClauseAnswer.objects.filter(user__username="demo-trainee")
 for answer in answers:
-    answer.answered_at -= datetime.timedelta(days=4)
+    answer.answered_at -= datetime.timedelta(days={days})
     answer.save(update_fields=["answered_at"])
 user = answers.first().user
 refresh_entries(user_id=user.pk, clause_ids=set(answers.values_list("clause_id", flat=True)))
@@ -67,6 +68,7 @@ def drill_all_right(page, site, step, label):
 def test_trainee_drills_weak_clauses_until_they_leave_the_book(page, site, login, step):
     weak = site.orm(IN_BOOK)
     assert weak, "the demo gives the demo trainee weak clauses"
+    site.orm(DAYS_LATER.replace("{days}", "1"))  # the demo's wrong answers are due the day after
     login("demo-trainee")
     page.get_by_role("link", name="打开我的错题本").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("错题本")
@@ -80,7 +82,7 @@ def test_trainee_drills_weak_clauses_until_they_leave_the_book(page, site, login
     expect(page.get_by_text("今天没有要练的条款")).to_be_visible()
     step("nothing-due")
 
-    site.orm(FOUR_DAYS_LATER)
+    site.orm(DAYS_LATER.replace("{days}", "4"))
     page.reload()
     drill_all_right(page, site, step, "day2")
     expect(page.get_by_text("错题本是空的")).to_be_visible()
