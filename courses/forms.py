@@ -1,5 +1,5 @@
 from django import forms
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy as _, pgettext_lazy
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from lms.forms import IdChoiceField
@@ -13,7 +13,7 @@ class MarkForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": _("Choose correct or incorrect.")},
     )
-    comment = forms.CharField(label=_("Comment"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    comment = forms.CharField(label=pgettext_lazy("marking", "Comment"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class RoundGrantForm(forms.Form):

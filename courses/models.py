@@ -17,7 +17,7 @@ from django.db import models
 from django.db.models import Exists, F, OuterRef, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
-from django.utils.translation import gettext, gettext_lazy as _
+from django.utils.translation import gettext, gettext_lazy as _, pgettext_lazy
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
@@ -864,9 +864,9 @@ class Attempt(models.Model):
                              verbose_name=_("learner"))
     number = models.PositiveIntegerField(_("attempt number"))
     state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.IN_PROGRESS)
-    started_at = models.DateTimeField(_("started at"), default=timezone.now)
+    started_at = models.DateTimeField(pgettext_lazy("attempt", "started at"), default=timezone.now)
     deadline = models.DateTimeField(_("deadline"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    finished_at = models.DateTimeField(pgettext_lazy("attempt", "finished at"), null=True, blank=True)
     score = models.DecimalField(_("score (%)"), max_digits=5, decimal_places=2, null=True, blank=True)
     passed = models.BooleanField(_("passed"), default=False)
     seq = models.PositiveIntegerField(_("sequence number"), default=0)
@@ -1049,7 +1049,7 @@ class AnswerMark(models.Model):
     marked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                   verbose_name=_("marked by"))
     marked_at = models.DateTimeField(_("marked at"), default=timezone.now)
-    comment = models.CharField(_("comment"), max_length=500, blank=True)
+    comment = models.CharField(pgettext_lazy("marking", "comment"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("answer mark")
