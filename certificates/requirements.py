@@ -164,7 +164,7 @@ class CourseRequirement(Requirement):
         super().__init__(catalog)
         self.course = course
         self.key = f"course:{course.pk}"
-        self.label = _("Course %(code)s %(title)s") % {"code": course.code, "title": course.title}
+        self.label = _("Course: %(title)s") % {"title": course.title}
         self.column = f"{course.code} {course.title}"
 
     def meeting(self, users=None):

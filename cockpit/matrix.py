@@ -9,7 +9,7 @@ The whole cohort is computed with a fixed number of queries.
 from dataclasses import dataclass
 
 from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext as _, pgettext
 
 from certificates import requirements
 from certificates.requirements import DONE
@@ -68,7 +68,7 @@ def build(profiles, program):
 
 def table(columns, rows):
     """Headers and rows for the spreadsheet export: exactly the cells of the screen."""
-    headers = [_("Employee number"), _("Name"), _("Region"), _("Post"), _("Mentor")] + [c.label for c in columns]
+    headers = [_("Employee number"), pgettext("person", "Name"), _("Region"), _("Post"), _("Mentor")] + [c.label for c in columns]
     body = (
         [r.profile.employee_no, r.profile.name, r.profile.region.name if r.profile.region else "",
          r.profile.post.name if r.profile.post else "", r.profile.current_mentor_name or ""]

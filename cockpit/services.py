@@ -16,7 +16,7 @@ from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext as _, pgettext
 
 from certificates.models import Certificate, Program
 from certificates.requirements import Catalog, requirements_of
@@ -201,7 +201,7 @@ def funnel_stages(cohort, program):
     )
     return [
         (_("Trainees"), counts["trainees"]),
-        (_("Started"), counts["started"]),
+        (pgettext("funnel", "Started"), counts["started"]),
         (_("Theory courses done"), counts["theory"]),
         (_("All requirements met"), counts["complete"]),
         (_("Certified"), counts["certified"]),
@@ -251,7 +251,7 @@ def certified_table(profiles, program):
     certificates = Certificate.objects.filter(holder__in=profiles.values("user")).order_by("employee_no", "issued_on")
     if program is not None:
         certificates = certificates.filter(program=program)
-    headers = [_("Employee number"), _("Name"), _("Program"), _("Issued on"), _("Expires on"), _("Status"),
+    headers = [_("Employee number"), pgettext("person", "Name"), _("Program"), _("Issued on"), _("Expires on"), _("Status"),
                _("Verification code"), _("Verification URL")]
     rows = (
         [c.employee_no, c.holder_name, c.program_name, c.issued_on.isoformat(),

@@ -10,7 +10,7 @@ import io
 
 from django.http import HttpResponse
 from django.utils.functional import Promise
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext as _, pgettext
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMULA_PREFIXES = ("=", "+", "-", "@")
@@ -50,7 +50,7 @@ def table_response(headers, rows, *, filename, fmt):
 
 def roster_table(profiles, columns=()):
     """Headers and rows of the people list as shown on the screen (``columns``: see lms.people)."""
-    headers = [_("Employee number"), _("Name"), _("Region"), _("Post"), _("Status"), _("Hire date"),
+    headers = [_("Employee number"), pgettext("person", "Name"), _("Region"), _("Post"), _("Status"), _("Hire date"),
                *(c.header for c in columns)]
     rows = (
         [

@@ -8,8 +8,10 @@ from wagtail.documents import urls as wagtaildocs_urls
 from . import roster_views, views
 from .forms import LoginForm
 
-handler404 = "lms.views.not_found"
-handler500 = "lms.views.server_error"
+handler400 = "lms.errors.bad_request"
+handler403 = "lms.errors.permission_denied"
+handler404 = "lms.errors.not_found"
+handler500 = "lms.errors.server_error"
 
 accounts = [
     path(

@@ -69,11 +69,3 @@ def person_record(request, pk):
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="record-{context["person"].employee_no}.pdf"'
     return response
-
-
-def not_found(request, exception=None):
-    return render(request, "404.html", status=404)
-
-
-def server_error(request):
-    return render(request, "500.html", status=500)

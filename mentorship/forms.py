@@ -2,7 +2,7 @@
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy as _, pgettext_lazy
 
 from lms.models import Post, Region
 from lms.widgets import QuickSelect
@@ -63,7 +63,7 @@ class RideAlongRequestForm(forms.Form):
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(label=_("Decision"), choices=[("approve", _("Approve")), ("reject", _("Reject"))],
                                  widget=forms.RadioSelect)
-    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+    comment = forms.CharField(label=pgettext_lazy("approval", "Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
                               help_text=_("Required when you reject."))
 
     def clean(self):
@@ -202,7 +202,7 @@ class AskForm(forms.Form):
     owner = PersonChoiceField(label=_("Whom you ask"), queryset=get_user_model().objects.none(), widget=QuickSelect,
                               help_text=_("The first person you ask owns the question until you accept an answer."))
     subject = forms.CharField(label=_("Subject"), max_length=200)
-    body = forms.CharField(label=_("Question"), widget=forms.Textarea(attrs={"rows": 4}))
+    body = forms.CharField(label=pgettext_lazy("trainee question", "Question"), widget=forms.Textarea(attrs={"rows": 4}))
 
     def __init__(self, *args, colleagues, **kwargs):
         super().__init__(*args, **kwargs)
@@ -210,7 +210,7 @@ class AskForm(forms.Form):
 
 
 class AnswerForm(forms.Form):
-    body = forms.CharField(label=_("Answer"), widget=forms.Textarea(attrs={"rows": 4}))
+    body = forms.CharField(label=pgettext_lazy("trainee question", "Answer"), widget=forms.Textarea(attrs={"rows": 4}))
 
 
 class EscalateForm(forms.Form):

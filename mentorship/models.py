@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy as _, pgettext_lazy
 
 from .workflow import Badge, ConfirmedOnceByTrainee, Parties, Step, WorkflowMixin
 
@@ -187,7 +187,7 @@ class RideAlong(WorkflowMixin, models.Model):
         help_text=_("Worked out when the trip is requested (M8)."),
     )
     rejected_at = models.DateTimeField(_("rejected at"), null=True, blank=True)
-    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    started_at = models.DateTimeField(pgettext_lazy("ride-along", "started at"), null=True, blank=True)
     started_by = models.ForeignKey(
         USER, verbose_name=_("started by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -426,7 +426,7 @@ class Approval(WorkflowMixin, AuditedRecord):
         POST_HEAD = "post_head", _("Head of the prospective post")
 
     class Decision(models.TextChoices):
-        PENDING = "pending", _("Waiting")
+        PENDING = "pending", pgettext_lazy("approval", "Waiting")
         APPROVED = "approved", _("Approved")
         REJECTED = "rejected", _("Rejected")
 
@@ -440,7 +440,7 @@ class Approval(WorkflowMixin, AuditedRecord):
         USER, verbose_name=_("decided by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    comment = models.TextField(_("comment"), blank=True)
+    comment = models.TextField(pgettext_lazy("approval", "comment"), blank=True)
 
     class Meta:
         verbose_name = _("approval")
@@ -776,7 +776,7 @@ class Question(WorkflowMixin, models.Model):
     owner = models.ForeignKey(USER, verbose_name=_("owner (first asked)"), on_delete=models.PROTECT,
                               related_name="questions_owned")
     subject = models.CharField(_("subject"), max_length=200)
-    body = models.TextField(_("question"))
+    body = models.TextField(pgettext_lazy("trainee question", "question"))
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.OPEN)
     asked_at = models.DateTimeField(_("asked at"), default=timezone.now)
     accepted_answer = models.ForeignKey("Answer", verbose_name=_("accepted answer"), null=True, blank=True,
@@ -785,8 +785,8 @@ class Question(WorkflowMixin, models.Model):
     overdue_flagged_at = models.DateTimeField(_("flagged as overdue at"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("question")
-        verbose_name_plural = _("questions")
+        verbose_name = pgettext_lazy("trainee question", "question")
+        verbose_name_plural = pgettext_lazy("trainee question", "questions")
         ordering = ["-asked_at", "-id"]
         constraints = [models.CheckConstraint(condition=~Q(asked_by=models.F("owner")), name="question_owner_not_asker")]
 
@@ -856,11 +856,11 @@ class Question(WorkflowMixin, models.Model):
 class Answer(AuditedRecord):
     """An answer to a question, by its owner or by someone the owner escalated to (M4)."""
 
-    question = models.ForeignKey(Question, verbose_name=_("question"), on_delete=models.CASCADE,
+    question = models.ForeignKey(Question, verbose_name=pgettext_lazy("trainee question", "question"), on_delete=models.CASCADE,
                                  related_name="answers")
     author = models.ForeignKey(USER, verbose_name=_("author"), on_delete=models.PROTECT, related_name="+")
     body = models.TextField(_("answer"))
-    created_at = models.DateTimeField(_("answered at"), auto_now_add=True)
+    created_at = models.DateTimeField(pgettext_lazy("trainee question", "answered at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("answer")
@@ -874,7 +874,7 @@ class Answer(AuditedRecord):
 class Escalation(AuditedRecord):
     """The owner asks a superior or an experienced colleague for help and stays the owner (M4)."""
 
-    question = models.ForeignKey(Question, verbose_name=_("question"), on_delete=models.CASCADE,
+    question = models.ForeignKey(Question, verbose_name=pgettext_lazy("trainee question", "question"), on_delete=models.CASCADE,
                                  related_name="escalations")
     escalated_by = models.ForeignKey(USER, verbose_name=_("escalated by"), on_delete=models.PROTECT, related_name="+")
     escalated_to = models.ForeignKey(USER, verbose_name=_("asked for help"), on_delete=models.PROTECT,
@@ -906,7 +906,7 @@ class QuestionReport(WorkflowMixin, AuditedRecord):
 
     completion_fields = frozenset({"review", "reviewed_by", "reviewed_at", "review_note"})
 
-    question = models.ForeignKey(Question, verbose_name=_("question"), on_delete=models.CASCADE,
+    question = models.ForeignKey(Question, verbose_name=pgettext_lazy("trainee question", "question"), on_delete=models.CASCADE,
                                  related_name="reports")
     reported_by = models.ForeignKey(USER, verbose_name=_("reported by"), on_delete=models.PROTECT, related_name="+")
     against = models.ForeignKey(USER, verbose_name=_("about"), on_delete=models.PROTECT,

@@ -101,6 +101,8 @@ TEMPLATES = [
 ]
 
 WSGI_APPLICATION = "lms.wsgi.application"
+# A refused form post shows the site's own page (in the frame, in the visitor's language), like the other errors.
+CSRF_FAILURE_VIEW = "lms.errors.csrf_failure"
 
 # --- Database -----------------------------------------------------------------
 DATABASES = {
@@ -195,7 +197,8 @@ CACHES = shared_cache({"BACKEND": "django.core.cache.backends.locmem.LocMemCache
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The override catalog first: corrected Chinese for Wagtail/Django strings (see its header), then the core's.
+LOCALE_PATHS = [BASE_DIR / "locale_overrides", BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True

@@ -27,7 +27,7 @@ def conduct_new(request):
             return redirect("mentorship:conduct_report", report.pk)
     return form_page(request, form, _("Report a violation"), intro=_(
         "Reports about a trainee go to the training supervisor, the regional manager and the prospective post "
-        "head; reports about a regular employee go to their superiors (M5)."))
+        "head; reports about a regular employee go to their superiors."))
 
 
 @login_required

@@ -11,8 +11,8 @@ from .common import trip_step_page
 
 def _expense_intro(ride_along):
     if ride_along.expense_guidance_owed:
-        return _("Expense-filing guidance is owed on this trip: guide the trainee's filing; you answer for it (M8).")
-    return _("No guidance is owed on this trip: the trainee answers for the filing (M8).")
+        return _("Expense-filing guidance is owed on this trip: guide the trainee's filing; you answer for it.")
+    return _("No guidance is owed on this trip: the trainee answers for the filing.")
 
 
 @login_required

@@ -57,7 +57,7 @@ def test_the_override_is_recorded_with_what_was_waived_who_and_when(client, worl
     assert [w["code"] for w in certificate.waived_requirements] == ["HALL"]
     assert [r["code"] for r in certificate.requirements_met] == ["WIN"]
     event = certificate.events.get(action=CertificateEvent.Action.ISSUED)
-    assert event.details["override"] is True and event.details["waived"] == ["课程 HALL 课程HALL"]
+    assert event.details["override"] is True and event.details["waived"] == ["课程：课程HALL"]
     assert event.actor == world.cast.lead
 
 

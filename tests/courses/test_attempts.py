@@ -58,7 +58,7 @@ def test_attempt_numbers_are_unique_and_increase_per_learner_and_quiz(learner, c
 
 def test_a_quiz_with_no_questions_refuses_to_start_with_a_clear_message(learner):
     quiz = make_quiz()
-    with pytest.raises(QuizRefused, match="没有题目"):
+    with pytest.raises(QuizRefused, match="没有试题"):
         start_attempt(learner, quiz)
 
 

@@ -141,7 +141,7 @@ def test_editors_see_the_same_summary_with_the_warnings_explained_in_chinese(edi
     assert "7 / 7" in text and "OLD-03" in text
     assert "正确选项恰是唯一最长" in text and "只选最长的选项" in text
     assert len(page.context["report"].findings) == len(OLD_PATTERN)
-    assert "没有题目考查这些条款" in text
+    assert "没有试题考查这些条款" in text
     good_page = editor_client.get(reverse("courses_quality:category", args=[good.pk]))
     assert "达到要求" in good_page.text and "3 / 12" in good_page.text
 

@@ -34,7 +34,7 @@ def test_a_workbook_one_question_over_the_limit_is_refused(db):
     data = xlsx_with_rows(BANK_HEADER, BANK_ROW, MAX_QUESTIONS + 1)
     with pytest.raises(ImportError_) as refused:
         parse(data, "bank.xlsx")
-    assert str(refused.value) == f"文件中的题目超过 {MAX_QUESTIONS} 道，请拆分成几个文件。"
+    assert str(refused.value) == f"文件中的试题超过 {MAX_QUESTIONS} 道，请拆分成几个文件。"
     assert len(parse(xlsx_with_rows(BANK_HEADER, BANK_ROW, MAX_QUESTIONS), "bank.xlsx").questions) == MAX_QUESTIONS
 
 
@@ -42,7 +42,7 @@ def test_a_text_of_a_type_marker_repeated_to_5_mb_is_refused_through_the_screen(
     data = repeated_marker_text()
     assert 4 * 1024 * 1024 < len(data) < 5 * 1024 * 1024
     response = _upload(editor_client, data, "bank.txt")
-    assert f"题目超过 {MAX_QUESTIONS} 道" in response.text and response.context["bank"] is None
+    assert f"试题超过 {MAX_QUESTIONS} 道" in response.text and response.context["bank"] is None
     assert _nothing_saved(editor_client)
 
 

@@ -74,7 +74,7 @@ def test_every_demo_role_sees_its_pages(client, db):
         assert client.get(reverse("mentorship:reports") + f"?tab={tab}").status_code == 200
     client.force_login(User.objects.get(username="demo-post-head"))
     html = client.get("/").content.decode()
-    assert "等待我答复的问题" in html and "等待我审批的老带新出行" in html
+    assert "等待我答复的提问" in html and "等待我审批的老带新出行" in html
 
 
 def test_m5_a_manager_sees_conduct_reports_sent_to_them_on_the_home_page(client, cast):
