@@ -250,3 +250,24 @@ class RosterImport(models.Model):
 
     def __str__(self):
         return f"{self.filename} · {self.imported_at:%Y-%m-%d %H:%M}"
+
+
+class Invitation(models.Model):
+    """A set-password invitation e-mailed to someone who has no password yet (typically imported from the roster):
+    to whom, at which address, sent by whom and when. The link itself is not stored: it is a one-time token of
+    ``lms.onboarding.invitation_tokens`` that stops working once a password is set (and after a few days)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("person"), on_delete=models.CASCADE,
+                             related_name="invitations")
+    email = models.EmailField(_("e-mail address"))
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("sent by"), null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="+")
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-sent_at"]
+
+    def __str__(self):
+        return f"{self.email} · {self.sent_at:%Y-%m-%d %H:%M}"

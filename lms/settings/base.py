@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "mentorship",
     "certificates",
     "cockpit",
+    "wrongbook",
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -265,7 +266,11 @@ WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "txt", "csv"]
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 # --- E-mail ----------------------------------------------------------------------
-EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+EMAIL_BACKEND = envstr("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# For the file backend (the browser journeys read the invitation from there).
+EMAIL_FILE_PATH = envstr("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
+# Invitation and 忘记密码 links (one-time tokens) work for this long.
+PASSWORD_RESET_TIMEOUT = envint("PASSWORD_RESET_TIMEOUT", 3 * 24 * 3600)
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "lms@localhost")
 
 # --- Organisation shown on pages and certificates ---------------------------------
@@ -293,11 +298,13 @@ LMS_HOME_PANEL_PROVIDERS = [
     "courses.home.panels",
     "mentorship.home.panels",
     "certificates.home.panels",
+    "wrongbook.home.panels",
 ]
 LMS_PERSON_SECTION_PROVIDERS = [
     "courses.person.sections",
     "certificates.person.sections",
     "mentorship.person.sections",
+    "wrongbook.person.sections",
 ]
 # Who sees whom beyond regions and posts (lms.access): functions (user) -> Q over StaffProfile.
 LMS_SCOPE_PROVIDERS = [
