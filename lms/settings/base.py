@@ -337,6 +337,7 @@ LMS_DEMO_LOADERS = [
     "courses.demo.load",
     "mentorship.demo.load",
     "certificates.demo.load",
+    "wrongbook.demo.load",
 ]
 
 # 传帮带: a question not resolved within this many working days is overdue (M4).
