@@ -513,6 +513,12 @@ def marking_queue(viewer):
     )
 
 
+def essays_to_mark_for(viewer):
+    """The written answers waiting for ``viewer`` to mark: in their scope, not their own (the home and the
+    cockpit count this)."""
+    return marking_queue(viewer).exclude(attempt__user=viewer)
+
+
 def sees_others_results(viewer):
     """Only people with a role beyond trainee (leads, mentors, supervisors…) see others' results (attempts,
     scores, course progress), within their scope: a trainee's scope includes their mentor, whose results are

@@ -17,10 +17,16 @@ The rule:
 import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from wagtail.admin.panels import FieldPanel, InlinePanel
+from wagtail.models import Orderable
 
 from courses.models import Question, SnapshotOptionsMixin, split_clause_ids
 
@@ -220,6 +226,10 @@ class DrillItem(SnapshotOptionsMixin, models.Model):
     selected = models.JSONField(_("selected options"), default=list, blank=True)
     correct = models.BooleanField(_("right"), null=True, blank=True)
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    # False for a question of a certifying quiz the learner has not passed yet: once answered the drill says right
+    # or wrong and links the lesson, but shows neither the right option nor the explanation (the quiz engine hides
+    # them between a certifying quiz's retries; a drill does not reveal them either).
+    may_reveal = models.BooleanField(_("shows the right answer once answered"), default=True)
 
     SNAPSHOT_FIELDS = ("question", "type", "stem", "options", "explanation", "clause_ids", "image", "image_alt")
 
@@ -238,3 +248,131 @@ class DrillItem(SnapshotOptionsMixin, models.Model):
 
     def clause_id_list(self):
         return split_clause_ids(self.clause_ids)
+
+
+# --- observation checklists (观察清单) -------------------------------------------------------------
+
+CLAUSE_ID_PATTERN = r"^[A-Z][A-Z0-9]*-\d{2,3}$"
+
+
+class ObservationChecklist(ClusterableModel):
+    """A checklist of observable behaviours, each tied to a clause (观察清单), kept by editors in the admin.
+
+    At a ride-along's sign-off the mentor scores the items of the checklists that apply to the trip
+    (``for_ride_along``): on-site conduct checklists on every trip (ride-alongs are on-site service), the others
+    when their skill is one of the trip's.
+    """
+
+    class Kind(models.TextChoices):
+        SKILL = "skill", _("Skill")
+        ONSITE = "onsite", _("On-site service")
+        COUNTER = "counter", _("Counter service")
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.SKILL)
+    skill = models.ForeignKey("mentorship.Skill", verbose_name=_("skill"), null=True, blank=True,
+                              on_delete=models.PROTECT, related_name="observation_checklists",
+                              help_text=_("The checklist is scored on trips covering this skill (on-site checklists "
+                                          "on every trip)."))
+    active = models.BooleanField(_("active"), default=True)
+
+    panels = [
+        FieldPanel("name"), FieldPanel("kind"), FieldPanel("skill"), FieldPanel("active"),
+        InlinePanel("items", label=_("Observable behaviours"), min_num=1),
+    ]
+
+    class Meta:
+        verbose_name = _("observation checklist")
+        verbose_name_plural = _("observation checklists")
+        ordering = ["kind", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        super().clean()
+        if self.kind != self.Kind.ONSITE and self.skill_id is None:
+            raise ValidationError({"skill": _("Choose the skill this checklist observes (only on-site checklists "
+                                              "apply to every trip).")})
+
+    @classmethod
+    def for_ride_along(cls, ride_along):
+        """The active checklists scored at ``ride_along``'s sign-off, with their items (two queries)."""
+        return list(cls.objects.filter(active=True)
+                    .filter(Q(kind=cls.Kind.ONSITE) | Q(skill__in=ride_along.skills.all()))
+                    .select_related("skill").prefetch_related("items").order_by("kind", "name"))
+
+
+class ObservationItem(Orderable):
+    """One observable behaviour of a checklist, e.g. 迎声: 客户走近时起身问候, and the clause it shows."""
+
+    checklist = ParentalKey(ObservationChecklist, on_delete=models.CASCADE, related_name="items")
+    behaviour = models.CharField(_("observable behaviour"), max_length=200)
+    clause_id = models.CharField(
+        _("clause"), max_length=40, validators=[RegexValidator(CLAUSE_ID_PATTERN, _("Use a clause id such as "
+                                                                                    "WIN-05."))],
+        help_text=_("The clause of the standards this behaviour shows, e.g. HALL-04."))
+
+    panels = [FieldPanel("behaviour"), FieldPanel("clause_id")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("observable behaviour")
+        verbose_name_plural = _("observable behaviours")
+
+    def __str__(self):
+        return f"{self.clause_id} {self.behaviour}"
+
+
+class Observation(models.Model):
+    """A checklist as the mentor scored it at a sign-off: written once with the sign-off, never edited.
+
+    ``key`` is the form's idempotency key: the same form sent twice (double tap, reload, a retry after a lost
+    connection) finds the sign-off it already made instead of making another.
+    """
+
+    class Score(models.TextChoices):
+        WELL = "well", _("Observed well")
+        NEEDS_WORK = "needs_work", _("Needs work")
+        NOT_SEEN = "not_seen", _("Not seen")
+
+    sign_off = models.ForeignKey("mentorship.SignOff", verbose_name=_("sign-off"), on_delete=models.PROTECT,
+                                 related_name="observations")
+    checklist = models.ForeignKey(ObservationChecklist, verbose_name=_("checklist"), null=True,
+                                  on_delete=models.SET_NULL, related_name="+")
+    checklist_name = models.CharField(_("checklist"), max_length=100)
+    skill = models.ForeignKey("mentorship.Skill", verbose_name=_("skill"), null=True, blank=True,
+                              on_delete=models.PROTECT, related_name="+")
+    item = models.ForeignKey(ObservationItem, null=True, on_delete=models.SET_NULL, related_name="+")
+    behaviour = models.CharField(_("observable behaviour"), max_length=200)
+    clause_id = models.CharField(_("clause"), max_length=40)
+    score = models.CharField(_("score"), max_length=12, choices=Score.choices)
+    scored_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("scored by"), on_delete=models.PROTECT,
+                                  related_name="+")
+    scored_at = models.DateTimeField(_("scored at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("observation")
+        verbose_name_plural = _("observations")
+        ordering = ["sign_off", "pk"]
+
+    def __str__(self):
+        return f"{self.clause_id} {self.behaviour} · {self.get_score_display()}"
+
+    @property
+    def needs_work(self):
+        return self.score == self.Score.NEEDS_WORK
+
+
+class SignOffSubmission(models.Model):
+    """The idempotency key of a sent sign-off form and the sign-off it made (one per key)."""
+
+    key = models.UUIDField(_("idempotency key"), unique=True)
+    sign_off = models.OneToOneField("mentorship.SignOff", on_delete=models.PROTECT, related_name="submission")
+    received_at = models.DateTimeField(_("received at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("sign-off submission")
+        verbose_name_plural = _("sign-off submissions")
+
+    def __str__(self):
+        return str(self.key)

@@ -4,6 +4,7 @@ Every function that writes is atomic; the rule of the book itself is ``models.re
 """
 
 import random
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -134,8 +135,8 @@ def _missed_questions(user, clause_ids):
 
 def draw_drill_questions(user, entries, *, rng):
     """``[(clause id, question)]`` for a drill of ``entries`` (due clauses, most urgent first): questions of the
-    clause other than those the learner got wrong on it (those only when the bank has no other), at most ``DRILL_PER_CLAUSE`` per
-    clause and ``DRILL_SIZE`` in all, each question once."""
+    clause other than those the learner got wrong on it (those only when the bank has no other), at most
+    ``DRILL_PER_CLAUSE`` per clause and ``DRILL_SIZE`` in all, each question once."""
     clause_ids = [e.clause_id for e in entries]
     pools = _questions_by_clause(set(clause_ids))
     missed = _missed_questions(user, clause_ids)
@@ -158,6 +159,19 @@ def draw_drill_questions(user, entries, *, rng):
     return chosen
 
 
+def certifying_questions_not_passed(user, questions):
+    """Ids of ``questions`` that a certifying quiz the learner has not passed yet may draw (its fixed questions and
+    its draws' categories): a drill shows them without their answers (three queries)."""
+    from courses.models import Attempt, QuizFixedQuestion, QuizPage, QuizRandomDraw
+
+    passed = Attempt.objects.filter(user=user, passed=True, state__in=Attempt.DECIDED).values("quiz")
+    open_quizzes = QuizPage.objects.filter(practice=False).exclude(pk__in=passed).values("pk")
+    fixed = set(QuizFixedQuestion.objects.filter(quiz__in=open_quizzes).values_list("question_id", flat=True))
+    categories = set(QuizRandomDraw.objects.filter(quiz__in=open_quizzes).values_list("category_id", flat=True))
+    return {q.pk for q in questions
+            if q.pk in fixed or q.category_id in categories or q.category.parent_id in categories}
+
+
 def start_drill(*, user, now=None, rng=None):
     """The learner's open drill, or a new one over the clauses due today. Refuses (ValidationError, in Chinese)
     when nothing is due or the bank has no question to practise the due clauses with."""
@@ -174,13 +188,14 @@ def start_drill(*, user, now=None, rng=None):
         raise ValidationError(_("The question bank has no other questions on these clauses yet: read the lessons "
                                 "they link to."))
     rules = current_rules()
+    withheld = certifying_questions_not_passed(user, [q for _cid, q in chosen])
     try:
         with transaction.atomic():
             drill = Drill.objects.create(user=user, started_at=now)
             items = []
             for order, (cid, question) in enumerate(chosen):
                 snapshot = question_snapshot(question, shuffle_options=True, rng=rng, rules=rules)
-                items.append(DrillItem(drill=drill, order=order, clause_id=cid,
+                items.append(DrillItem(drill=drill, order=order, clause_id=cid, may_reveal=question.pk not in withheld,
                                        **{f: snapshot[f] for f in DrillItem.SNAPSHOT_FIELDS}))
             DrillItem.objects.bulk_create(items)
     except IntegrityError:  # a simultaneous start (double tap, second tab) made it first
@@ -329,3 +344,83 @@ def heat_map(cohort_users, profiles, *, clauses=HEAT_MAP_CLAUSES):
     }
     rows = [{"profile": p, "cells": [cells.get((p.user_id, cid)) for cid in clause_ids]} for p in profiles]
     return HeatMap(columns, rows)
+
+
+# --- observation checklists at the sign-off (19.4) -----------------------------------------------
+
+PLAN_DAYS = 14  # a "needs work" item's learning-plan item is due this many days after the sign-off
+
+
+@transaction.atomic
+def sign_off_with_observations(*, ride_along, user, key, scores, performance, study_directions="",
+                               skills_covered=(), weak_points=(), plan_items=(), now=None):
+    """M9 sign-off with the trip's observation checklists scored (19.4), sent exactly once.
+
+    ``scores`` maps each item of ``ObservationChecklist.for_ride_along(ride_along)`` to an ``Observation.Score``:
+    every item must be scored. Items that "need work" become weak points (with the checklist's skill) and
+    learning-plan items due in ``PLAN_DAYS`` days, each naming its clause. ``key`` (the form's idempotency key)
+    makes a resent form return the sign-off it made: ``(sign_off, created)``.
+    """
+    from mentorship.services import sign_off_ride_along
+
+    from .models import Observation, ObservationChecklist, SignOffSubmission
+
+    from mentorship.models import RideAlong
+
+    now = now or timezone.now()
+    key = key or uuid.uuid4()
+    # The trip's row lock first: a form sent twice at once waits here, then finds its own sign-off by the key.
+    RideAlong.objects.select_for_update().filter(pk=ride_along.pk).first()
+    done = SignOffSubmission.objects.select_related("sign_off").filter(key=key).first()
+    if done is not None:
+        if done.sign_off.ride_along_id != ride_along.pk:
+            raise ValidationError(_("This form was already used for another trip; reload the page."))
+        return done.sign_off, False
+    checklists = ObservationChecklist.for_ride_along(ride_along)
+    items = [(checklist, item) for checklist in checklists for item in checklist.items.all()]
+    scores = {getattr(item, "pk", item): score for item, score in scores.items()}
+    missing = [item for _c, item in items if scores.get(item.pk) not in Observation.Score.values]
+    if missing:
+        raise ValidationError(_("Score every item of the checklists (observed well, needs work or not seen): "
+                                "%(items)s") % {"items": "、".join(str(i) for i in missing)})
+    needs_work = [(c, i) for c, i in items if scores[i.pk] == Observation.Score.NEEDS_WORK]
+    due = timezone.localdate(now) + timezone.timedelta(days=PLAN_DAYS)
+    weak_points = list(weak_points) + [(c.skill, f"【{i.clause_id}】{i.behaviour}") for c, i in needs_work]
+    plan_items = list(plan_items) + [
+        ((_("Practise %(clause)s: %(behaviour)s") % {"clause": i.clause_id, "behaviour": i.behaviour})[:300], due)
+        for _c, i in needs_work]
+    sign_off = sign_off_ride_along(ride_along=ride_along, user=user, performance=performance,
+                                   study_directions=study_directions, skills_covered=skills_covered,
+                                   weak_points=weak_points, plan_items=plan_items, now=now)
+    Observation.objects.bulk_create([
+        Observation(sign_off=sign_off, checklist=c, checklist_name=c.name, skill=c.skill, item=i,
+                    behaviour=i.behaviour, clause_id=i.clause_id, score=scores[i.pk], scored_by=user, scored_at=now)
+        for c, i in items
+    ])
+    SignOffSubmission.objects.create(key=key, sign_off=sign_off, received_at=now)
+    return sign_off, True
+
+
+def sign_off_sent(*, ride_along, user, key):
+    """Whether the sign-off form with idempotency ``key`` was already taken for ``ride_along`` from ``user``."""
+    from .models import SignOffSubmission
+
+    try:
+        key = uuid.UUID(str(key))
+    except (TypeError, ValueError, AttributeError):
+        return False
+    return SignOffSubmission.objects.filter(key=key, sign_off__ride_along=ride_along,
+                                            sign_off__signed_by=user).exists()
+
+
+def chain_for(trainee, *, skill=None):
+    """What the lead sees before deciding on the trainee's skill (19.5): the checklist results of their signed-off
+    trips (``skill``'s first when given), "needs work" first, and their weak clauses with the lessons (four
+    queries)."""
+    from .models import Observation
+
+    observations = list(Observation.objects.filter(sign_off__ride_along__trainee=trainee)
+                        .select_related("sign_off__ride_along", "skill").order_by("-scored_at", "pk")[:60])
+    observations.sort(key=lambda o: (skill is not None and o.skill_id != skill.pk, not o.needs_work))
+    weak = with_lessons(BookEntry.objects.filter(user=trainee, in_book=True).order_by("-wrong_count", "clause_id"))
+    return {"observations": observations, "weak": weak}

@@ -56,13 +56,14 @@ def drill_item(request, pk, number):
             messages.error(request, error.messages[0])
             status = 400
     items = list(item.drill.items.all())
-    reveal = item.is_answered
+    reveal = item.is_answered and item.may_reveal
     lesson = None
-    if reveal:
+    if item.is_answered:
         lesson, title, _rule = lessons_teaching({item.clause_id}).get(item.clause_id, (None, "", ""))
     following = next((i for i in items if not i.is_answered and i.order != item.order), None)
     return render(request, "wrongbook/drill_item.html", {
         "drill": item.drill, "item": item, "number": number, "total": len(items), "reveal": reveal,
+        "answered": item.is_answered,
         "rows": item.review_rows() if reveal else item.option_rows(), "lesson": lesson,
         "next_number": following.order + 1 if following else None,
         "done": all(i.is_answered for i in items), "right": sum(1 for i in items if i.correct),

@@ -19,8 +19,21 @@ def build_world():
     _quizzes(world)
     _certificates(world)
     _mentorship(world)
+    _onboarding(world)
     _wrongbook(world)
     return world
+
+
+def _onboarding(world):
+    """A new hire of Shanghai imported from the roster: no password yet, an e-mail address to invite."""
+    from lms.roles import Role
+
+    from ..factories import make_person
+
+    world.new_hire = make_person("new_hire", role=Role.TRAINEE, region=world.org.sh, post=world.org.field)
+    world.new_hire.set_unusable_password()
+    world.new_hire.email = "new_hire@example.cn"
+    world.new_hire.save()
 
 
 def _wrongbook(world):

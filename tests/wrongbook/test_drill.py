@@ -56,6 +56,7 @@ def test_the_drill_page_shows_no_answer_before_it_is_given(client, bank, filed):
 
 
 def test_after_answering_the_page_shows_the_right_answer_and_the_lesson(client, bank, filed):
+    bank.certifying.fixed_questions.all().delete()  # no question of the drill is in a certifying quiz's pool
     client.force_login(filed)
     with time_machine.travel(at(2), tick=False):
         client.post(reverse("wrongbook:drill_start"))
@@ -139,3 +140,27 @@ def test_drilling_right_on_two_different_days_takes_the_clauses_out(client, bank
     with time_machine.travel(at(4), tick=False):
         page = client.get(reverse("wrongbook:book")).content.decode()
     assert "WB-01" in page  # under "left the book lately"
+
+
+def test_a_question_of_a_certifying_quiz_not_passed_yet_keeps_its_answer_hidden(client, bank, filed):
+    """The quiz engine hides a certifying quiz's answers between retries; a drill drawing its questions does too."""
+    client.force_login(filed)
+    with time_machine.travel(at(2), tick=False):
+        client.post(reverse("wrongbook:drill_start"))
+        drill = Drill.objects.get(user=filed)
+        withheld = drill.items.filter(question__in=[bank.q1[1], bank.q2[1]])
+        assert withheld.exists() and not any(i.may_reveal for i in withheld)
+        number = withheld.first().order + 1
+        response = drill_answer(client, drill, number, right=False)
+        page = client.get(response.url).content.decode()
+    assert "is-correct" not in page and "解析" not in page
+    assert "答错" in page or "Wrong" in page
+
+
+def test_once_the_certifying_quiz_is_passed_its_questions_show_their_answers(bank, filed):
+    from wrongbook.services import certifying_questions_not_passed
+
+    assert certifying_questions_not_passed(filed, bank.q1) == {bank.q1[1].pk}
+    with time_machine.travel(at(1, 15), tick=False):
+        take(bank.certifying, filed, correct=True)
+    assert certifying_questions_not_passed(filed, bank.q1) == set()

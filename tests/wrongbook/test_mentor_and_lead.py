@@ -118,3 +118,32 @@ def test_the_heat_map_costs_the_same_queries_for_a_larger_cohort(bank, cast):
     assert small_queries == large_queries
     assert len(large.rows) > len(small.rows)
     assert large.columns[0]["learners"] == 12  # WB-01 is in every book
+
+
+
+
+def test_the_demo_gives_the_demo_trainee_weak_clauses(bank, cast):
+    from django.utils import timezone
+
+    from wrongbook import demo
+
+    trainee = make_person("demo-trainee", role=Role.TRAINEE, region=cast.org.sh)
+    take(bank.quiz, trainee, correct=True)  # the courses demo passes the first course's quizzes first
+    demo.load()
+    weak = BookEntry.objects.in_book().filter(user=trainee)
+    assert set(weak.values_list("clause_id", flat=True)) == {"WB-01", "WB-02"}
+    assert {e.due_on for e in weak} == {timezone.localdate() + timezone.timedelta(days=1)}
+    answers = trainee.clause_answers.count()
+    demo.load()
+    assert trainee.clause_answers.count() == answers  # loading it again adds nothing
+
+
+def test_the_printable_record_carries_the_clause_history(client, cast, filed):
+    import io
+
+    from pypdf import PdfReader
+
+    client.force_login(cast.lead)
+    response = client.get(f"/people/{filed.profile.pk}/record.pdf")
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert "WB-01" in text and "WB-02" in text
