@@ -36,7 +36,7 @@ def test_new_hire_reads_the_next_lesson_and_passes_the_course_quiz(page, site, l
         step(f"read-{lesson[:3]}")
         page.get_by_role("link", name="返回课程").click()
 
-    page.get_by_role("link", name="首问负责制与一次性告知测验").click()
+    page.get_by_role("link", name="首问负责制与一次性告知测验", exact=True).click()
     page.get_by_role("button", name="开始测验").click()
     expect(page).to_have_url(re.compile(r"/attempts/\d+/q/1/"))
     attempt_id = int(re.search(r"/attempts/(\d+)/", page.url).group(1))
