@@ -45,6 +45,7 @@ def test_new_hire_reads_the_next_lesson_and_passes_the_course_quiz(page, site, l
 
     def answer(number):
         kind, right = questions[number - 1]
+        page.wait_for_load_state("load")  # the quiz script (deferred) listens before the first keystroke
         if kind == "essay":
             page.locator("#essay-text").fill(WRITTEN_ANSWER)
         for position in right:
