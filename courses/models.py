@@ -17,7 +17,7 @@ from django.db import models
 from django.db.models import Exists, F, OuterRef, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _, pgettext_lazy
+from django.utils.translation import gettext, gettext_lazy as _, pgettext_lazy
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
@@ -72,7 +72,7 @@ class TrainingIndexPage(LearnerPageMixin, Page):
         return CoursePage.objects.child_of(self).live().specific().order_by("path")
 
     def get_context(self, request, *args, **kwargs):
-        from .services import assignments_for, progress_for_courses
+        from .selectors import assignments_for, progress_for_courses
 
         context = super().get_context(request, *args, **kwargs)
         assignments = list(assignments_for(request.user)) if request.user.is_authenticated else []
@@ -123,10 +123,10 @@ class CoursePage(LearnerPageMixin, Page):
         return QuizPage.objects.child_of(self).live().order_by("path")
 
     def get_context(self, request, *args, **kwargs):
-        from .services import course_progress
+        from .selectors import course_progress
 
         context = super().get_context(request, *args, **kwargs)
-        context["progress"] = course_progress(request.user, self)
+        context["progress"] = course_progress(request.user, self, with_parent=True)
         return context
 
     def missing_prerequisites(self, completed_ids):
@@ -171,27 +171,38 @@ class LessonPage(LearnerPageMixin, Page):
             from django.shortcuts import redirect
             from django.utils.translation import gettext
 
-            from .services import course_progress, mark_lesson_read
+            from .selectors import lesson_progress
+            from .services import mark_lesson_read
 
-            if course_progress(request.user, self.course).locked:
+            progress = lesson_progress(request.user, self)
+            if progress is None or progress.locked:
                 messages.error(request, gettext("This course is locked until its prerequisites are completed."))
             else:
                 completed = mark_lesson_read(request.user, self)
                 messages.success(request, gettext("Marked as read."))
                 if completed:
                     messages.success(request, gettext("Course completed. Well done!"))
-            return redirect(self.url)
+            return redirect(self.get_url(request))
         return super().serve(request, *args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):
-        from .services import course_progress
-
+        """The lesson reads only what it shows: its course with the lessons' read state (its own state, its lock,
+        its neighbours and the next step once it is read), in one query (``selectors.lesson_progress``)."""
+        from .selectors import lesson_progress
         from .site_rules import current_rules
 
         context = super().get_context(request, *args, **kwargs)
-        progress = course_progress(request.user, self.course)
-        context["progress"] = progress
-        context["read"] = any(lesson.pk == self.pk and read for lesson, read in progress.lessons)
+        progress = lesson_progress(request.user, self)
+        read = bool(progress and progress.is_read(self))
+        previous, following = progress.neighbours(self) if progress else (None, None)
+        context.update(
+            progress=progress,
+            read=read,
+            previous_lesson=previous,
+            next_lesson=following,
+            number=progress.position(self) if progress else None,
+            next_step=progress.next_step(after=self) if progress and read else None,
+        )
         # The body fills [[rule]] tokens with these values; the body's cache key varies with them.
         context["site_rules"] = current_rules(request)
         return context
@@ -936,7 +947,48 @@ class Attempt(models.Model):
         return max(0, int((self.deadline - (now or timezone.now())).total_seconds()))
 
 
-class AttemptQuestion(models.Model):
+class SnapshotOptionsMixin:
+    """Reading a question snapshot's ``options`` (``{"id", "text", "correct", "feedback"}`` in the order shown)
+    and the learner's ``selected`` positions: shared by quiz attempts and the 错题本's drills."""
+
+    def correct_positions(self):
+        return {i for i, o in enumerate(self.options) if o.get("correct")}
+
+    def clean_selection(self, selected):
+        """``(positions, error)``: the chosen option positions (as shown) from a form's values, sorted, or why
+        they are not an answer to this question (damaged values, options not shown, two for a single choice)."""
+        try:
+            positions = sorted({int(p) for p in (selected or [])})
+        except (TypeError, ValueError):
+            return [], gettext("Choose one of the options shown.")
+        if any(p < 0 or p >= len(self.options) for p in positions):
+            return [], gettext("Choose one of the options shown.")
+        if self.type != Question.Type.MULTIPLE and len(positions) > 1:
+            return [], gettext("Choose only one answer.")
+        return positions, None
+
+    def grade_selection(self):
+        """Whether ``selected`` is exactly the correct options (all-or-nothing for multiple choice)."""
+        if not self.selected:
+            return False
+        return set(self.selected) == self.correct_positions()
+
+    def option_rows(self):
+        """Options with whether the learner chose them (no correct flags: safe before answers may be shown)."""
+        chosen = set(self.selected or [])
+        return [{"position": i, "text": o["text"], "chosen": i in chosen} for i, o in enumerate(self.options)]
+
+    def review_rows(self):
+        """Options with the learner's choice, the correct flag and feedback (only once answers may be shown)."""
+        chosen = set(self.selected or [])
+        return [
+            {"position": i, "text": o["text"], "chosen": i in chosen, "correct": bool(o.get("correct")),
+             "feedback": o.get("feedback", "")}
+            for i, o in enumerate(self.options)
+        ]
+
+
+class AttemptQuestion(SnapshotOptionsMixin, models.Model):
     """A question as it was when the attempt started, and the learner's answer to it.
 
     ``options`` is a list of ``{"id", "text", "correct", "feedback"}`` in the order shown;
@@ -987,9 +1039,6 @@ class AttemptQuestion(models.Model):
     def needs_marking(self):
         return self.is_essay and self.correct is None
 
-    def correct_positions(self):
-        return {i for i, o in enumerate(self.options) if o.get("correct")}
-
     def clause_id_list(self):
         return split_clause_ids(self.clause_ids)
 
@@ -1000,23 +1049,7 @@ class AttemptQuestion(models.Model):
         """Whether the answer is right (all-or-nothing for multiple choice); essays keep the marker's verdict."""
         if self.is_essay:
             return self.correct
-        if not self.selected:
-            return False
-        return set(self.selected) == self.correct_positions()
-
-    def option_rows(self):
-        """Options with whether the learner chose them (no correct flags: safe before answers may be shown)."""
-        chosen = set(self.selected or [])
-        return [{"position": i, "text": o["text"], "chosen": i in chosen} for i, o in enumerate(self.options)]
-
-    def review_rows(self):
-        """Options with the learner's choice, the correct flag and feedback (only once answers may be shown)."""
-        chosen = set(self.selected or [])
-        return [
-            {"position": i, "text": o["text"], "chosen": i in chosen, "correct": bool(o.get("correct")),
-             "feedback": o.get("feedback", "")}
-            for i, o in enumerate(self.options)
-        ]
+        return self.grade_selection()
 
 
 class AnswerMark(models.Model):

@@ -15,13 +15,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.models import Locale, Page, Site
 
-from lms.signals import course_completed
+from lms.signals import answers_graded, course_completed
 
 from .models import (
     AnswerMark,
     Attempt,
     AttemptQuestion,
-    CourseAssignment,
     CourseCompletion,
     CoursePage,
     LessonRead,
@@ -29,6 +28,15 @@ from .models import (
     QuizPage,
     RoundGrant,
     TrainingIndexPage,
+)
+from .selectors import (  # noqa: F401 (reads live in selectors; re-exported for the callers of services)
+    CourseProgress,
+    assignments_for,
+    completed_course_ids,
+    course_progress,
+    missing_ride_along_prerequisites,
+    my_courses,
+    progress_for_courses,
 )
 from .site_rules import current_rules, fill
 
@@ -62,29 +70,6 @@ def _ensure_site():
     if home is None:
         home = root.add_child(instance=Page(title="Home", slug="home", locale=locale))
     return Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True)
-
-
-def completed_course_ids(user):
-    """Ids of the courses ``user`` has completed."""
-    return set(CourseCompletion.objects.filter(user=user).values_list("course_id", flat=True))
-
-
-def missing_ride_along_prerequisites(user):
-    """Live theory courses marked "required before a ride-along" that ``user`` has not completed (M9)."""
-    done = completed_course_ids(user)
-    return [c for c in CoursePage.objects.live().filter(required_before_ride_along=True).order_by("path")
-            if c.pk not in done]
-
-
-def assignments_for(user):
-    """Course assignments that reach ``user``: personally, by post, or by region (or a region above)."""
-    profile = getattr(user, "profile", None)
-    query = Q(user=user)
-    if profile is not None and profile.post_id:
-        query |= Q(post_id=profile.post_id)
-    if profile is not None and profile.region_id:
-        query |= Q(region_id__in=profile.region.ancestor_ids() + [profile.region_id])
-    return CourseAssignment.objects.filter(query).select_related("course")
 
 
 @transaction.atomic
@@ -155,6 +140,14 @@ def start_refusal(user, quiz, *, completed=None, standing=None):
 
 def _snapshot(question, order, attempt, *, shuffle_options, rng, rules):
     """The attempt's own copy of ``question``, with the organisation's rule values filled in (``site_rules``)."""
+    return AttemptQuestion(attempt=attempt, order=order,
+                           **question_snapshot(question, shuffle_options=shuffle_options, rng=rng, rules=rules))
+
+
+def question_snapshot(question, *, shuffle_options, rng, rules):
+    """The fields of a copy of ``question`` as a learner sees it (stem, options in the order shown, explanation…)
+    with the organisation's rule values filled in: quiz attempts and the 错题本's drills keep such copies, so later
+    edits of the bank never change a past answer. ``question`` comes with its category (and parent) and options."""
     if question.site_rule:
         options = [
             {"id": None, "text": text, "correct": correct, "feedback": ""}
@@ -168,9 +161,7 @@ def _snapshot(question, order, attempt, *, shuffle_options, rng, rules):
     if shuffle_options and question.type in (Question.Type.SINGLE, Question.Type.MULTIPLE):
         rng.shuffle(options)
     category = question.category
-    return AttemptQuestion(
-        attempt=attempt,
-        order=order,
+    return dict(
         question=question,
         type=question.type,
         stem=fill(question.stem, rules),
@@ -316,14 +307,9 @@ def _store_answer(attempt, answer, *, selected, text, now):
         answer.selected = []
         has_answer = bool(answer.text_answer)
     else:
-        try:
-            positions = sorted({int(p) for p in (selected or [])})
-        except (TypeError, ValueError):
-            positions = None
-        if positions is None or any(p < 0 or p >= len(answer.options) for p in positions):
-            return SaveResult(False, attempt, "invalid", _("Choose one of the options shown."))
-        if answer.type != Question.Type.MULTIPLE and len(positions) > 1:
-            return SaveResult(False, attempt, "invalid", _("Choose only one answer."))
+        positions, error = answer.clean_selection(selected)
+        if error:
+            return SaveResult(False, attempt, "invalid", error)
         answer.selected = positions
         has_answer = bool(positions)
     answer.answered_at = now if has_answer else None
@@ -365,6 +351,8 @@ def _finish_locked(attempt, *, now=None, answers=None):
     attempt.finished_at = min(now, attempt.deadline) if attempt.deadline else now
     attempt.state = Attempt.State.AWAITING_MARKING if pending else Attempt.State.FINISHED
     attempt.save(update_fields=["finished_at", "state", "score", "passed"])
+    answers_graded.send(sender=Attempt, user_id=attempt.user_id,
+                        answers=[a for a in answers if a.correct is not None])
     _after_result(attempt)
 
 
@@ -414,6 +402,7 @@ def mark_answer(answer, *, correct, by, comment=""):
         attempt.marked_by = by
         attempt.marked_at = now
         attempt.save(update_fields=["state", "score", "passed", "marked_by", "marked_at"])
+        answers_graded.send(sender=Attempt, user_id=attempt.user_id, answers=[answer])
         _after_result(attempt)
         return attempt
 
@@ -468,7 +457,7 @@ class StudyItem:
 
 
 def _clause_lessons(courses):
-    """``{clause id: (lesson, clause title)}`` from the live lessons of ``courses`` (one query)."""
+    """``{clause id: (lesson, clause title, rule text)}`` from the live lessons of ``courses`` (one query)."""
     from .models import LessonPage
 
     query = Q(pk__in=[])
@@ -478,8 +467,18 @@ def _clause_lessons(courses):
     for lesson in LessonPage.objects.live().filter(query).order_by("path"):
         for block in lesson.body:
             if block.block_type == "clause":
-                taught.setdefault(block.value["clause_id"], (lesson, block.value["title"]))
+                taught.setdefault(block.value["clause_id"], (lesson, block.value["title"], block.value["rule"]))
     return taught
+
+
+def lessons_teaching(clause_ids):
+    """``{clause id: (lesson, clause title, rule text)}`` for ``clause_ids``, from the live lessons of the courses
+    whose codes the ids name (``WIN-05`` → course WIN): two queries whatever the number of clauses."""
+    codes = {cid.split("-")[0] for cid in clause_ids}
+    if not codes:
+        return {}
+    taught = _clause_lessons(CoursePage.objects.live().filter(code__in=codes))
+    return {cid: taught[cid] for cid in clause_ids if cid in taught}
 
 
 def clauses_to_study(course, answers):
@@ -512,6 +511,12 @@ def marking_queue(viewer):
         .select_related("attempt__quiz", "attempt__user__profile")
         .order_by("attempt__finished_at", "order")
     )
+
+
+def essays_to_mark_for(viewer):
+    """The written answers waiting for ``viewer`` to mark: in their scope, not their own (the home and the
+    cockpit count this)."""
+    return marking_queue(viewer).exclude(attempt__user=viewer)
 
 
 def sees_others_results(viewer):
@@ -574,110 +579,3 @@ def category_progress(user):
 def wrong_answers(attempt):
     """The questions this attempt got wrong (django-quiz-app recorded them per attempt)."""
     return [a for a in attempt.questions.all() if a.correct is False]
-
-
-# --- Progress ------------------------------------------------------------------------------
-
-
-@dataclass
-class CourseProgress:
-    """One learner's standing in one course: what is done, what is left, and why it may be locked."""
-
-    course: CoursePage
-    lessons: list  # [(lesson, read: bool)]
-    quizzes: list  # [(quiz, graded attempt or None, passed: bool)]
-    completed: bool
-    locked_by: list  # prerequisite courses not completed
-    assignment: CourseAssignment | None = None
-
-    @property
-    def total(self):
-        return len(self.lessons) + sum(1 for q, _, _ in self.quizzes if not q.practice)
-
-    @property
-    def done(self):
-        return sum(1 for _, read in self.lessons if read) + sum(
-            1 for q, _, passed in self.quizzes if passed and not q.practice
-        )
-
-    @property
-    def percent(self):
-        if self.completed:
-            return 100
-        return round(100 * self.done / self.total) if self.total else 0
-
-    @property
-    def locked(self):
-        return bool(self.locked_by) and not self.completed
-
-    @property
-    def due_date(self):
-        return self.assignment.due_date if self.assignment else None
-
-    @property
-    def overdue(self):
-        return bool(self.due_date and not self.completed and self.due_date < timezone.localdate())
-
-
-def progress_for_courses(user, courses, assignments=None):
-    """``CourseProgress`` for each course, in a fixed number of queries whatever the number of courses."""
-    from .models import LessonPage
-
-    courses = list(courses)
-    if not courses:
-        return []
-    by_path = {c.path: c for c in courses}
-    step = CoursePage.steplen
-    children_filter = Q()
-    for c in courses:
-        children_filter |= Q(path__startswith=c.path, depth=c.depth + 1)
-    # Progress needs titles and URLs, not the lesson text: leave the StreamField body (the largest column) unread.
-    lessons = list(LessonPage.objects.live().filter(children_filter).defer("body").order_by("path"))
-    quizzes = list(QuizPage.objects.live().filter(children_filter).order_by("path"))
-    read = set(LessonRead.objects.filter(user=user, lesson__in=[lesson.pk for lesson in lessons])
-               .values_list("lesson_id", flat=True))
-    attempts = list(Attempt.objects.filter(user=user, quiz__in=[q.pk for q in quizzes])
-                    .exclude(state=Attempt.State.IN_PROGRESS))
-    done = completed_course_ids(user)
-    prereqs = {}
-    through = CoursePage.prerequisites.through.objects.filter(
-        from_coursepage_id__in=[c.pk for c in courses]
-    ).select_related("to_coursepage")
-    for row in through:
-        prereqs.setdefault(row.from_coursepage_id, []).append(row.to_coursepage)
-    assignment_by_course = {}
-    for a in assignments if assignments is not None else []:
-        current = assignment_by_course.get(a.course_id)
-        if current is None or (a.due_date and (current.due_date is None or a.due_date < current.due_date)):
-            assignment_by_course[a.course_id] = a
-    result = []
-    for course in courses:
-        own_lessons = [(lesson, lesson.pk in read) for lesson in lessons if by_path.get(lesson.path[:-step]) is course]
-        own_quizzes = []
-        for quiz in quizzes:
-            if by_path.get(quiz.path[:-step]) is course:
-                graded = quiz.graded_attempt(user, attempts)
-                own_quizzes.append((quiz, graded, bool(graded and graded.passed)))
-        result.append(CourseProgress(
-            course=course,
-            lessons=own_lessons,
-            quizzes=own_quizzes,
-            completed=course.pk in done,
-            locked_by=[p for p in prereqs.get(course.pk, []) if p.pk not in done],
-            assignment=assignment_by_course.get(course.pk),
-        ))
-    return result
-
-
-def course_progress(user, course):
-    assignments = list(assignments_for(user).filter(course=course)) if user.is_authenticated else []
-    return progress_for_courses(user, [course], assignments)[0]
-
-
-def my_courses(user):
-    """Progress in the courses assigned to ``user`` (soonest due first)."""
-    assignments = list(assignments_for(user).filter(course__live=True))
-    courses = {a.course_id: a.course for a in assignments}
-    rows = progress_for_courses(user, courses.values(), assignments)
-    far = timezone.localdate().replace(year=9999)
-    return sorted(rows, key=lambda p: (p.completed, p.due_date or far, p.course.path))

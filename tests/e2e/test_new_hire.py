@@ -33,14 +33,14 @@ def test_new_hire_reads_the_next_lesson_and_passes_the_course_quiz(page, site, l
 
     # The next lessons to read, marked read one after the other.
     for lesson in LESSONS:
-        page.get_by_role("link", name=lesson).click()
+        page.get_by_role("link", name=lesson, exact=True).click()
         expect(page.get_by_role("heading", level=1)).to_have_text(lesson)
         page.get_by_role("button", name="标记为已学习").click()
         expect(page.get_by_text("您已将本课时标记为已学习。")).to_be_visible()
         step(f"read-{lesson[:3]}")
         page.get_by_role("link", name="返回课程").click()
 
-    page.get_by_role("link", name=QUIZ).click()
+    page.get_by_role("link", name=QUIZ, exact=True).click()
     page.get_by_role("button", name="开始测验").click()
     expect(page).to_have_url(re.compile(r"/attempts/\d+/q/1/"))
     attempt_id = int(re.search(r"/attempts/(\d+)/", page.url).group(1))
@@ -49,6 +49,7 @@ def test_new_hire_reads_the_next_lesson_and_passes_the_course_quiz(page, site, l
 
     def answer(number):
         kind, right = questions[number - 1]
+        page.wait_for_load_state("load")  # the quiz script (deferred) listens before the first keystroke
         if kind == "essay":
             page.locator("#essay-text").fill(WRITTEN_ANSWER)
         for position in right:
