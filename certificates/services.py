@@ -470,6 +470,15 @@ def open_refreshers_for(viewer):
                                     completed_at__isnull=True)
 
 
+def overrides_for(viewer):
+    """Certificates issued over unmet requirements (17.2) to the people ``viewer`` may see: the cockpit lists them
+    (the certificate list's ``?override=yes`` shows the same rows)."""
+    from lms.access import visible_profiles
+
+    return Certificate.objects.filter(holder__in=visible_profiles(viewer).order_by().values("user"),
+                                      override_at__isnull=False)
+
+
 def refresher_done(refresher):
     """Done when the holder has passed the quiz again since the refresher was assigned (or confirmed reading
     when the lesson has no quiz)."""

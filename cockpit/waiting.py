@@ -12,7 +12,7 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from certificates.services import open_refreshers_for
+from certificates.services import open_refreshers_for, overrides_for
 from courses.services import essays_to_mark_for
 from lms.counting import count_each
 from mentorship import queues
@@ -34,6 +34,7 @@ def for_lead(user):
         approvals=queues.approvals_waiting(user),
         accountability=queues.accountability_records(user),
         without_mentor=queues.trainees_without_mentor(user),
+        overrides=overrides_for(user),
     )
     return [
         Item(_("Essays to mark"), counts["essays"], reverse("courses:marking")),
@@ -45,6 +46,7 @@ def for_lead(user):
              reverse("mentorship:questions")),
         Item(_("Accountability records"), counts["accountability"], reverse("mentorship:accountability")),
         Item(_("Trainees without a mentor"), counts["without_mentor"], reverse("mentorship:assign_mentor")),
+        Item(_("Certificates issued by override"), counts["overrides"], reverse("certificates:list") + "?override=yes"),
     ]
 
 

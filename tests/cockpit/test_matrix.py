@@ -128,3 +128,18 @@ def test_the_certified_list_export_follows_the_filters(client, cast, program, dj
     assert rows[1][5] == "有效" and rows[1][7].endswith(f"/certificates/verify/{rows[1][6]}/")
     empty = client.get("/cockpit/certified.csv", {"status": "regular"}).content.decode("utf-8-sig")
     assert len(list(csv.reader(io.StringIO(empty)))) == 1
+
+
+def test_the_cockpit_lists_the_certificates_issued_by_override_in_the_leads_scope(client, cast, program,
+                                                                                   django_capture_on_commit_callbacks):
+    from certificates.services import issue_manually
+
+    prog, *_ = program
+    with django_capture_on_commit_callbacks(execute=True):
+        issue_manually(holder=cast.trainee, program=prog, by=cast.lead, reason="补发：特批", override=True)
+        issue_manually(holder=cast.other_trainee, program=prog, by=cast.other_lead, reason="补发", override=True)
+    client.force_login(cast.lead)
+    item = next(i for i in client.get("/cockpit/").context["waiting"] if i.url.endswith("?override=yes"))
+    assert item.count == 1  # not the other region's override
+    listed = client.get(item.url).content.decode()
+    assert "李明轩" in listed and "林嘉怡" not in listed
