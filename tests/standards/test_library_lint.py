@@ -25,5 +25,5 @@ def test_standards_lint_passes_on_the_whole_shipped_library():
     for name, bank in banks.items():
         assert bank["objective"] >= 25 and bank["essays"] >= 2, shipped[name]
         assert bank["clauses_without_question"] == [], shipped[name]
-        assert [d["count"] for d in bank["draws"]] == [10, 1], shipped[name]
+        assert sorted(d["count"] for d in bank["draws"]) == [1, 10], shipped[name]  # 10 objective + 1 written
 
