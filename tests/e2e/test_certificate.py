@@ -42,7 +42,7 @@ def test_lead_assesses_the_last_skill_and_the_certificate_is_issued_verified_and
     page.get_by_label("已掌握").check()
     page.get_by_label("得分").fill("92")
     step("assessment-form")
-    page.get_by_role("button", name="保存").click()
+    page.get_by_role("button", name="记录考核结果").click()
     expect(page.get_by_text("考核已记录。")).to_be_visible()
     step("assessed")
 
