@@ -473,10 +473,7 @@ def open_refreshers_for(viewer):
 def overrides_for(viewer):
     """Certificates issued over unmet requirements (17.2) to the people ``viewer`` may see: the cockpit lists them
     (the certificate list's ``?override=yes`` shows the same rows)."""
-    from lms.access import visible_profiles
-
-    return Certificate.objects.filter(holder__in=visible_profiles(viewer).order_by().values("user"),
-                                      override_at__isnull=False)
+    return Certificate.objects.visible_to(viewer).overrides()
 
 
 def refresher_done(refresher):
