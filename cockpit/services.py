@@ -13,8 +13,8 @@ from collections import defaultdict
 
 import django_filters
 from django import forms
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
-from django.db.models.functions import TruncDate
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce, TruncDate
 from django.db.models.lookups import GreaterThan
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,14 +22,14 @@ from django.utils.translation import pgettext
 
 from certificates.models import Certificate, Program
 from courses.models import AttemptQuestion, CourseCompletion
-from lms.access import covered_region_ids
+from lms.access import covered_region_ids, scope_region_ids
 from lms.cohort import trainees_visible_to
 from lms.roles import Role
 from lms.filters import PeopleFilter
 from mentorship import queues
 from mentorship.models import MentorAssignment
 from progress import models as progress
-from progress.models import Progress, QuizSlot
+from progress.models import Progress, QuizSlot, Tally
 
 
 def cohort_queryset(user):
@@ -128,7 +128,21 @@ def program_rows(cohort, program):
     return Progress.objects.filter(program=program, user_id__in=cohort_users(cohort))
 
 
-def cohort_figures(cohort, program=None, *, today=None):
+def whole_cohort(filterset, user):
+    """The regions whose people the cohort takes whole, so the dashboard may add them up from the kept tally
+    (``progress.Tally``): the regions of ``user``'s scope when no filter narrows the cohort (the program is not a
+    filter of the people), ``"all"`` for a superuser; None when a filter is set and the people must be counted
+    one by one."""
+    if filterset.is_bound:
+        filterset.form.is_valid()
+        cleaned = getattr(filterset.form, "cleaned_data", {})
+        if any(cleaned.get(name) not in (None, "", [], ()) for name in filterset.filters):
+            return None
+    regions = scope_region_ids(user)
+    return "all" if regions is None else regions
+
+
+def cohort_figures(cohort, program=None, *, today=None, regions=None, viewer=None, without_mentor=None):
     """The dashboard's numbers for the cohort (a queryset of ``StaffProfile``), counted in one query.
 
     Read from the kept progress rows, so the cost is one narrow row per person whatever
@@ -138,39 +152,74 @@ def cohort_figures(cohort, program=None, *, today=None):
     on track (none of these), the funnel's stages, and for each counted quiz of the
     program how many handed it in and how many passed it.
 
+    ``regions`` (from ``whole_cohort``): the cohort is every trainee of these regions plus the few people the
+    scope reaches otherwise, less ``viewer`` (nobody is in their own cohort); the first are added up from the
+    kept ``Tally`` (a few rows per region whatever the number of people), the others counted one by one.
+    ``without_mentor``: that figure when the caller has already counted it for the same cohort (the waiting
+    queue).
+
     Returns ``(figures, quizzes)``: ``figures`` a dict of counts; ``quizzes`` a list of
     ``(quiz title, passed, tried)``. Without a program there are no rows: only the
     trainees and those without a mentor are counted.
     """
-    without_mentor = queues.without_current_mentor_q()
+    without_mentor_q = queues.without_current_mentor_q()
     if program is None:
-        figures = cohort.order_by().aggregate(trainees=Count("pk"), without_mentor=Count("pk", filter=without_mentor))
+        figures = cohort.order_by().aggregate(trainees=Count("pk"), without_mentor=Count("pk", filter=without_mentor_q))
         return figures, []
     today = today or timezone.localdate()
-    certified = progress.certified_q(today)
-    counts = {
-        "trainees": Count("pk"),
-        "without_mentor": Count("pk", filter=without_mentor),
-        "certified": Count("pk", filter=certified),
-        "at_risk": Count("pk", filter=progress.at_risk_q(today)),
-        "overdue": Count("pk", filter=progress.overdue_q(today)),
-        "on_track": Count("pk", filter=progress.on_track_q(today)),
-        "started": Count("pk", filter=Q(started=True)),
-        "theory": Count("pk", filter=Q(theory_done=True)),
-        "complete": Count("pk", filter=Q(complete=True)),
+    conditions = {
+        "trainees": Q(),
+        "certified": progress.certified_q(today),
+        "at_risk": progress.at_risk_q(today),
+        "overdue": progress.overdue_q(today),
+        "on_track": progress.on_track_q(today),
+        "started": Q(started=True),
+        "theory": Q(theory_done=True),
+        "complete": Q(complete=True),
     }
     # The quizzes with a bit in the rows, still live and counted (a quiz the program no longer requires has its
     # bits cleared when the rows are rebuilt, so nobody has tried it).
     slots = list(QuizSlot.objects.filter(program=program, quiz__live=True, quiz__practice=False)
                  .order_by("quiz__path").values_list("quiz_id", "slot", "quiz__title"))
     for quiz_id, slot, _title in slots:
-        counts[f"tried_{quiz_id}"] = Count("pk", filter=GreaterThan(F("quizzes_tried").bitand(1 << slot), 0))
-        counts[f"passed_{quiz_id}"] = Count("pk", filter=GreaterThan(F("quizzes_passed").bitand(1 << slot), 0))
-    # Aliases apart from the field names (an aggregate may not share a name with a field it filters on).
-    figures = {name[2:]: n for name, n in
-               program_rows(cohort, program).aggregate(**{f"n_{name}": c for name, c in counts.items()}).items()}
+        conditions[f"tried_{quiz_id}"] = GreaterThan(F("quizzes_tried").bitand(1 << slot), 0)
+        conditions[f"passed_{quiz_id}"] = GreaterThan(F("quizzes_passed").bitand(1 << slot), 0)
+    if regions is None:
+        figures = _count_rows(program_rows(cohort, program), conditions, without_mentor_q=without_mentor_q)
+    else:
+        tally = Tally.objects.filter(program=program)
+        # The viewer counted in the tally of their region (if a trainee there) is taken off again.
+        own = Q(user=viewer, trainee=True) if viewer is not None else Q(pk__in=[])
+        if regions != "all":
+            tally = tally.filter(region_id__in=regions)
+            # Added: the people the scope reaches otherwise (a post, their mentees…) outside those regions.
+            own &= Q(region_id__in=regions)
+            outside = Q(user_id__in=cohort_users(cohort.exclude(region_id__in=regions)))
+        else:
+            outside = Q(pk__in=[])
+        weight = Case(When(own, then=Value(-1)), default=Value(1))
+        extra = _count_rows(Progress.objects.filter(Q(program=program) & (outside | own)), conditions, weight)
+        counted = tally.aggregate(**{f"n_{name}": Coalesce(Sum("n", filter=q or None), 0)
+                                     for name, q in conditions.items()})
+        figures = {name: counted[f"n_{name}"] + extra[name] for name in conditions}
+        if without_mentor is None:
+            without_mentor = cohort.filter(without_mentor_q).count()
+        figures["without_mentor"] = without_mentor
     quizzes = [(title, figures.pop(f"passed_{pk}"), figures.pop(f"tried_{pk}")) for pk, _slot, title in slots]
     return figures, quizzes
+
+
+def _count_rows(rows, conditions, weight=None, without_mentor_q=None):
+    """``{name: number of rows meeting the condition}`` in one query (and those without a mentor, if asked);
+    each row counting ``weight`` (an expression: 1 or -1) when given."""
+    if weight is not None:
+        counts = {name: Coalesce(Sum(weight, filter=q or None), 0) for name, q in conditions.items()}
+    else:
+        counts = {name: Count("pk", filter=q) if q else Count("pk") for name, q in conditions.items()}
+    if without_mentor_q is not None:
+        counts["without_mentor"] = Count("pk", filter=without_mentor_q)
+    # Aliases apart from the field names (an aggregate may not share a name with a field it filters on).
+    return {name[2:]: n for name, n in rows.aggregate(**{f"n_{name}": c for name, c in counts.items()}).items()}
 
 
 def funnel_stages(figures):

@@ -34,7 +34,12 @@ def dashboard(request):
     filterset, program, context = _cohort(request)
     cohort = filterset.qs
     users = services.cohort_users(cohort)
-    figures, quizzes = services.cohort_figures(cohort, program)
+    waiting_items = waiting.for_lead(request.user)
+    regions = services.whole_cohort(filterset, request.user)
+    # The whole cohort is the waiting queue's: its count of trainees without a mentor is the figure's.
+    figures, quizzes = services.cohort_figures(
+        cohort, program, regions=regions, viewer=request.user,
+        without_mentor=waiting.count_of(waiting_items, "without_mentor") if regions is not None else None)
     context.update(
         figures=figures,
         weekly_chart=column_chart(_("Course completions per week"), services.completions_per_week(users)),
@@ -43,7 +48,7 @@ def dashboard(request):
             _("Clauses answered wrong most often"), services.clause_error_rates(users), unit="%", max_value=100
         ),
         mentor_chart=bar_chart(_("Accountability records per mentor"), waiting.accountability_per_mentor(users)),
-        waiting=waiting.for_lead(request.user),
+        waiting=waiting_items,
     )
     if program is not None:
         context["funnel_chart"] = funnel(_("Certification funnel"), services.funnel_stages(figures))

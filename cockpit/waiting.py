@@ -24,6 +24,12 @@ class Item:
     label: str
     count: int
     url: str
+    key: str = ""
+
+
+def count_of(items, key):
+    """The count of the item ``key`` among ``for_lead``'s items."""
+    return next(item.count for item in items if item.key == key)
 
 
 def for_lead(user):
@@ -45,7 +51,8 @@ def for_lead(user):
         Item(_("Questions past their deadline"), len(queues.overdue_questions_for(user)),
              reverse("mentorship:questions")),
         Item(_("Accountability records"), counts["accountability"], reverse("mentorship:accountability")),
-        Item(_("Trainees without a mentor"), counts["without_mentor"], reverse("mentorship:assign_mentor")),
+        Item(_("Trainees without a mentor"), counts["without_mentor"], reverse("mentorship:assign_mentor"),
+             key="without_mentor"),
         Item(_("Certificates issued by override"), counts["overrides"], reverse("certificates:list") + "?override=yes"),
     ]
 

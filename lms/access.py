@@ -128,13 +128,24 @@ def profile_scope(user):
     return cached[1]
 
 
+def scope_region_ids(user):
+    """The regions (with every region below them) all of whose people ``user`` may see: the region part of
+    ``profile_scope`` (None for a superuser, who sees everyone). The rest of the scope (themselves, a post,
+    the apps' providers) reaches people one by one."""
+    if user.is_superuser:
+        return None
+    assignments = role_assignments(user)
+    region_ids = [a.region_id for a in assignments if a.role in REGION_SCOPED_ROLES and a.region_id]
+    return sorted(Region.ids_with_descendants(region_ids)) if region_ids else []
+
+
 def _profile_scope(user, providers):
     query = Q(user=user)
     assignments = role_assignments(user)
     tree = Region.tree() if any(a.region_id for a in assignments) else {}
-    region_ids = [a.region_id for a in assignments if a.role in REGION_SCOPED_ROLES and a.region_id]
+    region_ids = scope_region_ids(user)
     if region_ids:
-        query |= Q(region_id__in=sorted(Region.below(tree, region_ids)))
+        query |= Q(region_id__in=region_ids)
     for a in assignments:
         if a.role in POST_SCOPED_ROLES and a.post_id:
             post_query = Q(post_id=a.post_id)

@@ -49,7 +49,8 @@ class Progress(models.Model):
     """One person's standing in one certification program (see the module docstring)."""
 
     FIELDS = ["met", "missing", "facts", "met_count", "started", "theory_done", "complete", "certified",
-              "certified_until", "at_risk", "risks", "due_on", "quizzes_tried", "quizzes_passed"]
+              "certified_until", "at_risk", "risks", "due_on", "quizzes_tried", "quizzes_passed", "region_id",
+              "trainee"]
     # A change of any of these is a change of the person's standing (``changed_at``); facts alone are not.
     STANDING = ["met", "missing", "complete", "certified", "certified_until", "at_risk", "risks"]
 
@@ -73,6 +74,11 @@ class Progress(models.Model):
     # ``QuizSlot``), so the cockpit counts each quiz's pass rate over a cohort without reading attempts.
     quizzes_tried = models.BigIntegerField(_("quizzes tried"), default=0)
     quizzes_passed = models.BigIntegerField(_("quizzes passed"), default=0)
+    # Who the person is in the cohort, kept with the row so the rows can be counted per region (``Tally``): their
+    # region and whether they are a trainee (``lms.cohort.trainee_q``).
+    region = models.ForeignKey("lms.Region", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                               verbose_name=_("region"))
+    trainee = models.BooleanField(_("trainee"), default=False)
     changed_at = models.DateTimeField(_("last change"), default=timezone.now)
 
     class Meta:
@@ -93,6 +99,52 @@ class Progress(models.Model):
 
     def is_overdue(self, today=None):
         return self.due_on is not None and self.due_on < (today or timezone.localdate())
+
+    def tally_key(self):
+        """The row's place in the ``Tally`` of its program, or None when it is not counted (not a trainee)."""
+        return tally_key(self.__dict__)
+
+
+def tally_key(values):
+    """``Tally.KEY`` of a row given as a dict of its fields (a kept row's ``__dict__`` or ``compute``'s values)."""
+    return tuple(values[name] for name in Tally.KEY) if values["trainee"] else None
+
+
+class Tally(models.Model):
+    """How many trainees of a region stand the same way in a program: the kept progress rows counted.
+
+    One row per program, region and standing (every column the cockpit's figures are conditions on, with the
+    same names as ``Progress``'s, so ``certified_q`` and the others count these rows as they count the people),
+    and ``n`` people. It changes in the same transaction as the progress rows (``progress.services``), so the
+    dashboard adds up a few hundred rows instead of reading ten thousand people, and is never behind them.
+    The dates stay dates (compared with today when counted), so nothing goes stale overnight. Two writers
+    adding the same new standing at once may each insert a row: the figures are sums, so they still add up.
+    """
+
+    KEY = ["region_id", "started", "theory_done", "complete", "certified", "certified_until", "at_risk", "due_on",
+           "quizzes_tried", "quizzes_passed"]
+
+    # No database constraints: a program or region removed leaves rows nobody counts (``rebuild`` drops them).
+    program = models.ForeignKey("certificates.Program", on_delete=models.DO_NOTHING, db_constraint=False,
+                                related_name="+")
+    region = models.ForeignKey("lms.Region", null=True, on_delete=models.DO_NOTHING, db_constraint=False,
+                               related_name="+")
+    started = models.BooleanField(default=False)
+    theory_done = models.BooleanField(default=False)
+    complete = models.BooleanField(default=False)
+    certified = models.BooleanField(default=False)
+    certified_until = models.DateField(null=True)
+    at_risk = models.BooleanField(default=False)
+    due_on = models.DateField(null=True)
+    quizzes_tried = models.BigIntegerField(default=0)
+    quizzes_passed = models.BigIntegerField(default=0)
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["program", "region"], name="tally_program_region")]
+
+    def __str__(self):
+        return f"{self.program_id} · {self.region_id} · {self.n}"
 
 
 class QuizSlot(models.Model):

@@ -16,7 +16,7 @@ from courses.models import (
     Attempt, CourseAssignment, CourseCompletion, LessonPage, LessonRead, QuizPage, RoundGrant,
 )
 from lms import signals
-from lms.models import StaffProfile
+from lms.models import RoleAssignment, StaffProfile
 from mentorship.models import Approval, ChecklistItem, ChecklistTopic, RideAlong, SignOff, SkillAssessment
 
 from . import services
@@ -36,7 +36,8 @@ def _raw(kwargs):
 
 # Records of one person, and the field that names them.
 PERSON = {LessonRead: "user_id", CourseCompletion: "user_id", StaffProfile: "user_id", RideAlong: "trainee_id",
-          SkillAssessment: "trainee_id", ChecklistItem: "trainee_id", RoundGrant: "learner_id"}
+          SkillAssessment: "trainee_id", ChecklistItem: "trainee_id", RoundGrant: "learner_id",
+          RoleAssignment: "user_id"}  # a role given or taken: a trainee or not, counted in the cohort or not
 
 
 def on_person_record(sender, instance, **kwargs):
@@ -56,8 +57,7 @@ def on_attempt_saved(sender, instance, created=False, update_fields=None, **kwar
     if _raw(kwargs):
         return
     if created and instance.state == Attempt.State.IN_PROGRESS:
-        rows = Progress.objects.filter(user_id=instance.user_id)
-        if not rows.filter(started=False).update(started=True) and not rows.exists():
+        if not services.mark_started(instance.user_id):
             _refresh(instance.user_id)  # a person without rows yet gets them whole
         return
     if update_fields is None or {"state", "passed", "score"} & set(update_fields):
@@ -88,6 +88,14 @@ def on_certificate(sender, instance, **kwargs):
 def on_certificates_issued(sender, holders, **kwargs):
     """Certificates inserted together (a bulk issue): their holders' rows, in a fixed number of queries."""
     services.refresh_certified(holders)
+
+
+@receiver(post_delete, sender=Progress, dispatch_uid="progress.row_deleted")
+def on_row_deleted(sender, instance, **kwargs):
+    """A kept row removed by any path (its person or program deleted, a profile gone): it leaves the tally.
+    (A receiver here also makes Django delete the rows one by one, so cascades reach it.)"""
+    if not services.recounting():
+        services.count(instance.program_id, before=[instance.tally_key()])
 
 
 # --- records that reach many people --------------------------------------------------------------------

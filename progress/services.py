@@ -7,21 +7,30 @@ them for the active programs; the receivers call it in the transaction of each e
 ``rebuild()`` (``manage.py rebuild_progress``) for everyone.
 """
 
-from collections import defaultdict
+from collections import Counter, defaultdict
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import BooleanField, Count, ExpressionWrapper, F
 from django.utils import timezone
 
 from certificates.models import Certificate, Program
 from certificates.requirements import Catalog, attempt_summary, met_pairs, requirements_of, statuses
 from courses.models import Attempt, CourseAssignment, CourseCompletion, LessonRead
+from lms.cohort import trainee_q
 from lms.models import Region, StaffProfile
 from mentorship.models import SkillAssessment
 
-from .models import Progress, QuizSlot
+from .models import Progress, QuizSlot, Tally, tally_key
 
 BATCH = 500  # people per round of queries (bounded SQL parameters and memory)
+_RECOUNTING = ContextVar("progress_recounting", default=False)
+
+
+def recounting():
+    """Whether a rebuild is under way (it counts the tally again at its end, so deleted rows need not leave it)."""
+    return _RECOUNTING.get()
 
 
 def _all_people():
@@ -46,6 +55,7 @@ def compute(program, users=None, *, catalog=None):
     risks = _risks(catalog, scope)
     quiz_bits = _quiz_bits(program, catalog, scope, shared)
     due = _due_dates(scope)
+    cohort = _cohort_places(scope)
     courses = {r.key for r in reqs if r.kind == "course"}
     rows = {}
     for user_id in people:
@@ -67,8 +77,18 @@ def compute(program, users=None, *, catalog=None):
             "due_on": due.get(user_id),
             "quizzes_tried": quiz_bits[user_id][0] if user_id in quiz_bits else 0,
             "quizzes_passed": quiz_bits[user_id][1] if user_id in quiz_bits else 0,
+            "region_id": cohort.get(user_id, (None, False))[0],
+            "trainee": cohort.get(user_id, (None, False))[1],
         }
     return rows
+
+
+def _cohort_places(scope):
+    """``{user id: (region id, is a trainee)}``: where the person is counted in the cohort (``lms.cohort``)."""
+    profiles = StaffProfile.objects.all() if scope is None else StaffProfile.objects.filter(user_id__in=scope)
+    places = profiles.annotate(is_trainee=ExpressionWrapper(trainee_q(), output_field=BooleanField()))
+    return {user_id: (region_id, bool(trainee))
+            for user_id, region_id, trainee in places.values_list("user_id", "region_id", "is_trainee")}
 
 
 def _started(scope):
@@ -167,17 +187,50 @@ def _due_dates(scope):
     return result
 
 
+def count(program_id, before=(), after=()):
+    """Move the program's ``Tally`` from the rows' places ``before`` to ``after`` (``tally_key``s; None: not
+    counted), in the caller's transaction. Each standing that changed is one update (or one insert)."""
+    if recounting():
+        return
+    delta = Counter(key for key in after if key is not None)
+    delta.subtract(key for key in before if key is not None)
+    for key, n in sorted(delta.items(), key=repr):
+        if not n:
+            continue
+        fields = dict(zip(Tally.KEY, key))
+        pk = Tally.objects.filter(program_id=program_id, **fields).values_list("pk", flat=True).first()
+        if pk is None:
+            Tally.objects.create(program_id=program_id, n=n, **fields)
+        else:
+            Tally.objects.filter(pk=pk).update(n=F("n") + n)
+
+
+def recount(programs=None):
+    """The ``Tally`` counted again from the kept rows (after a rebuild, or a bulk change of the rows)."""
+    tallies = Tally.objects.all() if programs is None else Tally.objects.filter(program__in=programs)
+    tallies.delete()
+    rows = Progress.objects.filter(trainee=True)
+    if programs is not None:
+        rows = rows.filter(program__in=programs)
+    grouped = rows.order_by().values("program_id", *Tally.KEY).annotate(people=Count("pk"))
+    Tally.objects.bulk_create((Tally(n=row.pop("people"), **row) for row in grouped.iterator()), batch_size=BATCH)
+
+
 def _write(program, rows, now):
     """Insert or update the rows of ``program``; ``changed_at`` moves only when the person's standing changed."""
     existing = {p.user_id: p for p in Progress.objects.filter(program=program, user_id__in=list(rows))}
     to_create, to_update = [], []
+    before, after = [], []
     for user_id, values in rows.items():
         kept = existing.get(user_id)
         if kept is None:
             to_create.append(Progress(user_id=user_id, program=program, changed_at=now, **values))
+            after.append(tally_key(values))
             continue
         if kept.values() == values:
             continue
+        before.append(kept.tally_key())
+        after.append(tally_key(values))
         if any(getattr(kept, name) != values[name] for name in Progress.STANDING):
             kept.changed_at = now
         for name, value in values.items():
@@ -187,7 +240,22 @@ def _write(program, rows, now):
         Progress.objects.bulk_create(to_create, batch_size=BATCH)
     if to_update:
         Progress.objects.bulk_update(to_update, Progress.FIELDS + ["changed_at"], batch_size=BATCH)
+    count(program.pk, before, after)
     return len(to_create) + len(to_update)
+
+
+@transaction.atomic
+def mark_started(user_id):
+    """A first attempt begun: the person's rows say "started" (the only change a new attempt makes). Returns
+    whether the person has rows at all."""
+    rows = list(Progress.objects.filter(user_id=user_id).only("pk", "program_id", "trainee", *Tally.KEY))
+    for row in rows:
+        if not row.started:
+            before = row.tally_key()
+            row.started = True
+            Progress.objects.filter(pk=row.pk).update(started=True)
+            count(row.program_id, [before], [row.tally_key()])
+    return bool(rows)
 
 
 @transaction.atomic
@@ -228,11 +296,15 @@ def refresh_certified(user_ids):
     changed = []
     for program, program_rows in by_program.items():
         certified = _certified(program, [row.user_id for row in program_rows])
+        before, after = [], []
         for row in program_rows:
             holds, until = certified.get(row.user_id, (False, None))
             if (row.certified, row.certified_until) != (holds, until):
+                before.append(row.tally_key())
                 row.certified, row.certified_until, row.changed_at = holds, until, now
+                after.append(row.tally_key())
                 changed.append(row)
+        count(program.pk, before, after)
     if changed:
         Progress.objects.bulk_update(changed, ["certified", "certified_until", "changed_at"], batch_size=BATCH)
     return len(changed)
@@ -247,15 +319,34 @@ def rebuild(*, programs=None):
     per program.
     """
     active = list(Program.objects.filter(active=True))
-    Progress.objects.exclude(program__in=active).delete()
-    Progress.objects.exclude(user__in=StaffProfile.objects.values("user_id")).delete()
-    now = timezone.now()
-    written = 0
-    for program in active if programs is None else programs:
-        rows = list(compute(program).items())
-        for start in range(0, len(rows), BATCH):
-            written += _write(program, dict(rows[start:start + BATCH]), now)
+    token = _RECOUNTING.set(True)  # the tally is counted again at the end, not moved row by row
+    try:
+        Progress.objects.exclude(program__in=active).delete()
+        Progress.objects.exclude(user__in=StaffProfile.objects.values("user_id")).delete()
+        now = timezone.now()
+        written = 0
+        for program in active if programs is None else programs:
+            rows = list(compute(program).items())
+            for start in range(0, len(rows), BATCH):
+                written += _write(program, dict(rows[start:start + BATCH]), now)
+    finally:
+        _RECOUNTING.reset(token)
+    Tally.objects.exclude(program__in=active).delete()
+    recount(active if programs is None else programs)
     return written
+
+
+def tally_differences():
+    """``[(program id, tally key, kept n, counted n)]``: where the kept ``Tally`` differs from the kept rows."""
+    kept = Counter()
+    for row in Tally.objects.values("program_id", "n", *Tally.KEY):
+        kept[(row["program_id"], tuple(row[name] for name in Tally.KEY))] += row["n"]
+    counted = Counter()
+    for row in Progress.objects.filter(trainee=True).values("program_id", *Tally.KEY):
+        counted[(row["program_id"], tuple(row[name] for name in Tally.KEY))] += 1
+    return [(program_id, key, kept[program_id, key], counted[program_id, key])
+            for program_id, key in sorted(set(kept) | set(counted), key=repr)
+            if kept[program_id, key] != counted[program_id, key]]
 
 
 def differences(*, programs=None):

@@ -9,9 +9,12 @@ from certificates.models import Certificate, Program
 from cockpit import services
 from courses.models import Attempt, CoursePage, QuizPage
 from courses.services import ensure_training_index, grant_new_round
-from lms.models import RoleAssignment
+from lms.access import scope_region_ids
+from lms.models import RoleAssignment, StaffProfile
+from mentorship.models import MentorAssignment
 from lms.roles import Role
 from mentorship.models import Skill, SkillAssessment
+from lms.cohort import trainee_q as cohort_trainee_q
 from tests.factories import make_person
 
 WHEN = datetime.datetime(2026, 10, 1, tzinfo=datetime.UTC)
@@ -31,8 +34,16 @@ def program(cast):
 HEADLINE = ("trainees", "overdue", "without_mentor", "certified", "at_risk", "on_track")
 
 
-def _figures(cast, program):
-    figures, _quizzes = services.cohort_figures(services.cohort_queryset(cast.lead), program)
+def _figures(cast, program, viewer=None):
+    """The headline figures counted person by person; the same figures added up from the kept tally (the
+    unfiltered dashboard's way) must agree with them."""
+    viewer = viewer or cast.lead
+    cohort = services.cohort_queryset(viewer)
+    figures, quizzes = services.cohort_figures(cohort, program)
+    regions = scope_region_ids(viewer)
+    added, added_quizzes = services.cohort_figures(cohort, program, regions="all" if regions is None else regions,
+                                                   viewer=viewer)
+    assert (added, added_quizzes) == (figures, quizzes)
     return {name: figures[name] for name in HEADLINE}
 
 
@@ -119,3 +130,24 @@ def test_the_figures_take_the_same_queries_for_one_trainee_or_many(cast, program
         _attempt(make_person(f"x{n}", role=Role.TRAINEE, region=cast.org.sh), quiz, passed=n % 2 == 0)
     with django_assert_num_queries(len(small.captured_queries)):
         services.cohort_figures(cohort, prog)
+
+
+def test_the_tally_adds_the_people_reached_outside_the_regions_and_leaves_out_the_viewer(cast, program):
+    prog, quiz = program
+    # The lead mentors a trainee of another region (in their scope through the mentoring, not the region)…
+    elsewhere = make_person("elsewhere", role=Role.TRAINEE, region=cast.org.gz)
+    MentorAssignment.objects.create(trainee=elsewhere, mentor=cast.lead, start_date=datetime.date(2026, 9, 1))
+    _attempt(elsewhere, quiz, passed=False)
+    # …and is still on probation (a trainee by the cohort's rule, counted in their own region's tally).
+    cast.lead.profile.status = StaffProfile.Status.PROBATION
+    cast.lead.profile.save()
+    figures = _figures(cast, prog)
+    assert figures["trainees"] == 2  # their region's trainee and the one they mentor elsewhere, not themselves
+
+
+def test_a_superuser_adds_up_every_region(cast, program, django_user_model):
+    prog, _quiz = program
+    make_person("nowhere", role=Role.TRAINEE, region=None)
+    admin = django_user_model.objects.create_superuser("root", password="x")
+    assert _figures(cast, prog, viewer=admin)["trainees"] == \
+        StaffProfile.objects.filter(cohort_trainee_q()).count()

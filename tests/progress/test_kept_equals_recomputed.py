@@ -19,6 +19,7 @@ from certificates.models import Certificate, Program
 from courses.models import (
     Attempt, AttemptQuestion, CourseAssignment, CourseCompletion, LessonRead, QuizPage, RoundGrant,
 )
+from lms.models import RoleAssignment, StaffProfile
 from lms.roles import Role
 from mentorship.models import Approval, ChecklistItem, ChecklistTopic, RideAlong, SignOff, Skill, SkillAssessment
 from progress import services
@@ -70,6 +71,8 @@ events = st.one_of(
     st.tuples(st.just("issue"), T, st.integers(-400, 400)),
     st.tuples(st.just("revoke"), T),
     st.tuples(st.just("move"), T),
+    st.tuples(st.just("relocate"), T),
+    st.tuples(st.just("role"), T, st.booleans()),
     st.tuples(st.just("program"), st.integers(0, 3), st.booleans()),
 )
 
@@ -170,6 +173,19 @@ def _play(stage, event):
         profile = user.profile
         profile.post = cast.org.hall if profile.post_id == cast.org.field.pk else cast.org.field
         profile.save()
+    elif kind == "relocate":  # another region: counted in another region's tally
+        profile = user.profile
+        profile.region = cast.org.hz if profile.region_id == cast.org.sh.pk else cast.org.sh
+        profile.save()
+    elif kind == "role":  # the trainee role taken away (a regular employee stops being a trainee) or given back
+        profile = user.profile
+        if args[1]:
+            RoleAssignment.objects.get_or_create(user=user, role=Role.TRAINEE)
+            profile.status = StaffProfile.Status.PROBATION
+        else:
+            RoleAssignment.objects.filter(user=user, role=Role.TRAINEE).delete()
+            profile.status = StaffProfile.Status.REGULAR
+        profile.save()
     elif kind == "program":
         program.min_ride_alongs = args[0]
         program.save()
@@ -189,6 +205,8 @@ def test_the_kept_rows_equal_the_rows_recomputed_from_the_records(stage, sequenc
             for event in sequence:
                 _play(stage, event)
             assert services.differences() == []
+            # The tally counts the kept rows: what the dashboard adds up is what the rows say.
+            assert services.tally_differences() == []
             # Everyone with a profile has a row of the active program.
             assert Progress.objects.filter(program=stage["program"]).count() == \
                 Progress.objects.values("user").distinct().count() > 0
