@@ -32,7 +32,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
-from courses.models import Attempt, CourseCompletion, LessonPage, LessonRead, QuizPage
+from wagtail.models import Page
+
+from courses.models import Attempt, CourseCompletion, LessonRead
 from courses.services import completed_course_ids
 from mentorship.models import ChecklistItem, ChecklistTopic, RideAlong, SkillAssessment
 from mentorship.services import checklist_complete, passed_skill_ids, signed_off_ride_along_count
@@ -82,11 +84,16 @@ class Catalog:
         query = Q()
         for course in self.courses:
             query |= Q(path__startswith=course.path, depth=course.depth + 1)
-        for page in LessonPage.objects.live().filter(query).only("pk", "path"):
-            lessons[page.pk] = by_path[page.path[: -page.steplen]]
-        for page in QuizPage.objects.live().filter(query, practice=False).only("pk", "path", "title",
-                                                                               "attempts_allowed"):
-            quizzes[page.pk] = CountedQuiz(by_path[page.path[: -page.steplen]], page.attempts_allowed, page.title)
+        # Lessons and counted quizzes in one query (every page that shows requirements reads them).
+        children = Page.objects.live().filter(query).filter(
+            Q(lessonpage__isnull=False) | Q(quizpage__isnull=False, quizpage__practice=False))
+        for pk, path, title, lesson, attempts_allowed in children.values_list(
+                "pk", "path", "title", "lessonpage__page_ptr_id", "quizpage__attempts_allowed"):
+            course_id = by_path[path[: -Page.steplen]]
+            if lesson is not None:
+                lessons[pk] = course_id
+            else:
+                quizzes[pk] = CountedQuiz(course_id, attempts_allowed, title)
         return lessons, quizzes
 
     @cached_property

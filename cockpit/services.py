@@ -188,17 +188,19 @@ def cohort_figures(cohort, program=None, *, today=None, regions=None, viewer=Non
         figures = _count_rows(program_rows(cohort, program), conditions, without_mentor_q=without_mentor_q)
     else:
         tally = Tally.objects.filter(program=program)
-        # The viewer counted in the tally of their region (if a trainee there) is taken off again.
-        own = Q(user=viewer, trainee=True) if viewer is not None else Q(pk__in=[])
+        people = []
         if regions != "all":
             tally = tally.filter(region_id__in=regions)
-            # Added: the people the scope reaches otherwise (a post, their mentees…) outside those regions.
+            # The people the scope reaches otherwise (a post, their mentees…) outside those regions: usually
+            # none, read as ids (one light pass over the profiles) so their rows are then found by the index.
+            people = list(cohort_users(cohort.exclude(region_id__in=regions)).values_list("user_id", flat=True))
+        own = Q(user=viewer, trainee=True)  # the viewer, counted in the tally of their region if a trainee there
+        if regions != "all":
             own &= Q(region_id__in=regions)
-            outside = Q(user_id__in=cohort_users(cohort.exclude(region_id__in=regions)))
-        else:
-            outside = Q(pk__in=[])
-        weight = Case(When(own, then=Value(-1)), default=Value(1))
-        extra = _count_rows(Progress.objects.filter(Q(program=program) & (outside | own)), conditions, weight)
+        # Added: those people; taken off: the viewer if the tally counted them; the viewer's row otherwise: 0.
+        weight = Case(When(own, then=Value(-1)), When(user=viewer, then=Value(0)), default=Value(1))
+        rows = Progress.objects.filter(program=program, user_id__in=people + ([viewer.pk] if viewer else []))
+        extra = _count_rows(rows, conditions, weight)
         counted = tally.aggregate(**{f"n_{name}": Coalesce(Sum("n", filter=q or None), 0)
                                      for name, q in conditions.items()})
         figures = {name: counted[f"n_{name}"] + extra[name] for name in conditions}

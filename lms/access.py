@@ -43,12 +43,9 @@ def roles_of(user):
     """The roles ``user`` holds (a frozenset of ``Role`` values), read once per user object."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return frozenset()
-    profile = getattr(user, "profile", None)  # loaded with the user (lms.backends), so no extra query
-    if profile is not None:
-        return profile.role_set()
     cached = getattr(user, "_lms_roles", None)
-    if cached is None:
-        cached = user._lms_roles = frozenset(user.role_assignments.values_list("role", flat=True))
+    if cached is None:  # from the assignments the scope reads too: one query for both
+        cached = user._lms_roles = frozenset(a.role for a in role_assignments(user))
     return cached
 
 

@@ -166,7 +166,10 @@ class StaffProfile(models.Model):
     def role_set(self):
         """The roles this person holds, cached on the instance."""
         if not hasattr(self, "_role_set"):
-            self._role_set = frozenset(self.user.role_assignments.values_list("role", flat=True))
+            from .access import roles_of  # the same read as the role checks and the scope (one query for all)
+
+            self._role_set = roles_of(self.user) if self.user.is_active else frozenset(
+                self.user.role_assignments.values_list("role", flat=True))
         return self._role_set
 
     def has_role(self, role):
