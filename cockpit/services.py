@@ -154,8 +154,9 @@ def _count(cohort, **conditions):
     )
 
 
-def headline_figures(cohort, *, program=None, today=None):
-    """The dashboard's headline numbers for the cohort (a queryset of ``StaffProfile``), in two or three queries.
+def standing_conditions(*, program=None, today=None):
+    """``{name: Q}`` over ``StaffProfile``: who counts under each headline figure. The dashboard counts them and
+    each figure's tile lists exactly those people (the matrix filtered by ``standing``), so they cannot differ.
 
     certified: a valid certificate of the program; overdue: a course past its due
     date; at risk: a skill failed at the latest assessment, or every attempt of a
@@ -176,7 +177,20 @@ def headline_figures(cohort, *, program=None, today=None):
             at_risk=failing & ~certified,
             on_track=~certified & ~failing & ~overdue,
         )
-    return _count(cohort, **conditions)
+    return conditions
+
+
+def headline_figures(cohort, *, program=None, today=None):
+    """The dashboard's headline numbers for the cohort (a queryset of ``StaffProfile``), in two or three queries."""
+    return _count(cohort, **standing_conditions(program=program, today=today))
+
+
+def with_standing(cohort, standing, *, program=None, today=None):
+    """The cohort members counted under the headline figure ``standing`` (everyone when ``standing`` is empty)."""
+    if not standing:
+        return cohort
+    condition = standing_conditions(program=program, today=today).get(standing)
+    return cohort.none() if condition is None else cohort.filter(condition)
 
 
 def funnel_stages(cohort, program):

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
 from certificates.models import Program
+from courses.services import clause_titles
 from lms.access import require_role
 from lms.exports import table_response
 from lms.roles import Role
@@ -36,6 +37,12 @@ def _common(request, filterset, program):
     }
 
 
+def _with_clause_titles(rows):
+    """The clause chart's rows labelled "WIN-05 一次性告知" (code and title) instead of the bare code."""
+    titles = clause_titles([row[0] for row in rows])
+    return [(f"{row[0]} {titles[row[0]]}" if row[0] in titles else row[0], *row[1:]) for row in rows]
+
+
 @login_required
 def dashboard(request):
     _lead_or_404(request)
@@ -48,7 +55,8 @@ def dashboard(request):
         weekly_chart=column_chart(_("Course completions per week"), services.completions_per_week(users)),
         quiz_chart=bar_chart(_("Pass rate per quiz"), services.quiz_pass_rates(users), unit="%", max_value=100),
         clause_chart=bar_chart(
-            _("Clauses answered wrong most often"), services.clause_error_rates(users), unit="%", max_value=100
+            _("Clauses answered wrong most often"), _with_clause_titles(services.clause_error_rates(users)), unit="%",
+            max_value=100,
         ),
         mentor_chart=bar_chart(_("Accountability records per mentor"), waiting.accountability_per_mentor(users)),
         waiting=waiting.for_lead(request.user),
@@ -58,16 +66,31 @@ def dashboard(request):
     return render(request, "cockpit/dashboard.html", context)
 
 
+def standing_labels():
+    """The headline figures' names as the tiles show them (also the heading of the list behind a tile)."""
+    return {"trainees": _("Trainees"), "certified": _("Certified"), "on_track": _("On track"),
+            "overdue": _("Overdue"), "at_risk": _("At risk"), "without_mentor": _("Without a mentor")}
+
+
+def _standing(request):
+    """The headline figure whose people the matrix lists (``?standing=overdue``), or "" for everyone."""
+    standing = request.GET.get("standing", "")
+    return standing if standing in standing_labels() else ""
+
+
 @login_required
 def progress_matrix(request):
     _lead_or_404(request)
     filterset, program = _cohort(request)
     if program is None:
         return render(request, "cockpit/matrix.html", _common(request, filterset, program))
-    page = Paginator(filterset.qs.select_related("user", "region", "post"), PAGE_SIZE).get_page(request.GET.get("page"))
+    standing = _standing(request)
+    cohort = services.with_standing(filterset.qs, standing, program=program)
+    page = Paginator(cohort.select_related("user", "region", "post"), PAGE_SIZE).get_page(request.GET.get("page"))
     columns, rows = matrix.build(page.object_list, program)
     context = _common(request, filterset, program)
-    context.update(page=page, columns=columns, rows=rows)
+    context.update(page=page, columns=columns, rows=rows, standing=standing,
+                   standing_label=standing_labels().get(standing, ""))
     return render(request, "cockpit/matrix.html", context)
 
 
@@ -79,7 +102,8 @@ def matrix_export(request, fmt):
     filterset, program = _cohort(request)
     if program is None:
         raise Http404
-    columns, rows = matrix.build(filterset.qs.select_related("user", "region", "post"), program)
+    cohort = services.with_standing(filterset.qs, _standing(request), program=program)
+    columns, rows = matrix.build(cohort.select_related("user", "region", "post"), program)
     headers, body = matrix.table(columns, rows)
     return table_response(headers, body, filename="progress-matrix", fmt=fmt)
 

@@ -54,18 +54,18 @@ def _mentorship_items(user, users):
         Item(
             _("Question reports to review"),
             QuestionReport.objects.filter(review=QuestionReport.Review.PENDING, question__asked_by__in=users).count(),
-            reverse("mentorship:questions"),
+            reverse("mentorship:reports") + "?tab=question_reports",
         ),
         Item(
             _("Ride-along approvals waiting more than %(days)s days") % {"days": STUCK_AFTER_DAYS},
             RideAlong.objects.filter(state=RideAlong.State.REQUESTED, requested_at__lt=stuck_before,
                                      trainee__in=users).count(),
-            reverse("mentorship:ride_alongs"),
+            reverse("mentorship:ride_alongs") + "?state=" + RideAlong.State.REQUESTED,
         ),
         Item(
             _("Questions past their deadline"),
             sum(1 for q in overdue if q.asked_by_id in in_scope),
-            reverse("mentorship:questions"),
+            reverse("mentorship:questions") + "?overdue=1",
         ),
         Item(_("Accountability records"), accountability_visible_to(user).count(), reverse("mentorship:accountability")),
     ]

@@ -482,6 +482,16 @@ def _clause_lessons(courses):
     return taught
 
 
+def clause_titles(clause_ids):
+    """``{clause id: title}`` for the given clause ids, from the live lessons of the courses their codes name
+    (``WIN-05`` → course WIN); ids no live lesson teaches are left out. Two queries."""
+    codes = {cid.split("-")[0] for cid in clause_ids}
+    if not codes:
+        return {}
+    taught = _clause_lessons(CoursePage.objects.live().filter(code__in=codes))
+    return {cid: taught[cid][1] for cid in clause_ids if cid in taught}
+
+
 def clauses_to_study(course, answers):
     """The clauses ``answers`` (AttemptQuestion rows) got wrong, most often wrong first, each linked to the
     lesson that teaches it: the quiz's own course first, then the course whose code the clause id names."""
