@@ -136,4 +136,6 @@ def certified_export(request, fmt):
         raise Http404
     filterset, program = _cohort(request)
     headers, rows = services.certified_table(filterset.qs, program)
-    return table_response(headers, rows, filename="certified", fmt=fmt)
+    # The file names its program (the one chosen in the dashboard's filters).
+    filename = f"certified-{program.code}" if program is not None else "certified"
+    return table_response(headers, rows, filename=filename, fmt=fmt)

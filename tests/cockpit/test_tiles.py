@@ -77,3 +77,30 @@ def test_the_waiting_counts_are_links(client, cast, cohort):
     dashboard = client.get("/cockpit/").content.decode()
     section = dashboard.split('id="waiting-title"', 1)[1].split("</section>", 1)[0]
     assert section.count('<span class="badge') == section.count('</span></a>') > 0
+
+
+def test_the_certified_export_names_the_chosen_program(client, cast, cohort):
+    program, _late = cohort
+    other = Program.objects.create(code="Q", name="复训认证")
+    client.force_login(cast.lead)
+    dashboard = client.get(f"/cockpit/?program={other.pk}").content.decode()
+    assert "复训认证 已认证名单" in dashboard or "复训认证已认证名单" in dashboard
+    link = re.search(r'href="(/cockpit/certified\.csv\?[^"]+)"', dashboard).group(1)
+    assert f"program={other.pk}" in html.unescape(link)
+    response = client.get(html.unescape(link))
+    assert 'filename="certified-Q.csv"' in response["Content-Disposition"]
+
+
+def test_the_clause_chart_names_each_clause_with_its_title(cast):
+    import json
+
+    from cockpit.views import _with_clause_titles
+    from courses.models import LessonPage
+
+    course = CoursePage(title="首问", slug="first", code="FIRST")
+    ensure_training_index().add_child(instance=course)
+    body = [{"type": "clause", "value": {"clause_id": "FIRST-02", "title": "首问负责到底", "rule": "规则", "do": [],
+                                         "dont": []}}]
+    course.add_child(instance=LessonPage(title="第一课", slug="l1", body=json.dumps(body)))
+    rows = _with_clause_titles([("FIRST-02", 40, "2/5"), ("GONE-01", 10, "1/10")])
+    assert rows == [("FIRST-02 首问负责到底", 40, "2/5"), ("GONE-01", 10, "1/10")]
