@@ -3,10 +3,10 @@
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from lms.access import has_role, require_role
+from lms.access import covered_region_ids, get_in_scope_or_404, has_role, require_role
 from lms.roles import Role
 
-from .models import Attempt, AttemptQuestion
+from .models import AssignmentRule, Attempt, AttemptQuestion
 from .services import attempts_visible_to
 
 
@@ -49,3 +49,20 @@ def get_markable_answer_or_404(user, pk):
     if answer.attempt.user_id == user.pk or not attempts_visible_to(user).filter(pk=answer.attempt_id).exists():
         raise Http404
     return answer
+
+
+def rules_visible_to(user):
+    """The assignment rules of the regions ``user`` leads (every rule for a superuser)."""
+    rules = AssignmentRule.objects.select_related("course", "region", "post", "created_by__profile",
+                                                  "retired_by__profile")
+    if user.is_superuser:
+        return rules
+    if not has_role(user, Role.TRAINING_LEAD):
+        return rules.none()
+    return rules.filter(region_id__in=covered_region_ids(user, Role.TRAINING_LEAD))
+
+
+def get_rule_or_404(user, pk):
+    """A rule of the lead's regions (403 for someone who is not a lead, 404 for a rule outside their regions)."""
+    require_role(user, Role.TRAINING_LEAD)
+    return get_in_scope_or_404(rules_visible_to(user), pk=pk)

@@ -1,12 +1,8 @@
 """Question-bank import in the Wagtail admin: upload → preview table → confirm."""
 
-import secrets
-
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -15,9 +11,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from lms.uploads import StagedUpload
+
 from .importers import MAX_FILE_BYTES, ImportError_, import_file, parse, template_workbook
 
-SESSION_KEY = "question_import"
+FLOW = StagedUpload(session_key="question_import", folder="question-imports")
 
 
 class UploadForm(forms.Form):
@@ -40,14 +38,21 @@ def _check(request):
         raise PermissionDenied
 
 
-def _stored_path(token, filename):
-    return f"question-imports/{token}{'.xlsx' if filename.lower().endswith('.xlsx') else '.txt'}"
+def _page(request, form, bank=None, token=None):
+    """The upload form, and below it the preview of a checked file (its questions, its errors, the confirm form)."""
+    return TemplateResponse(request, "courses/admin/import.html", {
+        "form": form, "bank": bank, "token": token, "header_title": _("Import questions"), "header_icon": "upload",
+        "breadcrumbs_items": [
+            {"url": reverse("wagtailadmin_home"), "label": _("Home")},
+            {"url": reverse("wagtailsnippets_courses_question:list"), "label": _("Questions")},
+            {"url": "", "label": _("Import questions")},
+        ],
+    })
 
 
 def upload(request):
     _check(request)
     form = UploadForm(request.POST or None, request.FILES or None)
-    bank = token = None
     if request.method == "POST" and form.is_valid():
         upload_file = form.cleaned_data["file"]
         data = upload_file.read()
@@ -56,38 +61,36 @@ def upload(request):
         except ImportError_ as exc:
             form.add_error("file", str(exc))
         else:
-            token = secrets.token_urlsafe(16)
-            default_storage.save(_stored_path(token, upload_file.name), ContentFile(data))
-            request.session[SESSION_KEY] = {"token": token, "filename": upload_file.name,
-                                            "category": form.cleaned_data["category"]}
-    return TemplateResponse(request, "courses/admin/import.html", {
-        "form": form, "bank": bank, "token": token, "header_title": _("Import questions"), "header_icon": "upload",
-    })
+            token = FLOW.keep(request, upload_file.name, data, category=form.cleaned_data["category"])
+            return _page(request, form, bank, token)
+    return _page(request, form)
 
 
 @require_POST
 def confirm(request):
     _check(request)
-    pending = request.session.get(SESSION_KEY)
-    if not pending or pending.get("token") != request.POST.get("token"):
-        messages.error(request, _("This preview has expired. Please upload the file again."))
-        return redirect("courses_import:upload")
-    path = _stored_path(pending["token"], pending["filename"])
-    if not default_storage.exists(path):
-        messages.error(request, _("This preview has expired. Please upload the file again."))
-        return redirect("courses_import:upload")
-    with default_storage.open(path, "rb") as stored:
-        data = stored.read()
-    result = import_file(data, pending["category"], filename=pending["filename"],
-                         skip_invalid=request.POST.get("skip_invalid") == "1")
-    if not result.imported:
-        messages.error(request, _("Nothing was imported: the file has invalid questions."))
-        return redirect("courses_import:upload")
-    default_storage.delete(path)
-    del request.session[SESSION_KEY]
+    staged = FLOW.pending(request)
+    if staged is None:
+        return FLOW.expired(request, "courses_import:upload")
+    category = staged.extra["category"]
+    try:
+        result = import_file(staged.data, category, filename=staged.filename,
+                             skip_invalid=request.POST.get("skip_invalid") == "1")
+    except ImportError_ as exc:  # the category name cannot be used
+        messages.error(request, str(exc))
+        result = None
+    if result is None or not result.imported:
+        # Keep the preview (and the file) on the page, with what stopped the import.
+        if result is not None:
+            messages.error(request, _("Nothing was imported: the file has invalid questions. Fix them, or choose to "
+                                      "skip them."))
+        form = UploadForm(initial={"category": category})
+        return _page(request, form, result.bank if result else parse(staged.data, staged.filename), staged.token)
+    FLOW.discard(request, staged)
     messages.success(request, _("Imported %(count)d questions into “%(category)s”.")
-                     % {"count": len(result.created) + len(result.updated), "category": pending["category"]})
-    return redirect(reverse("wagtailsnippets_courses_question:list"))
+                     % {"count": len(result.created) + len(result.updated), "category": category})
+    # Land on the imported category, not on the whole bank.
+    return redirect(reverse("wagtailsnippets_courses_question:list") + f"?category={result.category.pk}")
 
 
 def template(request):

@@ -2,6 +2,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _, pgettext_lazy
 from wagtail.admin.forms import WagtailAdminModelForm
 
+from lms.forms import IdChoiceField
+
 
 class MarkForm(forms.Form):
     correct = forms.TypedChoiceField(
@@ -41,3 +43,28 @@ class QuestionAdminForm(WagtailAdminModelForm):
         if problems:
             raise forms.ValidationError(problems)
         return cleaned
+
+
+class AssignmentRuleForm(forms.Form):
+    """A training lead's assignment rule: which course the new hires of a region (and post) get.
+
+    The regions offered are the lead's own (``regions``); the service checks them again.
+    """
+
+    course = IdChoiceField(label=_("Course"), queryset=None, empty_label=_("Choose a course"))
+    region = IdChoiceField(label=_("Region"), queryset=None, empty_label=_("Choose a region"),
+                                    help_text=_("New hires of this region and of the regions below it."))
+    post = IdChoiceField(label=_("Post"), queryset=None, required=False, empty_label=_("Every post"))
+    due_days = forms.IntegerField(label=_("Days to complete"), required=False, min_value=1, max_value=730,
+                                  help_text=_("Counted from the start date (or from today for someone who started "
+                                              "earlier); leave empty for no due date."))
+
+    def __init__(self, *args, regions, **kwargs):
+        from lms.models import Post
+
+        from .models import CoursePage
+
+        super().__init__(*args, **kwargs)
+        self.fields["course"].queryset = CoursePage.objects.live().order_by("path")
+        self.fields["region"].queryset = regions.order_by("code")
+        self.fields["post"].queryset = Post.objects.order_by("code")

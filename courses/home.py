@@ -3,7 +3,7 @@
 from lms.home import Panel
 from lms.roles import Role
 
-from .access import can_mark
+from .access import can_mark, rules_visible_to
 from .models import TrainingIndexPage
 from .services import marking_queue, my_courses
 
@@ -23,4 +23,7 @@ def panels(request, profile):
         waiting = marking_queue(request.user).exclude(attempt__user=request.user).count()
         result.append(Panel(Role.TRAINING_LEAD, "courses/panels/marking.html", {"waiting": waiting}, order=20,
                             count=waiting or None))
+    if profile.has_role(Role.TRAINING_LEAD):
+        rules = rules_visible_to(request.user).filter(retired_at__isnull=True).count()
+        result.append(Panel(Role.TRAINING_LEAD, "courses/panels/assignment_rules.html", {"rules": rules}, order=30))
     return result

@@ -5,6 +5,7 @@ The quiz engine's records (attempts and their snapshots) live next to the
 quiz page; learner progress is LessonRead / CourseCompletion.
 """
 
+import datetime
 import random
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -13,7 +14,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _, pgettext_lazy
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -737,6 +739,9 @@ class CourseAssignment(models.Model):
     reason = models.CharField(_("reason"), max_length=200, blank=True)
     assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="+", verbose_name=_("assigned by"))
+    rule = models.ForeignKey("AssignmentRule", null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="assignments", verbose_name=_("assignment rule"),
+                             help_text=_("The training lead's rule that made this assignment, if any."))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     panels = [FieldPanel("course"), FieldPanel("user"), FieldPanel("post"), FieldPanel("region"),
@@ -763,6 +768,58 @@ class CourseAssignment(models.Model):
         targets = [t for t in (self.user_id, self.post_id, self.region_id) if t]
         if len(targets) != 1:
             raise ValidationError(_("Choose exactly one of person, post or region."))
+
+
+class AssignmentRule(models.Model):
+    """A training lead's standing rule: the new hires (新员工) of a region and the regions below it, of one post or
+    of every post, are assigned a course, due a number of days after they start.
+
+    Set once in the app (``courses.assignments``): applied to the new hires it reaches when it is added, and to each
+    person a roster import creates or moves into it. It writes ordinary per-person ``CourseAssignment`` rows (which
+    name the rule), so everything that reads assignments — the trainee's courses, due dates, the cockpit — needs
+    nothing new. Retiring a rule stops it reaching new people; the assignments it made stay (they are evidence).
+    """
+
+    course = models.ForeignKey(CoursePage, on_delete=models.CASCADE, related_name="assignment_rules",
+                               verbose_name=_("course"))
+    region = models.ForeignKey("lms.Region", on_delete=models.CASCADE, related_name="+", verbose_name=_("region"),
+                               help_text=_("New hires of this region and of the regions below it."))
+    post = models.ForeignKey("lms.Post", null=True, blank=True, on_delete=models.CASCADE, related_name="+",
+                             verbose_name=_("post"), help_text=_("Empty: every post."))
+    due_days = models.PositiveSmallIntegerField(
+        _("days to complete"), null=True, blank=True, validators=[MaxValueValidator(730)],
+        help_text=_("Counted from the start date (or from today for someone who started earlier); empty: no due "
+                    "date."))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+",
+                                   verbose_name=_("set by"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    retired_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name=_("retired by"))
+    retired_at = models.DateTimeField(_("retired at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("assignment rule")
+        verbose_name_plural = _("assignment rules")
+        ordering = ["region__code", "post__code", "course__path"]
+        constraints = [
+            # One active rule per course, region and post (an empty post counts as one value).
+            models.UniqueConstraint(F("course"), F("region"), Coalesce(F("post"), Value(0)),
+                                    condition=Q(retired_at__isnull=True), name="one_active_assignment_rule"),
+        ]
+
+    def __str__(self):
+        return f"{self.course} → {self.region} · {self.post or _('every post')}"
+
+    @property
+    def active(self):
+        return self.retired_at is None
+
+    def due_date_for(self, start_date, today):
+        """The due date of the course for someone starting on ``start_date`` (None: unknown), reached ``today``."""
+        if self.due_days is None:
+            return None
+        start = max(start_date, today) if start_date else today
+        return start + datetime.timedelta(days=self.due_days)
 
 
 class AttemptQuerySet(models.QuerySet):

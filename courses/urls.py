@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import rule_views, views
 
 app_name = "courses"
 
@@ -13,4 +13,6 @@ urlpatterns = [
     path("attempts/<int:pk>/new-round/", views.grant_round, name="grant_round"),
     path("marking/", views.marking, name="marking"),
     path("marking/<int:pk>/", views.mark, name="mark"),
+    path("assignment-rules/", rule_views.assignment_rules, name="assignment_rules"),
+    path("assignment-rules/<int:pk>/retire/", rule_views.retire_rule, name="retire_rule"),
 ]

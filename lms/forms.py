@@ -32,3 +32,16 @@ class RosterUploadForm(forms.Form):
         if not upload.name.lower().endswith((".xlsx", ".csv")):
             raise forms.ValidationError(_("Unsupported file type: upload an .xlsx or .csv file."))
         return upload
+
+
+class IdChoiceField(forms.ModelChoiceField):
+    """A ``ModelChoiceField`` over integer ids that refuses a value no database integer can hold as an invalid
+    choice (Django looks up a related id such as a page's ``page_ptr`` as given, and SQLite raises
+    ``OverflowError`` on a number past 64 bits)."""
+
+    def to_python(self, value):
+        if value not in self.empty_values:
+            text = str(value).strip()
+            if not text.isascii() or not text.isdigit() or int(text) > 2**63 - 1:
+                raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)

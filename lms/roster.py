@@ -6,21 +6,38 @@ the command line's ``--dry-run`` and the final, atomic write. A file with any
 bad row changes nothing; every bad row is reported with its row number.
 
 Accounts are never changed silently: new staff get a login named after their
-employee number with no usable password (an administrator sets it), and for
-existing staff only the profile fields below change, each change listed in
-the preview and recorded on the ``RosterImport``.
+employee number with no usable password (they set one through an invitation or
+an activation code, ``lms.activation``), and for existing staff only the
+profile fields below, the e-mail address and the roles change, each change
+listed in the preview and recorded on the ``RosterImport``.
+
+Roles come from the 角色 column (several separated by 、): a new person without
+one who is on probation becomes a 新员工. For an existing person a filled cell
+is their roles as HR knows them: roles it no longer lists are taken away (only
+those the importer's scope covers), a region-scoped role (培训主管…) covers the
+person's region. Roles with powers beyond a region (拟任岗位负责人, 内容编辑) are
+given by an administrator, not by a file.
+
+After applying, ``lms.signals.staff_imported`` tells the domain apps whom the
+import created or changed (e.g. courses applies its assignment rules).
 """
 
+import calendar
 import csv
 import datetime
 import io
+import re
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from .models import Post, Region, RosterImport, StaffProfile
+from .models import Post, Region, RoleAssignment, RosterImport, StaffProfile
+from .roles import REGION_SCOPED_ROLES, Role
+from .signals import staff_imported
 
 # Column headers as HR writes them, mapped to our field names.
 COLUMNS = {
@@ -32,6 +49,8 @@ COLUMNS = {
     "入职日期": "hire_date",
     "状态": "status",
     "电话": "phone",
+    "邮箱": "email",
+    "角色": "roles",
 }
 REQUIRED = ("employee_no", "name", "region")
 STATUS_WORDS = {
@@ -43,8 +62,24 @@ STATUS_WORDS = {
     "regular": StaffProfile.Status.REGULAR,
 }
 MAX_ROWS = 20000
+# The words HR writes in the 角色 column (and our own labels and codes).
+ROLE_WORDS = {
+    "新员工": Role.TRAINEE, "学员": Role.TRAINEE, "试用期员工": Role.TRAINEE,
+    "导师": Role.MENTOR, "带教老师": Role.MENTOR,
+    "培训负责人": Role.TRAINING_LEAD,
+    "培训主管": Role.TRAINING_SUPERVISOR,
+    "区域主管经理": Role.REGIONAL_MANAGER, "区域经理": Role.REGIONAL_MANAGER,
+    "大区负责人": Role.REGIONAL_HEAD,
+    "拟任岗位负责人": Role.POST_HEAD, "岗位负责人": Role.POST_HEAD,
+    "内容编辑": Role.CONTENT_EDITOR,
+    **{role.value: role for role in Role},
+}
+# Roles a roster gives and takes away; the others reach beyond a region and are given by an administrator.
+ROSTER_ROLES = frozenset({Role.TRAINEE, Role.MENTOR} | REGION_SCOPED_ROLES)
+ROLE_SEPARATORS = re.compile(r"[、,，;；/\s]+")
 MAX_COLUMNS = 64  # columns read from each row of a workbook; the roster has far fewer
-MAX_LENGTH = {"employee_no": 32, "name": 64, "region": 100, "parent_region": 100, "post": 100, "phone": 32}
+MAX_LENGTH = {"employee_no": 32, "name": 64, "region": 100, "parent_region": 100, "post": 100, "phone": 32,
+              "email": 254, "roles": 200}
 PROFILE_FIELDS = ("name", "region", "post", "hire_date", "status", "phone")
 
 
@@ -171,30 +206,83 @@ def _text(value):
     return str(value).replace("\x00", "").strip()
 
 
+DATE_TEXT = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$")
+
+
 def _date(value):
+    """A hire date from a cell: a real Excel date, or text such as 2026-09-01, 2026/9/1, 2026.9.1, 2026年9月1日.
+
+    The error says what is wrong: text that is not a date at all, or a date that does not exist (2026-02-30).
+    """
     if value in (None, ""):
         return None
     if isinstance(value, datetime.datetime):
         return value.date()
     if isinstance(value, datetime.date):
         return value
-    text = _text(value).replace("/", "-").replace(".", "-").replace("年", "-").replace("月", "-").rstrip("日")
-    try:
-        return datetime.date.fromisoformat("-".join(part.zfill(2) for part in text.split("-")))
-    except ValueError:
-        raise ValueError(_("Bad date “%(value)s”: use YYYY-MM-DD.") % {"value": _text(value)}) from None
+    written = _text(value)
+    text = written.replace("/", "-").replace(".", "-").replace("年", "-").replace("月", "-").replace("日", "")
+    match = DATE_TEXT.match(text.strip())
+    if not match:
+        raise ValueError(_("Hire date “%(value)s” is not a date: write it as YYYY-MM-DD, e.g. 2026-09-01.")
+                         % {"value": written})
+    year, month, day = (int(part) for part in match.groups())
+    if not 1900 <= year <= 2100:
+        raise ValueError(_("Hire date “%(value)s”: the year %(year)d cannot be right.")
+                         % {"value": written, "year": year})
+    if not 1 <= month <= 12:
+        raise ValueError(_("Hire date “%(value)s” does not exist: there is no month %(month)d.")
+                         % {"value": written, "month": month})
+    last = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= last:
+        raise ValueError(_("Hire date “%(value)s” does not exist: month %(month)d of %(year)d has %(last)d days.")
+                         % {"value": written, "year": year, "month": month, "last": last})
+    return datetime.date(year, month, day)
 
 
-def plan_import(data: bytes, filename: str, *, allowed_region_ids=None):
+def _roles(text):
+    """``(roles, problems)`` from a 角色 cell: the set of roles, or ``None`` for an empty cell."""
+    if not text:
+        return None, []
+    roles, problems = set(), []
+    for word in (w for w in ROLE_SEPARATORS.split(text) if w):
+        role = ROLE_WORDS.get(word.lower() if word.isascii() else word)
+        if role is None:
+            problems.append(_("Unknown role “%(value)s”: use 新员工, 导师, 培训负责人, 培训主管, 区域主管经理 or "
+                              "大区负责人.") % {"value": word})
+        elif role not in ROSTER_ROLES:
+            problems.append(_("The role %(role)s is given by an administrator, not by the roster.")
+                            % {"role": Role(role).label})
+        else:
+            roles.add(Role(role))
+    return roles, problems
+
+
+def _role_text(pairs):
+    """「新员工、培训主管（上海区域）」 for a set of ``(role, region name or None)``."""
+    order = list(Role)
+    words = [f"{Role(role).label}（{region}）" if region else str(Role(role).label)
+             for role, region in sorted(pairs, key=lambda pair: (order.index(pair[0]), pair[1] or ""))]
+    return "、".join(words)
+
+
+def _wanted_roles(roles, region_name):
+    """The ``(role, region name or None)`` pairs a row asks for: region-scoped roles cover the row's region."""
+    return {(role, region_name if role in REGION_SCOPED_ROLES else None) for role in roles}
+
+
+def plan_import(data: bytes, filename: str, *, allowed_region_ids=None, importer=None):
     """Check every row and work out what applying the file would do. Writes nothing.
 
     ``allowed_region_ids``: when given (a training lead's scope), rows whose
     region is outside it are errors, and so are rows whose employee number
     belongs to someone currently outside it (a lead neither moves nor renames
-    people they cannot see).
+    people they cannot see); roles held for regions outside it are left alone.
+    ``importer``: the person importing, who cannot take their own training-lead role away.
     """
     plan = RosterPlan()
     regions = {r.name: r for r in Region.objects.all()}
+    region_names = {r.pk: r.name for r in regions.values()}
     regions.update({r.code: r for r in regions.values()})
     posts = {p.name: p for p in Post.objects.all()}
     posts.update({p.code: p for p in posts.values()})
@@ -204,19 +292,23 @@ def plan_import(data: bytes, filename: str, *, allowed_region_ids=None):
     existing = {
         p.employee_no: p
         for p in StaffProfile.objects.filter(employee_no__in=[_text(v.get("employee_no")) for _, v in rows])
-        .select_related("region", "post")
+        .select_related("region", "post", "user")
     }
+    held = {}  # user id → [(assignment id, role, region id)] of the roles a roster manages
+    for pk, user_id, role, region_id in RoleAssignment.objects.filter(
+            user_id__in=[p.user_id for p in existing.values()], role__in=ROSTER_ROLES).values_list(
+            "pk", "user_id", "role", "region_id"):
+        held.setdefault(user_id, []).append((pk, role, region_id))
     for number, raw in rows:
         values = {k: _text(v) for k, v in raw.items() if k != "hire_date"}
         problems = []
         for f in REQUIRED:
             if not values.get(f):
-                label = next(h for h, name in COLUMNS.items() if name == f)
-                problems.append(_("%(column)s is empty") % {"column": label})
+                problems.append(_("%(column)s is empty") % {"column": _column_label(f)})
         for f, limit in MAX_LENGTH.items():
             if len(values.get(f, "")) > limit:
-                label = next(h for h, name in COLUMNS.items() if name == f)
-                problems.append(_("%(column)s is longer than %(max)d characters") % {"column": label, "max": limit})
+                problems.append(_("%(column)s is longer than %(max)d characters")
+                                % {"column": _column_label(f), "max": limit})
         employee_no = values.get("employee_no", "")
         if employee_no:
             if employee_no in seen:
@@ -234,6 +326,14 @@ def plan_import(data: bytes, filename: str, *, allowed_region_ids=None):
         status = STATUS_WORDS.get(status_text.lower() if status_text.isascii() else status_text)
         if status_text and status is None:
             problems.append(_("Unknown status “%(value)s”: use 试用 or 转正.") % {"value": status_text})
+        email = values.get("email", "")
+        if email and len(email) <= MAX_LENGTH["email"]:
+            try:
+                validate_email(email)
+            except ValidationError:
+                problems.append(_("E-mail address “%(value)s” is not valid.") % {"value": email})
+        roles, role_problems = _roles(values.get("roles", ""))
+        problems.extend(role_problems)
         region_name = values.get("region", "")
         region = regions.get(region_name)
         if region_name and region is None and region_name not in new_region_parents:
@@ -251,9 +351,16 @@ def plan_import(data: bytes, filename: str, *, allowed_region_ids=None):
         post_name = values.get("post", "")
         if post_name and post_name not in posts and post_name not in plan.new_posts:
             plan.new_posts.append(post_name)
+        current = existing.get(employee_no)
+        if roles and Role.MENTOR in roles and (status or (current.status if current else None)) != \
+                StaffProfile.Status.REGULAR:
+            problems.append(_("A mentor must be a regular (转正) employee: write 转正 as the status, or leave out "
+                              "导师."))
         if problems:
             plan.errors.extend(RowError(number, p) for p in problems)
             continue
+        if region is not None:
+            region_name = region.name  # a row may name a region by its code
         new = {
             "name": values["name"],
             "region": region_name,
@@ -261,8 +368,10 @@ def plan_import(data: bytes, filename: str, *, allowed_region_ids=None):
             "hire_date": hire_date,
             "status": status,
             "phone": values.get("phone", ""),
+            "email": email,
+            "roles_add": [],
+            "roles_remove": [],
         }
-        current = existing.get(employee_no)
         if current is not None and allowed_region_ids is not None and current.region_id not in allowed_region_ids:
             # The employee number belongs to someone the importer may not see: refuse the row
             # without saying who it is (their page is a 404 for this lead too).
@@ -273,7 +382,11 @@ def plan_import(data: bytes, filename: str, *, allowed_region_ids=None):
             continue
         if current is None:
             new["status"] = status or StaffProfile.Status.PROBATION
-            plan.rows.append(PlannedRow(number, employee_no, new["name"], "create", values=new))
+            if roles is None:  # a new hire on probation is a trainee unless the roster says otherwise
+                roles = {Role.TRAINEE} if new["status"] == StaffProfile.Status.PROBATION else set()
+            new["roles_add"] = sorted(_wanted_roles(roles, region_name), key=str)
+            changes = [(_column_label("roles"), "", _role_text(new["roles_add"]))] if roles else []
+            plan.rows.append(PlannedRow(number, employee_no, new["name"], "create", changes, values=new))
             continue
         old = {
             "name": current.name,
@@ -289,10 +402,31 @@ def plan_import(data: bytes, filename: str, *, allowed_region_ids=None):
                 new[f] = old[f]  # an empty optional cell keeps what we have
             if new[f] != old[f]:
                 changes.append((_field_label(f), _display(f, old[f]), _display(f, new[f])))
+        if email and email != current.user.email:
+            changes.append((_column_label("email"), current.user.email, email))
+        if roles is not None:
+            # Only the roles this import may change: unscoped ones, and those of regions in the importer's scope.
+            mine = [(pk, role, region_id) for pk, role, region_id in held.get(current.user_id, [])
+                    if region_id is None or allowed_region_ids is None or region_id in allowed_region_ids]
+            have = {(role, region_names.get(region_id)): pk for pk, role, region_id in mine}
+            want = _wanted_roles(roles, region_name)
+            new["roles_add"] = sorted(want - set(have), key=str)
+            new["roles_remove"] = sorted(pk for pair, pk in have.items() if pair not in want)
+            if importer is not None and current.user_id == importer.pk and any(
+                    role == Role.TRAINING_LEAD and pk in new["roles_remove"] for pk, role, _r in mine):
+                plan.errors.append(RowError(number, _("You cannot take your own training-lead role away through "
+                                                      "the roster.")))
+                continue
+            if set(have) != want:
+                changes.append((_column_label("roles"), _role_text(set(have)), _role_text(want)))
         plan.rows.append(
             PlannedRow(number, employee_no, new["name"], "update" if changes else "unchanged", changes, new)
         )
     return plan
+
+
+def _column_label(name):
+    return next(header for header, field_name in COLUMNS.items() if field_name == name)
 
 
 def _field_label(name):
@@ -310,7 +444,12 @@ def _display(name, value):
 
 @transaction.atomic
 def apply_plan(plan, *, user=None, filename=""):
-    """Write a checked plan in one transaction; refuses a plan with errors."""
+    """Write a checked plan in one transaction; refuses a plan with errors.
+
+    Sends ``staff_imported`` (in the transaction) with the people created or changed.
+    """
+    from .services import assign_role
+
     if not plan.ok:
         raise ValueError("A roster with errors cannot be applied.")
     regions = {r.name: r for r in Region.objects.all()}
@@ -333,8 +472,10 @@ def apply_plan(plan, *, user=None, filename=""):
 
     User = get_user_model()
     profiles = {
-        p.employee_no: p for p in StaffProfile.objects.filter(employee_no__in=[r.employee_no for r in plan.rows])
+        p.employee_no: p
+        for p in StaffProfile.objects.filter(employee_no__in=[r.employee_no for r in plan.rows]).select_related("user")
     }
+    touched = []
     for row in plan.rows:
         v = row.values
         fields = {
@@ -349,7 +490,7 @@ def apply_plan(plan, *, user=None, filename=""):
             username = row.employee_no
             if User.objects.filter(username=username).exists():
                 username = f"{row.employee_no}-{row.row}"
-            account = User(username=username)
+            account = User(username=username, email=v["email"])
             account.set_unusable_password()
             account.save()
             StaffProfile.objects.create(user=account, employee_no=row.employee_no, **fields)
@@ -358,7 +499,17 @@ def apply_plan(plan, *, user=None, filename=""):
             for key, value in fields.items():
                 setattr(profile, key, value)
             profile.save()
-    return RosterImport.objects.create(
+            account = profile.user
+            if v["email"] and v["email"] != account.email:
+                account.email = v["email"]
+                account.save(update_fields=["email"])
+        else:
+            continue
+        RoleAssignment.objects.filter(user=account, pk__in=v["roles_remove"]).delete()
+        for role, region_name in v["roles_add"]:
+            assign_role(user=account, role=role, region=regions[region_name] if region_name else None)
+        touched.append(account)
+    record = RosterImport.objects.create(
         imported_by=user,
         filename=filename[:200],
         created=plan.count("create"),
@@ -370,6 +521,8 @@ def apply_plan(plan, *, user=None, filename=""):
             for r in plan.rows if r.action != "unchanged"
         ],
     )
+    staff_imported.send(sender=RosterImport, users=touched, by=user, record=record)
+    return record
 
 
 def _free_code(model, prefix):
@@ -387,8 +540,9 @@ def template_workbook():
     sheet = workbook.active
     sheet.title = "花名册"
     sheet.append(list(COLUMNS))
-    sheet.append(["T2026101", "示例姓名", "上海区域", "华东大区", "大堂经理", "2026-09-01", "试用", "13800000000"])
-    for column in "ABCDEFGH":
+    sheet.append(["T2026101", "示例姓名", "上海区域", "华东大区", "大堂经理", "2026-09-01", "试用", "13800000000",
+                  "t2026101@example.cn", "新员工"])
+    for column in "ABCDEFGHIJ":
         sheet.column_dimensions[column].width = 14
     buffer = io.BytesIO()
     workbook.save(buffer)

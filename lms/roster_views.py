@@ -1,11 +1,7 @@
-"""Roster import screens for training leads: upload → preview → confirm."""
-
-import secrets
+"""Roster import screens for training leads: upload → preview → confirm (``lms.uploads``)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -15,8 +11,9 @@ from .access import covered_region_ids, require_role
 from .forms import RosterUploadForm
 from .roles import Role
 from .roster import RosterFileError, apply_plan, plan_import, template_workbook
+from .uploads import StagedUpload
 
-SESSION_KEY = "roster_import"
+FLOW = StagedUpload(session_key="roster_import", folder="roster-imports")
 
 
 def _import_scope(user):
@@ -25,52 +22,39 @@ def _import_scope(user):
     return None if user.is_superuser else covered_region_ids(user, Role.TRAINING_LEAD)
 
 
-def _stored_path(token, filename):
-    extension = ".xlsx" if filename.lower().endswith(".xlsx") else ".csv"
-    return f"roster-imports/{token}{extension}"
+def _page(request, form, plan=None, token=None):
+    return render(request, "lms/roster_import.html", {"form": form, "plan": plan, "token": token})
 
 
 @login_required
 def roster_import(request):
     scope = _import_scope(request.user)
     form = RosterUploadForm(request.POST or None, request.FILES or None)
-    plan = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         data = upload.read()
         try:
-            plan = plan_import(data, upload.name, allowed_region_ids=scope)
+            plan = plan_import(data, upload.name, allowed_region_ids=scope, importer=request.user)
         except RosterFileError as exc:
             form.add_error("file", str(exc))
         else:
-            if plan.ok:
-                token = secrets.token_urlsafe(16)
-                default_storage.save(_stored_path(token, upload.name), ContentFile(data))
-                request.session[SESSION_KEY] = {"token": token, "filename": upload.name}
-    return render(request, "lms/roster_import.html", {"form": form, "plan": plan})
+            return _page(request, form, plan, FLOW.keep(request, upload.name, data) if plan.ok else None)
+    return _page(request, form)
 
 
 @login_required
 @require_POST
 def roster_import_confirm(request):
     scope = _import_scope(request.user)
-    pending = request.session.get(SESSION_KEY)
-    if not pending or pending.get("token") != request.POST.get("token"):
-        messages.error(request, _("This preview has expired. Please upload the file again."))
-        return redirect("roster_import")
-    path = _stored_path(pending["token"], pending["filename"])
-    if not default_storage.exists(path):
-        messages.error(request, _("This preview has expired. Please upload the file again."))
-        return redirect("roster_import")
-    with default_storage.open(path, "rb") as stored:
-        data = stored.read()
-    # Check again: the organisation may have changed since the preview.
-    plan = plan_import(data, pending["filename"], allowed_region_ids=scope)
+    staged = FLOW.pending(request)
+    if staged is None:
+        return FLOW.expired(request, "roster_import")
+    # Check again: the organisation may have changed since the preview. The file stays for another try.
+    plan = plan_import(staged.data, staged.filename, allowed_region_ids=scope, importer=request.user)
     if not plan.ok:
-        return render(request, "lms/roster_import.html", {"form": RosterUploadForm(), "plan": plan})
-    record = apply_plan(plan, user=request.user, filename=pending["filename"])
-    default_storage.delete(path)
-    del request.session[SESSION_KEY]
+        return _page(request, RosterUploadForm(), plan)
+    record = apply_plan(plan, user=request.user, filename=staged.filename)
+    FLOW.discard(request, staged)
     messages.success(
         request,
         _("Roster imported: %(created)d created, %(updated)d updated, %(unchanged)d unchanged.")

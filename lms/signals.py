@@ -8,6 +8,8 @@ arguments only; receivers must accept ``**kwargs``.
 - ``ride_along_signed_off``: ``trainee``, ``ride_along``
 - ``skill_assessed``: ``trainee``, ``assessment``
 - ``checklist_completed``: ``trainee``
+- ``staff_imported``: ``users`` (the accounts a roster import created or changed), ``by`` (the importer or
+  None), ``record`` (the ``RosterImport``); sent inside the import's transaction
 """
 
 from django.dispatch import Signal
@@ -16,3 +18,4 @@ course_completed = Signal()
 ride_along_signed_off = Signal()
 skill_assessed = Signal()
 checklist_completed = Signal()
+staff_imported = Signal()

@@ -57,6 +57,7 @@ class ImportResult:
     updated: list = field(default_factory=list)
     skipped: list = field(default_factory=list)  # question numbers not imported
     imported: bool = False
+    category: object = None  # the QuestionCategory imported into (once imported)
 
     @property
     def ok(self):
@@ -124,5 +125,5 @@ def import_file(path_or_bytes, category, *, filename="", skip_invalid=False, dry
             key = f"{source_key_prefix}:{question.number}" if source_key_prefix else None
             obj, created = _save(question, category, key)
             (result.created if created else result.updated).append(obj)
-    result.imported = True
+    result.imported, result.category = True, category
     return result

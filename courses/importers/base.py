@@ -41,6 +41,13 @@ class ParsedQuestion:
     def clause_id_list(self):
         return [c.strip() for c in self.clause_ids.replace("，", ",").split(",") if c.strip()]
 
+    @property
+    def type_label(self):
+        """The type as the question bank names it (单选题…), or as the file wrote it when unknown."""
+        from courses.models import Question
+
+        return Question.Type(self.type).label if self.type in Question.Type.values else self.type_word
+
     def problems(self):
         """Why this question cannot be imported (empty when it can)."""
         if not self.type:

@@ -27,6 +27,15 @@ def test_a_copy_with_one_byte_of_its_text_changed_does_not_validate(certified):
     assert not intact and not valid
 
 
+def test_a_copy_with_one_byte_of_its_page_content_changed_does_not_validate(certified):
+    data = bytearray(_stored(certified.certificate))
+    # A byte inside the first content stream (the drawn page: the holder's name, the program, the dates).
+    at = data.index(b"stream", data.index(b"/Length")) + 40
+    data[at] ^= 0x01
+    intact, valid, _status = signing.validate(bytes(data))
+    assert not intact and not valid
+
+
 def test_a_pdf_signed_with_another_key_does_not_validate_against_ours(certified, tmp_path, settings):
     from certificates.pdf import render_certificate
 

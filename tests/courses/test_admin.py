@@ -53,6 +53,59 @@ def test_the_preview_lists_invalid_questions_and_confirm_refuses_without_skip(ed
     assert Question.objects.count() == 1
 
 
+def _preview(editor_client, sample, category="窗口"):
+    with open(SAMPLES / sample, "rb") as f:
+        return editor_client.post(reverse("courses_import:upload"), {"file": f, "category": category})
+
+
+def test_a_refused_confirm_keeps_the_preview_with_its_errors(editor_client):
+    token = _preview(editor_client, "malformed.txt").context["token"]
+    refused = editor_client.post(reverse("courses_import:confirm"), {"token": token})
+    assert refused.status_code == 200 and Question.objects.count() == 0
+    assert "没有正确答案" in refused.text and "没有导入任何试题" in refused.text
+    assert refused.context["token"] == token and 'name="skip_invalid"' in refused.text
+    # The same preview can still be confirmed, skipping the invalid question, without uploading again.
+    done = editor_client.post(reverse("courses_import:confirm"), {"token": token, "skip_invalid": "1"})
+    assert done.status_code == 302 and Question.objects.count() == 1
+
+
+def test_after_importing_it_lands_on_the_imported_category(editor_client):
+    from courses.models import QuestionCategory
+
+    from .conftest import make_question
+
+    make_question(stem="另一个题库的题目")
+    token = _preview(editor_client, "multiline.txt", category="服务规范/窗口").context["token"]
+    done = editor_client.post(reverse("courses_import:confirm"), {"token": token})
+    category = QuestionCategory.objects.get(name="窗口", parent__name="服务规范")
+    assert done.url == reverse("wagtailsnippets_courses_question:list") + f"?category={category.pk}"
+    listing = editor_client.get(done.url)
+    assert "五声服务" in listing.text and "另一个题库的题目" not in listing.text
+
+
+def test_the_preview_names_question_types_as_the_bank_does(editor_client):
+    preview = _preview(editor_client, "multiline.txt")
+    cells = [q.type_label for q in preview.context["bank"].questions]
+    assert set(cells) <= {"单选题", "多选题", "判断题", "简答题（人工评阅）"} and "单选题" in cells
+    assert "<td>single</td>" not in preview.text and "<td>true_false</td>" not in preview.text
+
+
+def test_the_import_page_has_a_title(editor_client):
+    page = editor_client.get(reverse("courses_import:upload"))
+    assert "<title>导入题目" in page.text
+    assert page.text.count("导入题目") >= 3  # the title, the accessible heading and the breadcrumb
+
+
+def test_a_confirm_from_another_session_finds_nothing(editor_client, cast):
+    from django.test import Client
+
+    token = _preview(editor_client, "multiline.txt").context["token"]
+    other = Client()
+    other.force_login(cast.editor)
+    response = other.post(reverse("courses_import:confirm"), {"token": token}, follow=True)
+    assert "预览已过期" in response.text and Question.objects.count() == 0
+
+
 def test_the_excel_template_downloads(editor_client):
     response = editor_client.get(reverse("courses_import:template"))
     assert response.status_code == 200 and response.content[:2] == b"PK"

@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lms.models import Post, Region, RosterImport, StaffProfile
+from lms.models import Post, Region, RoleAssignment, RosterImport, StaffProfile
 from lms.roster import COLUMNS, RosterFileError, apply_plan, plan_import
 
 from .conftest import FUZZ, rolled_back
@@ -19,7 +19,8 @@ HEADER = list(COLUMNS)
 cells = st.one_of(
     st.sampled_from(["", "上海区域", "华东大区", "杭州区域", "苏州区域", "上门服务工程师", "试用", "转正", "正式",
                      "2026-09-01", "2026/9/1", "2026年9月1日", "2026-02-30", "T0001", "T9001", "T9001", "周小川",
-                     " ", "=1+1", "13800000000"]),
+                     " ", "=1+1", "13800000000", "新员工", "导师", "培训主管、导师", "内容编辑", "zhou@example.cn",
+                     "zhou@"]),
     st.text(max_size=40),
     st.text(min_size=60, max_size=200),
 )
@@ -39,6 +40,7 @@ def snapshot():
         list(StaffProfile.objects.order_by("pk").values_list("employee_no", "name", "region_id", "post_id",
                                                                "status", "hire_date", "phone")),
         Region.objects.count(), Post.objects.count(), get_user_model().objects.count(), RosterImport.objects.count(),
+        sorted(RoleAssignment.objects.values_list("user_id", "role", "region_id")),
     )
 
 

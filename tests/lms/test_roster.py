@@ -12,6 +12,7 @@ from lms.models import Post, Region, RosterImport, StaffProfile
 from lms.roster import apply_plan, plan_import
 
 HEADER = "工号,姓名,区域,上级区域,岗位,入职日期,状态,电话\n"
+FULL_HEADER = "工号,姓名,区域,上级区域,岗位,入职日期,状态,电话,邮箱,角色"
 
 
 def csv_bytes(*rows, encoding="utf-8"):
@@ -177,6 +178,24 @@ def test_the_lead_previews_then_confirms(client, cast):
     assert RosterImport.objects.get().imported_by == cast.lead
 
 
+def test_a_person_moved_out_of_the_leads_regions_after_the_preview_is_refused_at_confirm(client, cast):
+    # The preview was in scope; before the lead confirms, someone moves the person to 广州. The confirmation checks
+    # again and applies nothing.
+    profile = cast.trainee.profile
+    client.force_login(cast.lead)
+    page = upload(client, csv_bytes(f"{profile.employee_no},改名,{profile.region.name},,,,,"))
+    assert "预览" in page.content.decode()
+    token = client.session["roster_import"]["token"]
+    profile.region = cast.org.gz
+    profile.save()
+    before = snapshot()
+    html = client.post("/people/import/confirm/", {"token": token}).content.decode()
+    assert "管辖范围以外" in html
+    assert snapshot() == before and not RosterImport.objects.exists()
+    profile.refresh_from_db()
+    assert profile.name != "改名" and profile.region == cast.org.gz
+
+
 def test_the_screen_lists_bad_rows_and_saves_nothing(client, cast):
     client.force_login(cast.lead)
     before = snapshot()
@@ -205,7 +224,7 @@ def test_the_template_downloads_with_the_chinese_headers(client, cast):
     client.force_login(cast.lead)
     response = client.get("/people/import/template.xlsx")
     sheet = load_workbook(io.BytesIO(response.content)).active
-    assert [c.value for c in sheet[1]] == HEADER.strip().split(",")
+    assert [c.value for c in sheet[1]] == FULL_HEADER.split(",")
 
 
 def test_the_template_imports_cleanly(cast):

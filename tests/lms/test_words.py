@@ -18,7 +18,7 @@ THEIRS = [*Path(wagtail.__file__).parent.glob("**/locale/zh_Hans/LC_MESSAGES/dja
 
 # Words of ours that differ from Wagtail's/Django's on purpose: same meaning, a better or our glossary's word
 # (e.g. 退出登录 for "Log out"). Anything else that differs must carry a pgettext context in our code.
-DELIBERATE = {"name", "Page not found", "Log out", "Filters", "Filter", "Action", "Changes", "All", "description",
+DELIBERATE = {"name", "Page not found", "Log out", "Filters", "Filter", "Action", "Actions", "Changes", "All", "description",
               "Description", "active", "requested by", "Error", "Text", "Reject", "Rejected"}
 
 # The glossary (DOMAIN.md "Words"): the Chinese a screen must not use, and the term to use instead.

@@ -167,6 +167,16 @@ def test_a_trip_cannot_overlap_another_trip_of_the_trainee(client, cast):
     assert _request_form(client, cast, END, END + datetime.timedelta(days=2)).status_code == 302
 
 
+def test_a_trip_cannot_overlap_an_approved_trip_of_the_trainee(client, cast):
+    first = request_trip(cast)
+    approve_all(cast, first)
+    first.refresh_from_db()
+    assert first.state == RideAlong.State.APPROVED
+    response = _request_form(client, cast, START - datetime.timedelta(days=2), START)
+    assert response.status_code == 200 and "不能与其重叠" in response.content.decode()
+    assert list(RideAlong.objects.all()) == [first]
+
+
 def test_a_trip_cannot_start_before_its_first_day(client, cast, clock):
     ride_along = approve_all(cast, request_trip(cast))
     client.force_login(cast.mentor)
@@ -258,3 +268,21 @@ def test_m10_the_mentor_who_led_the_trip_answers_for_it_after_a_change_of_mentor
                                        "score": "40"})
     record = AccountabilityRecord.objects.get(kind=AccountabilityRecord.Kind.SKILL_NOT_MASTERED)
     assert (record.person, record.ride_along) == (cast.mentor, ride_along)
+
+
+def test_m10_a_failed_skill_does_not_cite_a_trip_that_has_not_ended(client, cast, clock):
+    # A trip recorded with an end in the future (the record the review found: signed off on 30 November for a trip
+    # of 10-12 December) is not the trip that taught the skill yet: no accountability record cites it.
+    ride_along = signed_off_trip(cast, skills=[skill()])
+    RideAlong.objects.filter(pk=ride_along.pk).update(ended_on=END + datetime.timedelta(days=30))
+    clock.move_to(at(END + datetime.timedelta(days=2)))
+    client.force_login(cast.lead)
+    client.post(_url("skill_assess"), {"trainee": cast.trainee.pk, "skill": skill().pk, "result": "failed",
+                                       "score": "40"})
+    assert cast.trainee.skill_assessments.filter(result="failed").count() == 1
+    assert not AccountabilityRecord.objects.filter(kind=AccountabilityRecord.Kind.SKILL_NOT_MASTERED).exists()
+    RideAlong.objects.filter(pk=ride_along.pk).update(ended_on=END)
+    client.post(_url("skill_assess"), {"trainee": cast.trainee.pk, "skill": skill().pk, "result": "failed",
+                                       "score": "40"})
+    record = AccountabilityRecord.objects.get(kind=AccountabilityRecord.Kind.SKILL_NOT_MASTERED)
+    assert record.ride_along == ride_along

@@ -37,4 +37,16 @@ CASES = [
     Case("courses:marking", expect=expect(anonymous=302, lead=200, other_lead=200, others=403)),
     Case("courses:mark", kwargs=lambda w: {"pk": w.essay_answer.pk},
          expect=expect(anonymous=302, lead=200, other_lead=404, others=403)),
+    # Assignment rules (courses.assignments): the leads' page; a rule of the east region is retired by the east
+    # lead only (404 for the other lead, 403 without the role).
+    Case("courses:assignment_rules", expect=expect(anonymous=302, lead=200, other_lead=200, others=403)),
+    Case("courses:assignment_rules", method="POST", label="POST empty form",
+         expect=expect(anonymous=302, lead=200, other_lead=200, others=403)),
+    Case("courses:assignment_rules", method="POST", label="POST another region",
+         data=lambda w: {"course": w.course.pk, "region": w.org.gz.pk},
+         expect=expect(anonymous=302, lead=200, other_lead=302, others=403)),
+    Case("courses:retire_rule", kwargs=lambda w: {"pk": w.assignment_rule.pk},
+         expect=expect(anonymous=302, others=405), label="GET"),
+    Case("courses:retire_rule", kwargs=lambda w: {"pk": w.assignment_rule.pk}, method="POST",
+         expect=expect(anonymous=302, lead=302, other_lead=404, others=403), label="POST"),
 ]

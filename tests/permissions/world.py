@@ -34,6 +34,9 @@ def _courses(world):
     quiz = QuizPage(title="窗口服务测验", slug="win-quiz")
     course.add_child(instance=quiz)
     world.course, world.lesson, world.quiz = course, lesson, quiz
+    from courses.assignments import add_assignment_rule
+
+    world.assignment_rule, _made = add_assignment_rule(by=world.lead, course=course, region=world.org.sh)
 
 
 def _quizzes(world):
