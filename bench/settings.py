@@ -8,12 +8,14 @@ certificate figures can time database work and rendering separately.
 from lms.settings.base import *  # noqa: F401,F403
 import os
 
-from lms.settings.base import STORAGES, VAR_DIR
+from lms.settings.base import INSTALLED_APPS, STORAGES, VAR_DIR
 
 DEBUG = False
 SECRET_KEY = "bench-only-key"
 ALLOWED_HOSTS = ["*"]
 ROOT_URLCONF = "bench.urls"
+# The bare Wagtail page (bench.models.BarePage), the second floor.
+INSTALLED_APPS = ["bench", *INSTALLED_APPS]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -5,6 +5,7 @@ from lms.roles import Role
 
 from .access import can_mark, rules_visible_to
 from .models import TrainingIndexPage
+from .selectors import continue_learning
 from .services import marking_queue, my_courses
 
 
@@ -15,7 +16,7 @@ def panels(request, profile):
         rows = my_courses(request.user)
         result.append(Panel(
             Role.TRAINEE, "courses/panels/my_courses.html",
-            {"progress": rows, "index": index},
+            {"progress": rows, "index": index, "next": continue_learning(rows)},
             order=10,
             count=sum(1 for p in rows if not p.completed) or None,
         ))

@@ -72,7 +72,7 @@ class TrainingIndexPage(LearnerPageMixin, Page):
         return CoursePage.objects.child_of(self).live().specific().order_by("path")
 
     def get_context(self, request, *args, **kwargs):
-        from .services import assignments_for, progress_for_courses
+        from .selectors import assignments_for, progress_for_courses
 
         context = super().get_context(request, *args, **kwargs)
         assignments = list(assignments_for(request.user)) if request.user.is_authenticated else []
@@ -123,10 +123,10 @@ class CoursePage(LearnerPageMixin, Page):
         return QuizPage.objects.child_of(self).live().order_by("path")
 
     def get_context(self, request, *args, **kwargs):
-        from .services import course_progress
+        from .selectors import course_progress
 
         context = super().get_context(request, *args, **kwargs)
-        context["progress"] = course_progress(request.user, self)
+        context["progress"] = course_progress(request.user, self, with_parent=True)
         return context
 
     def missing_prerequisites(self, completed_ids):
@@ -171,27 +171,38 @@ class LessonPage(LearnerPageMixin, Page):
             from django.shortcuts import redirect
             from django.utils.translation import gettext
 
-            from .services import course_progress, mark_lesson_read
+            from .selectors import lesson_progress
+            from .services import mark_lesson_read
 
-            if course_progress(request.user, self.course).locked:
+            progress = lesson_progress(request.user, self)
+            if progress is None or progress.locked:
                 messages.error(request, gettext("This course is locked until its prerequisites are completed."))
             else:
                 completed = mark_lesson_read(request.user, self)
                 messages.success(request, gettext("Marked as read."))
                 if completed:
                     messages.success(request, gettext("Course completed. Well done!"))
-            return redirect(self.url)
+            return redirect(self.get_url(request))
         return super().serve(request, *args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):
-        from .services import course_progress
-
+        """The lesson reads only what it shows: its course with the lessons' read state (its own state, its lock,
+        its neighbours and the next step once it is read), in one query (``selectors.lesson_progress``)."""
+        from .selectors import lesson_progress
         from .site_rules import current_rules
 
         context = super().get_context(request, *args, **kwargs)
-        progress = course_progress(request.user, self.course)
-        context["progress"] = progress
-        context["read"] = any(lesson.pk == self.pk and read for lesson, read in progress.lessons)
+        progress = lesson_progress(request.user, self)
+        read = bool(progress and progress.is_read(self))
+        previous, following = progress.neighbours(self) if progress else (None, None)
+        context.update(
+            progress=progress,
+            read=read,
+            previous_lesson=previous,
+            next_lesson=following,
+            number=progress.position(self) if progress else None,
+            next_step=progress.next_step(after=self) if progress and read else None,
+        )
         # The body fills [[rule]] tokens with these values; the body's cache key varies with them.
         context["site_rules"] = current_rules(request)
         return context

@@ -21,7 +21,6 @@ from .models import (
     AnswerMark,
     Attempt,
     AttemptQuestion,
-    CourseAssignment,
     CourseCompletion,
     CoursePage,
     LessonRead,
@@ -29,6 +28,15 @@ from .models import (
     QuizPage,
     RoundGrant,
     TrainingIndexPage,
+)
+from .selectors import (  # noqa: F401 (reads live in selectors; re-exported for the callers of services)
+    CourseProgress,
+    assignments_for,
+    completed_course_ids,
+    course_progress,
+    missing_ride_along_prerequisites,
+    my_courses,
+    progress_for_courses,
 )
 from .site_rules import current_rules, fill
 
@@ -62,29 +70,6 @@ def _ensure_site():
     if home is None:
         home = root.add_child(instance=Page(title="Home", slug="home", locale=locale))
     return Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True)
-
-
-def completed_course_ids(user):
-    """Ids of the courses ``user`` has completed."""
-    return set(CourseCompletion.objects.filter(user=user).values_list("course_id", flat=True))
-
-
-def missing_ride_along_prerequisites(user):
-    """Live theory courses marked "required before a ride-along" that ``user`` has not completed (M9)."""
-    done = completed_course_ids(user)
-    return [c for c in CoursePage.objects.live().filter(required_before_ride_along=True).order_by("path")
-            if c.pk not in done]
-
-
-def assignments_for(user):
-    """Course assignments that reach ``user``: personally, by post, or by region (or a region above)."""
-    profile = getattr(user, "profile", None)
-    query = Q(user=user)
-    if profile is not None and profile.post_id:
-        query |= Q(post_id=profile.post_id)
-    if profile is not None and profile.region_id:
-        query |= Q(region_id__in=profile.region.ancestor_ids() + [profile.region_id])
-    return CourseAssignment.objects.filter(query).select_related("course")
 
 
 @transaction.atomic
@@ -584,110 +569,3 @@ def category_progress(user):
 def wrong_answers(attempt):
     """The questions this attempt got wrong (django-quiz-app recorded them per attempt)."""
     return [a for a in attempt.questions.all() if a.correct is False]
-
-
-# --- Progress ------------------------------------------------------------------------------
-
-
-@dataclass
-class CourseProgress:
-    """One learner's standing in one course: what is done, what is left, and why it may be locked."""
-
-    course: CoursePage
-    lessons: list  # [(lesson, read: bool)]
-    quizzes: list  # [(quiz, graded attempt or None, passed: bool)]
-    completed: bool
-    locked_by: list  # prerequisite courses not completed
-    assignment: CourseAssignment | None = None
-
-    @property
-    def total(self):
-        return len(self.lessons) + sum(1 for q, _, _ in self.quizzes if not q.practice)
-
-    @property
-    def done(self):
-        return sum(1 for _, read in self.lessons if read) + sum(
-            1 for q, _, passed in self.quizzes if passed and not q.practice
-        )
-
-    @property
-    def percent(self):
-        if self.completed:
-            return 100
-        return round(100 * self.done / self.total) if self.total else 0
-
-    @property
-    def locked(self):
-        return bool(self.locked_by) and not self.completed
-
-    @property
-    def due_date(self):
-        return self.assignment.due_date if self.assignment else None
-
-    @property
-    def overdue(self):
-        return bool(self.due_date and not self.completed and self.due_date < timezone.localdate())
-
-
-def progress_for_courses(user, courses, assignments=None):
-    """``CourseProgress`` for each course, in a fixed number of queries whatever the number of courses."""
-    from .models import LessonPage
-
-    courses = list(courses)
-    if not courses:
-        return []
-    by_path = {c.path: c for c in courses}
-    step = CoursePage.steplen
-    children_filter = Q()
-    for c in courses:
-        children_filter |= Q(path__startswith=c.path, depth=c.depth + 1)
-    # Progress needs titles and URLs, not the lesson text: leave the StreamField body (the largest column) unread.
-    lessons = list(LessonPage.objects.live().filter(children_filter).defer("body").order_by("path"))
-    quizzes = list(QuizPage.objects.live().filter(children_filter).order_by("path"))
-    read = set(LessonRead.objects.filter(user=user, lesson__in=[lesson.pk for lesson in lessons])
-               .values_list("lesson_id", flat=True))
-    attempts = list(Attempt.objects.filter(user=user, quiz__in=[q.pk for q in quizzes])
-                    .exclude(state=Attempt.State.IN_PROGRESS))
-    done = completed_course_ids(user)
-    prereqs = {}
-    through = CoursePage.prerequisites.through.objects.filter(
-        from_coursepage_id__in=[c.pk for c in courses]
-    ).select_related("to_coursepage")
-    for row in through:
-        prereqs.setdefault(row.from_coursepage_id, []).append(row.to_coursepage)
-    assignment_by_course = {}
-    for a in assignments if assignments is not None else []:
-        current = assignment_by_course.get(a.course_id)
-        if current is None or (a.due_date and (current.due_date is None or a.due_date < current.due_date)):
-            assignment_by_course[a.course_id] = a
-    result = []
-    for course in courses:
-        own_lessons = [(lesson, lesson.pk in read) for lesson in lessons if by_path.get(lesson.path[:-step]) is course]
-        own_quizzes = []
-        for quiz in quizzes:
-            if by_path.get(quiz.path[:-step]) is course:
-                graded = quiz.graded_attempt(user, attempts)
-                own_quizzes.append((quiz, graded, bool(graded and graded.passed)))
-        result.append(CourseProgress(
-            course=course,
-            lessons=own_lessons,
-            quizzes=own_quizzes,
-            completed=course.pk in done,
-            locked_by=[p for p in prereqs.get(course.pk, []) if p.pk not in done],
-            assignment=assignment_by_course.get(course.pk),
-        ))
-    return result
-
-
-def course_progress(user, course):
-    assignments = list(assignments_for(user).filter(course=course)) if user.is_authenticated else []
-    return progress_for_courses(user, [course], assignments)[0]
-
-
-def my_courses(user):
-    """Progress in the courses assigned to ``user`` (soonest due first)."""
-    assignments = list(assignments_for(user).filter(course__live=True))
-    courses = {a.course_id: a.course for a in assignments}
-    rows = progress_for_courses(user, courses.values(), assignments)
-    far = timezone.localdate().replace(year=9999)
-    return sorted(rows, key=lambda p: (p.completed, p.due_date or far, p.course.path))
