@@ -6,8 +6,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
-from certificates.models import Program
-from courses.services import clause_titles
+from courses.services import lessons_teaching
 from lms.access import require_role
 from lms.exports import table_response
 from lms.roles import Role
@@ -24,36 +23,29 @@ def _lead_or_404(request):
 
 
 def _cohort(request):
+    """``(filters, the chosen program, the context every cockpit page shares)``."""
     filterset = services.filtered_cohort(request)
-    program = services.selected_program(request)
-    return filterset, program
-
-
-def _common(request, filterset, program):
-    return {
-        "filter": filterset,
-        "program": program,
-        "programs": Program.objects.filter(active=True).order_by("pk"),
-    }
+    programs, program = services.programs_and_selected(request)
+    return filterset, program, {"filter": filterset, "program": program, "programs": programs}
 
 
 def _with_clause_titles(rows):
     """The clause chart's rows labelled "WIN-05 一次性告知" (code and title) instead of the bare code."""
-    titles = clause_titles([row[0] for row in rows])
-    return [(f"{row[0]} {titles[row[0]]}" if row[0] in titles else row[0], *row[1:]) for row in rows]
+    taught = lessons_teaching({row[0] for row in rows})
+    return [(f"{row[0]} {taught[row[0]][1]}" if row[0] in taught else row[0], *row[1:]) for row in rows]
 
 
 @login_required
 def dashboard(request):
     _lead_or_404(request)
-    filterset, program = _cohort(request)
+    filterset, program, context = _cohort(request)
     cohort = filterset.qs
     users = services.cohort_users(cohort)
-    context = _common(request, filterset, program)
+    figures, quizzes = services.cohort_figures(cohort, program)
     context.update(
-        figures=services.headline_figures(cohort, program=program),
+        figures=figures,
         weekly_chart=column_chart(_("Course completions per week"), services.completions_per_week(users)),
-        quiz_chart=bar_chart(_("Pass rate per quiz"), services.quiz_pass_rates(users), unit="%", max_value=100),
+        quiz_chart=bar_chart(_("Pass rate per quiz"), services.quiz_pass_rates(quizzes), unit="%", max_value=100),
         clause_chart=bar_chart(
             _("Clauses answered wrong most often"), _with_clause_titles(services.clause_error_rates(users)), unit="%",
             max_value=100,
@@ -62,7 +54,7 @@ def dashboard(request):
         waiting=waiting.for_lead(request.user),
     )
     if program is not None:
-        context["funnel_chart"] = funnel(_("Certification funnel"), services.funnel_stages(cohort, program))
+        context["funnel_chart"] = funnel(_("Certification funnel"), services.funnel_stages(figures))
     return render(request, "cockpit/dashboard.html", context)
 
 
@@ -81,14 +73,13 @@ def _standing(request):
 @login_required
 def progress_matrix(request):
     _lead_or_404(request)
-    filterset, program = _cohort(request)
+    filterset, program, context = _cohort(request)
     if program is None:
-        return render(request, "cockpit/matrix.html", _common(request, filterset, program))
+        return render(request, "cockpit/matrix.html", context)
     standing = _standing(request)
     cohort = services.with_standing(filterset.qs, standing, program=program)
     page = Paginator(cohort.select_related("user", "region", "post"), PAGE_SIZE).get_page(request.GET.get("page"))
     columns, rows = matrix.build(page.object_list, program)
-    context = _common(request, filterset, program)
     context.update(page=page, columns=columns, rows=rows, standing=standing,
                    standing_label=standing_labels().get(standing, ""))
     return render(request, "cockpit/matrix.html", context)
@@ -99,11 +90,12 @@ def matrix_export(request, fmt):
     _lead_or_404(request)
     if fmt not in ("csv", "xlsx"):
         raise Http404
-    filterset, program = _cohort(request)
+    filterset, program, _context = _cohort(request)
     if program is None:
         raise Http404
     cohort = services.with_standing(filterset.qs, _standing(request), program=program)
-    columns, rows = matrix.build(cohort.select_related("user", "region", "post"), program)
+    columns, rows = matrix.build(cohort.select_related("user", "region", "post"), program,
+                                 services.program_rows(cohort, program))
     headers, body = matrix.table(columns, rows)
     return table_response(headers, body, filename="progress-matrix", fmt=fmt)
 
@@ -134,7 +126,7 @@ def certified_export(request, fmt):
     _lead_or_404(request)
     if fmt not in ("csv", "xlsx"):
         raise Http404
-    filterset, program = _cohort(request)
+    filterset, program, _context = _cohort(request)
     headers, rows = services.certified_table(filterset.qs, program)
     # The file names its program (the one chosen in the dashboard's filters).
     filename = f"certified-{program.code}" if program is not None else "certified"
