@@ -305,6 +305,37 @@ def summary_for(user, *, today=None, practice_rows=10):
     return LearnerSummary(weak, trend_for(user, today=today), practice)
 
 
+@dataclass
+class PractisedDrill:
+    """One drill of the learner's practice history: when, how many right of how many, on which clauses."""
+
+    drill: Drill
+    total: int
+    answered: int
+    right: int
+    clause_ids: list
+
+
+def practice_history(user):
+    """The learner's drills, latest first (a queryset to paginate; ``with_results`` reads a page of it)."""
+    return Drill.objects.filter(user=user).order_by("-started_at", "-pk")
+
+
+def with_results(drills):
+    """``drills`` (a page of ``practice_history``) as ``PractisedDrill`` rows: one query, whatever the page's size."""
+    drills = list(drills)
+    found = defaultdict(list)
+    for drill_id, clause_id, answered_at, correct in DrillItem.objects.filter(drill__in=drills).order_by(
+            "drill_id", "order").values_list("drill_id", "clause_id", "answered_at", "correct"):
+        found[drill_id].append((clause_id, answered_at is not None, bool(correct)))
+    rows = []
+    for drill in drills:
+        items = found[drill.pk]
+        rows.append(PractisedDrill(drill, len(items), sum(1 for _c, a, _r in items if a),
+                                   sum(1 for _c, _a, r in items if r), list(dict.fromkeys(c for c, _a, _r in items))))
+    return rows
+
+
 def weakest_clauses(user, *, limit=3):
     """The clause ids the learner most needs to work on: in the book, most wrong first (one query)."""
     return list(BookEntry.objects.filter(user=user, in_book=True).order_by("-wrong_count", "due_on", "clause_id")

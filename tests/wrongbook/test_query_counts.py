@@ -1,0 +1,108 @@
+"""The 错题本 pages cost a fixed number of queries (19, "Done when"): the trainee's book, the mentor's view of it
+(the person page) and the lead's heat map take as many queries with 2 trainees/clauses as with 20."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from courses.models import LessonPage
+from lms.roles import Role
+from tests.factories import make_person
+from wrongbook.models import BookEntry
+from wrongbook.services import book_for
+
+MANY = 20
+TODAY = timezone.localdate()
+
+
+@pytest.fixture
+def taught(bank):
+    """A second lesson teaching clauses WB-03 … WB-20, so every clause of the larger book has its lesson."""
+    lesson = LessonPage(title="更多规范", slug="wb-l2", body=[
+        ("clause", {"clause_id": f"WB-{n:02d}", "title": f"条款{n}", "rule": f"第{n}条。", "do": [], "dont": []})
+        for n in range(3, MANY + 1)
+    ])
+    bank.course.add_child(instance=lesson)
+    return bank
+
+
+def file_clauses(user, count, *, left=0):
+    """``count`` clauses in ``user``'s book (WB-01 …) and ``left`` more that left it."""
+    for n in range(1, count + left + 1):
+        in_book = n <= count
+        BookEntry.objects.update_or_create(user=user, clause_id=f"WB-{n:02d}", defaults={
+            "in_book": in_book, "wrong_count": 1 + n % 3, "right_count": 0 if in_book else 2,
+            "practised_count": 0 if in_book else 2, "due_on": TODAY if in_book else None,
+            "left_at": None if in_book else timezone.now()})
+
+
+def queries(client, url, **params):
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url, params)
+    assert response.status_code == 200
+    return len(captured), response.content.decode()
+
+
+def test_the_book_is_read_in_three_queries_whatever_its_size(taught, cast, django_assert_num_queries):
+    file_clauses(cast.trainee, 2, left=2)
+    book_for(cast.trainee)  # Wagtail caches the site's root paths (the lessons' URLs) on first use
+    with django_assert_num_queries(3):
+        weak, left = book_for(cast.trainee)
+    assert len(weak) == 2 and len(left) == 2
+    file_clauses(cast.trainee, MANY - 2, left=2)
+    with django_assert_num_queries(3):
+        weak, left = book_for(cast.trainee)
+    assert len(weak) == MANY - 2 and len(left) == 2
+
+
+def test_the_trainees_book_page_costs_the_same_for_2_or_20_clauses(client, taught, cast, django_assert_num_queries):
+    client.force_login(cast.trainee)
+    url = reverse("wrongbook:book")
+    file_clauses(cast.trainee, 2)
+    queries(client, url)
+    small, page = queries(client, url)
+    assert page.count('class="card weak-clause') == 2
+    file_clauses(cast.trainee, MANY)
+    with django_assert_num_queries(small):
+        response = client.get(url)
+    page = response.content.decode()
+    assert page.count('class="card weak-clause') == MANY and "#clause-WB-20" in page
+
+
+def test_the_mentors_view_of_the_book_costs_the_same_for_2_or_20_clauses(client, taught, cast,
+                                                                          django_assert_num_queries):
+    client.force_login(cast.mentor)
+    url = reverse("person", args=[cast.trainee.profile.pk])
+    file_clauses(cast.trainee, 2)
+    queries(client, url)
+    small, page = queries(client, url)
+    assert "WB-02" in page and "WB-03" not in page
+    file_clauses(cast.trainee, MANY)
+    with django_assert_num_queries(small):
+        response = client.get(url)
+    page = response.content.decode()
+    assert f"{taught.lesson.url}#clause-WB-01" in page and "#clause-WB-20" in page
+
+
+def cohort(org, count):
+    """``count`` trainees of the lead's region, each with ``count`` clauses in their book (count × count cells)."""
+    for i in range(count):
+        user = make_person(f"hm{count}-{i}", role=Role.TRAINEE, region=org.sh, name=f"学员{count}-{i}")
+        file_clauses(user, count)
+
+
+def test_the_heat_map_page_costs_the_same_for_2_or_20_trainees_and_clauses(client, taught, cast,
+                                                                            django_assert_num_queries):
+    client.force_login(cast.lead)
+    url = reverse("wrongbook:heat_map")
+    cohort(cast.org, 2)
+    queries(client, url)
+    small, page = queries(client, url)
+    assert "学员2-1" in page and "WB-03" not in page
+    cohort(cast.org, MANY)
+    with django_assert_num_queries(small):
+        response = client.get(url)
+    page = response.content.decode()
+    assert "学员20-19" in page and "#clause-WB-20" in page
