@@ -348,7 +348,16 @@ class HeatMap:
     of the cohort have each in their book), ``rows`` one per trainee with a cell per column."""
 
     columns: list  # [{"clause_id", "title", "url", "learners"}]
-    rows: list  # [{"profile", "cells": [BookEntry or None]}]
+    rows: list  # [{"profile", "cells": [(css class, text)]}]
+
+
+def heat_cell(entry):
+    """A heat-map cell of ``entry`` (a BookEntry or None): its shade's CSS class and its text (wrong answers while
+    in the book, ✓ once it left), worked out here so that the template of a large map only prints them."""
+    if entry is None:
+        return "heat-0", ""
+    heat = entry.heat
+    return f"heat-{heat}" + (" is-left" if heat == "left" else ""), str(entry.wrong_count) if entry.in_book else "✓"
 
 
 HEAT_MAP_CLAUSES = 30
@@ -373,7 +382,7 @@ def heat_map(cohort_users, profiles, *, clauses=HEAT_MAP_CLAUSES):
         (e.user_id, e.clause_id): e
         for e in BookEntry.objects.filter(user__in=[p.user_id for p in profiles], clause_id__in=clause_ids)
     }
-    rows = [{"profile": p, "cells": [cells.get((p.user_id, cid)) for cid in clause_ids]} for p in profiles]
+    rows = [{"profile": p, "cells": [heat_cell(cells.get((p.user_id, cid))) for cid in clause_ids]} for p in profiles]
     return HeatMap(columns, rows)
 
 

@@ -96,3 +96,16 @@ def test_the_heat_map_page_costs_the_same_for_2_or_20_trainees_and_clauses(clien
                                          django_assert_num_queries)
     assert "学员2-1" in small and "WB-03" not in small
     assert "学员20-19" in large and "#clause-WB-20" in large
+
+
+def test_the_heat_map_shades_each_cell_by_wrong_answers_and_ticks_a_clause_that_left(client, taught, cast):
+    first = make_person("hm-a", role=Role.TRAINEE, region=cast.org.sh, name="学员甲")
+    second = make_person("hm-b", role=Role.TRAINEE, region=cast.org.sh, name="学员乙")
+    file_clauses(first, 1, left=1)  # WB-01 in the book (wrong twice), WB-02 left it
+    file_clauses(second, 2)  # WB-01 (twice) and WB-02 (three times) in the book
+    client.force_login(cast.lead)
+    page = client.get(reverse("wrongbook:heat_map")).content.decode()
+    row = page[page.index("学员甲"):page.index("</tr>", page.index("学员甲"))]
+    assert '<td class="heat-2">2</td><td class="heat-left is-left">✓</td>' in row
+    row = page[page.index("学员乙"):page.index("</tr>", page.index("学员乙"))]
+    assert '<td class="heat-2">2</td><td class="heat-3">3</td>' in row
