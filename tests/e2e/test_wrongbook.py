@@ -191,8 +191,10 @@ def drill_all_right(page, site, step, label):
     expect(page).to_have_url(re.compile(r"/wrongbook/$"))
 
 
+@pytest.mark.parametrize("site", ["phone"], indirect=True)  # the journey of issue 19 is on a 390 px phone
 def test_a_wrong_answer_becomes_the_mentors_field_focus_and_leaves_the_book_after_two_days_right(
         page, site, login, step):
+    assert site.viewport == "phone"
     ids = orm(site, PEOPLE, name=NAME, password=PASSWORD)
     today = datetime.date.fromisoformat(ids["today"])  # the server's day (Asia/Shanghai), not the test machine's
 
