@@ -41,6 +41,8 @@ SPIKE_SERVER = ["--workers", str(WORKERS), "--worker-class", WORKER_CLASS, "--th
 FULL = {"trainees": 10_000, "mentors": 500, "attempts": 100_000, "ride_alongs": 20_000, "certificates": 5_000,
         "spike_users": 500, "issue_people": 10_000}
 SMALL_TRAINEES = 100
+# The cohort pages aggregate the whole cohort; their target is 5× the floor, the others' 3×.
+COHORT_PAGES = {"lead_cohort_dashboard": 5, "progress_matrix": 5}
 PARTS = set(os.environ.get("BENCH_PARTS", "pages,spike,certificates").replace(" ", "").split(","))
 # The two floors every page is compared with: a bare login-required Django view rendering base.html with one
 # query, and a bare Wagtail page (bench.models.BarePage) at a lesson's depth in the training tree.
@@ -179,6 +181,10 @@ class Org:
                  for i, t in enumerate(new_trainees) if i % every == 0),
                 batch_size=5000,
             )
+        # Bulk inserts skip the records' signals: rebuild the kept progress rows, as after any bulk load.
+        from progress.services import rebuild
+
+        rebuild()
         del RoleAssignment, StaffProfile
 
     def _people(self, prefix, have, want, role, status):
@@ -491,7 +497,8 @@ def bulk_issue_db(org, people):
     run.refresh_from_db()
     issued = Certificate.objects.filter(program=program).count()
     factor = FULL["issue_people"] / people
-    note = (f"bulk issue: {run.total} people in the lead's scope listed and checked, {issued} issued "
+    note = (f"bulk issue: {run.total} people listed (the eligible in the lead's scope, found by the requirements' "
+            f"set face), {issued} issued "
             f"({people} eligible) in {seconds:.2f}s of database work, rendering off"
             + (f"; scaled ×{factor:g} to 10,000" if factor != 1 else "; measured at 10,000, not scaled"))
     return {"issue_10k_db_s": round(seconds * factor, 1), "issue_bulk_status": run.status}, note
@@ -689,7 +696,7 @@ def print_table(results, meta):
           f"  target")
     for name, row in results["pages"].items():
         flat = row["queries_small"] == row["queries_large"]
-        ok = row["floor_ratio"] is not None and row["floor_ratio"] <= 3 and flat
+        ok = row["floor_ratio"] is not None and row["floor_ratio"] <= COHORT_PAGES.get(name, 3) and flat
         if name in LEARNER_PAGES:
             ok = ok and row["bare_ratio"] <= 1.3
         target = "floor" if name in FLOORS else "ok" if ok else "MISSED"

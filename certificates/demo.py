@@ -1,7 +1,9 @@
 """Demo certificates, issued through the same path as real ones (idempotent).
 
 Four holders complete the window-service courses (WIN, FIRST from the
-standards library); ``issue_if_eligible`` issues their certificates and the
+standards library) the way a learner does: every lesson read, the certifying
+quiz passed, its written answers marked by their training lead (the evidence is
+dated on the day of issue); ``issue_if_eligible`` issues their certificates and the
 task renders the PDFs. One holder's name has 𠮷 (U+20BB7, outside the BMP),
 one certificate is revoked by the demo training lead, one was issued over a
 year ago and the daily job has marked it expired. Needs the standards library
@@ -64,8 +66,26 @@ def _holder(username, employee_no, name, region, post):
     return user
 
 
+def _complete_on(user, course, at):
+    """``user`` completes ``course`` through the real path (``courses.demo``), the evidence dated ``at``."""
+    from courses.demo import complete_course
+    from courses.models import AnswerMark, Attempt, AttemptQuestion, CourseCompletion, LessonRead
+
+    if CourseCompletion.objects.filter(user=user, course=course).exists():
+        return
+    complete_course(user, course)
+    attempts = Attempt.objects.filter(user=user, quiz__in=course.quizzes())
+    LessonRead.objects.filter(user=user, lesson__in=course.lessons()).update(read_at=at)
+    attempts.update(started_at=at, finished_at=at)
+    attempts.filter(marked_at__isnull=False).update(marked_at=at)
+    AttemptQuestion.objects.filter(attempt__in=attempts, answered_at__isnull=False).update(answered_at=at)
+    AttemptQuestion.objects.filter(attempt__in=attempts, marked_at__isnull=False).update(marked_at=at)
+    AnswerMark.objects.filter(answer__attempt__in=attempts).update(marked_at=at)
+    CourseCompletion.objects.filter(user=user, course=course).update(completed_at=at)
+
+
 def load(stdout=None):
-    from courses.models import CourseCompletion, CoursePage
+    from courses.models import CoursePage
 
     from .services import ensure_programs_from_data
 
@@ -84,11 +104,9 @@ def load(stdout=None):
         with transaction.atomic():
             user = _holder(username, employee_no, name, region, post)
             on = today - datetime.timedelta(days=days_ago)
-            for course in CoursePage.objects.filter(code__in=COURSES):
-                CourseCompletion.objects.get_or_create(
-                    user=user, course=course,
-                    defaults={"completed_at": timezone.make_aware(datetime.datetime.combine(on, datetime.time(10)))},
-                )
+            at = timezone.make_aware(datetime.datetime.combine(on, datetime.time(10)))
+            for course in CoursePage.objects.live().filter(code__in=COURSES).order_by("path"):
+                _complete_on(user, course, at)
             issue_if_eligible(user, on=on)
         certificate = Certificate.objects.filter(holder=user, program=program).first()
         if username == REVOKED and lead and certificate and certificate.status == Certificate.Status.VALID:

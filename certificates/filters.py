@@ -47,7 +47,7 @@ class CertificateFilter(django_filters.FilterSet):
 
     def filter_override(self, queryset, name, value):
         """Certificates issued over unmet requirements (the lead's list of overrides)."""
-        return queryset.filter(override_at__isnull=(value != "yes")) if value in ("yes", "no") else queryset
+        return queryset.overrides(value == "yes") if value in ("yes", "no") else queryset
 
     def filter_region(self, queryset, name, value):
         return queryset.filter(holder__profile__region_id__in=Region.ids_with_descendants([value.pk]))

@@ -32,11 +32,9 @@ def panels(request, profile):
             order=300, count=len(refreshers) or None,
         ))
     if Role.TRAINING_LEAD in roles:
-        from lms.access import visible_profiles
+        from .services import open_refreshers_for
 
-        outstanding = Refresher.objects.filter(
-            holder__in=visible_profiles(request.user).values("user"), completed_at__isnull=True
-        ).count()
+        outstanding = open_refreshers_for(request.user).count()
         result.append(Panel(Role.TRAINING_LEAD, "certificates/panels/lead.html", {"outstanding": outstanding},
                             order=400, count=outstanding or None))
     return result

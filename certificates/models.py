@@ -145,6 +145,10 @@ class CertificateQuerySet(models.QuerySet):
         on = on or timezone.localdate()
         return self.filter(status=Certificate.Status.VALID).filter(Q(expires_on__isnull=True) | Q(expires_on__gte=on))
 
+    def overrides(self, issued_by_override=True):
+        """Certificates issued over unmet requirements (17.2), or, with False, those issued on the evidence."""
+        return self.filter(override_at__isnull=not issued_by_override)
+
     def visible_to(self, user):
         """Certificates of the people ``user`` may see (lms.access scope)."""
         from lms.access import profile_scope

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import NamedTuple
 
-from django.db.models import Count, IntegerField, Q, Value
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Value
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
@@ -147,8 +147,12 @@ class Requirement:
         return {"kind": self.kind}
 
     def personal_label(self, facts):
-        """The label with the person's own figures (the person page, the trainee's panel, the certificate)."""
+        """The label with the person's own figures (the person page, the certificate)."""
         return self.label
+
+    def learner_label(self, facts):
+        """The label a trainee reads on their home: no codes."""
+        return self.personal_label(facts)
 
     def link(self):
         """Where a trainee works toward it (a URL), or ``""``."""
@@ -172,13 +176,18 @@ class CourseRequirement(Requirement):
 
     def facts(self, users, shared):
         if "course" not in shared:
-            shared["course"] = _course_facts(self.catalog, users)
+            shared["course"] = _course_facts(self.catalog, users, shared)
         return shared["course"].get(self.course.pk, {})
 
     def empty_facts(self):
+        return {"read": 0, "passed": 0, "marking": 0}
+
+    @cached_property
+    def totals(self):
+        """``(lessons, counted quizzes)`` of the course as published now."""
         lessons, quizzes = self.catalog.children
-        return {"read": 0, "lessons": sum(1 for c in lessons.values() if c == self.course.pk), "passed": 0,
-                "quizzes": sum(1 for q in quizzes.values() if q.course_id == self.course.pk), "marking": 0}
+        return (sum(1 for c in lessons.values() if c == self.course.pk),
+                sum(1 for q in quizzes.values() if q.course_id == self.course.pk))
 
     def state(self, met, facts):
         return DONE if met else (PARTIAL if facts.get("read") or facts.get("passed") or facts.get("marking")
@@ -187,9 +196,9 @@ class CourseRequirement(Requirement):
     def text(self, met, facts):
         if met:
             return _("Completed")
+        lessons, quizzes = self.totals
         text = _("%(read)s/%(lessons)s lessons, %(passed)s/%(quizzes)s quizzes") % {
-            "read": facts.get("read", 0), "lessons": facts.get("lessons", 0), "passed": facts.get("passed", 0),
-            "quizzes": facts.get("quizzes", 0)}
+            "read": facts.get("read", 0), "lessons": lessons, "passed": facts.get("passed", 0), "quizzes": quizzes}
         if facts.get("marking"):
             text += " · " + str(Attempt.State.AWAITING_MARKING.label)
         return text
@@ -197,33 +206,62 @@ class CourseRequirement(Requirement):
     def snapshot(self, facts):
         return {"kind": self.kind, "code": self.course.code, "title": self.course.title}
 
+    def learner_label(self, facts):
+        return _("Complete the course %(title)s") % {"title": self.course.title}
+
     def link(self):
         return self.course.url or ""
 
 
-def _course_facts(catalog, users):
-    """``{course id: {user id: facts}}`` for every required course, in three queries."""
+def _course_facts(catalog, users, shared):
+    """``{course id: {user id: facts}}`` for every required course: the live lessons read, the counted quizzes
+    passed and those with an attempt waiting for marking (two queries)."""
     lessons, quizzes = catalog.children
     result = defaultdict(dict)
-    empty = {c.pk: CourseRequirement(catalog, c).empty_facts() for c in catalog.courses}
 
     def facts_of(course_id, user_id):
         row = result[course_id].get(user_id)
         if row is None:
-            row = result[course_id][user_id] = dict(empty[course_id])
+            row = result[course_id][user_id] = {"read": 0, "passed": 0, "marking": 0}
         return row
 
     if lessons:
         reads = _restrict(LessonRead.objects.filter(lesson_id__in=lessons), "user_id", users)
         for user_id, lesson_id in reads.values_list("user_id", "lesson_id"):
             facts_of(lessons[lesson_id], user_id)["read"] += 1
-    if quizzes:
-        attempts = _restrict(Attempt.objects.filter(quiz_id__in=quizzes), "user_id", users).order_by()
-        for user_id, quiz_id in attempts.filter(passed=True).values_list("user_id", "quiz_id").distinct():
-            facts_of(quizzes[quiz_id].course_id, user_id)["passed"] += 1
-        for user_id, quiz_id in awaiting_marking(attempts).values_list("user_id", "quiz_id"):
-            facts_of(quizzes[quiz_id].course_id, user_id)["marking"] += 1
+    for row in attempt_summary(catalog, users, shared):
+        if row.passes or row.waiting:
+            facts = facts_of(quizzes[row.quiz_id].course_id, row.user_id)
+            facts["passed"] += bool(row.passes)
+            facts["marking"] += bool(row.waiting) and not row.passes
     return result
+
+
+class AttemptSummary(NamedTuple):
+    user_id: int
+    quiz_id: int
+    finished: int  # attempts handed in (finished, waiting for marking, or marked)
+    passes: int
+    waiting: int  # of which waiting for marking
+
+
+def attempt_summary(catalog, users, shared):
+    """Each person's handed-in attempts at each counted quiz of the program, in one grouped query (kept in
+    ``shared`` for the other readers of the same computation)."""
+    if "attempts" not in shared:
+        _lessons, quizzes = catalog.children
+        rows = []
+        if quizzes:
+            waiting = awaiting_marking(Attempt.objects.filter(pk=OuterRef("pk")))
+            attempts = _restrict(Attempt.objects.filter(quiz_id__in=quizzes), "user_id", users)
+            grouped = (
+                attempts.exclude(state=Attempt.State.IN_PROGRESS).order_by().values("user_id", "quiz_id")
+                .annotate(n=Count("pk"), passes=Count("pk", filter=Q(passed=True)),
+                          waiting=Count("pk", filter=Q(Exists(waiting))))
+            )
+            rows = [AttemptSummary(r["user_id"], r["quiz_id"], r["n"], r["passes"], r["waiting"]) for r in grouped]
+        shared["attempts"] = rows
+    return shared["attempts"]
 
 
 class RideAlongRequirement(Requirement):
@@ -322,7 +360,8 @@ class ChecklistRequirement(Requirement):
 
     def facts(self, users, shared):
         done = _restrict(ChecklistItem.objects.done(), "trainee_id", users).order_by().values("trainee_id")
-        return {trainee_id: {"done": n} for trainee_id, n in done.annotate(n=Count("pk")).values_list("trainee_id", "n")}
+        counts = done.annotate(n=Count("pk")).values_list("trainee_id", "n")
+        return {trainee_id: {"done": n} for trainee_id, n in counts}
 
     def empty_facts(self):
         return {"done": 0}
@@ -404,6 +443,10 @@ class Status:
     def link(self):
         return self.requirement.link() if self.requirement else ""
 
+    @property
+    def learner_label(self):
+        return self.requirement.learner_label(self.facts) if self.requirement else self.label
+
 
 def statuses(requirements, met, facts_by_key):
     """``Status`` rows from what is met (a set of keys) and each requirement's facts for one person."""
@@ -415,18 +458,42 @@ def statuses(requirements, met, facts_by_key):
     return result
 
 
+def check_many(program, users):
+    """``{user id: [Status]}``: ``check`` for each of ``users`` (user ids), in the same fixed number of queries
+    whatever their number (a bulk issue labels a batch of people at once)."""
+    users = list(users)
+    requirements = requirements_of(program)
+    met = defaultdict(set)
+    for key, user_id in met_pairs(requirements, users):
+        met[user_id].add(key)
+    shared = {}
+    facts = {r.key: r.facts(users, shared) for r in requirements}
+    return {user_id: statuses(requirements, met[user_id], {key: f.get(user_id, {}) for key, f in facts.items()})
+            for user_id in users}
+
+
 def check(user, program):
     """Every requirement of ``program`` for ``user``, met or not, in a stable order (a fixed number of queries)."""
-    requirements = requirements_of(program)
-    met = {key for key, _uid in met_pairs(requirements, [user.pk])}
-    shared = {}
-    facts = {r.key: r.facts([user.pk], shared).get(user.pk, {}) for r in requirements}
-    return statuses(requirements, met, facts)
+    return check_many(program, [user.pk])[user.pk]
+
+
+def users_meeting_all(program, *, catalog=None):
+    """The set face of "eligible": the user ids of everyone meeting every requirement of ``program`` (none when
+    it has no requirements), as one flat queryset usable as a subquery — each requirement's own rule
+    (``users_meeting``) intersected by the database, nobody checked one by one."""
+    from lms.models import StaffProfile
+
+    requirements = requirements_of(program, catalog=catalog)
+    people = StaffProfile.objects.order_by() if requirements else StaffProfile.objects.none()
+    for requirement in requirements:
+        people = people.filter(user_id__in=requirement.users_meeting())
+    return people.values_list("user_id", flat=True)
 
 
 def is_eligible(user, program):
-    requirements = check(user, program)
-    return bool(requirements) and all(r.met for r in requirements)
+    """Whether ``user`` meets every requirement of ``program`` (and it has some): the rules alone, no facts."""
+    requirements = requirements_of(program)
+    return bool(requirements) and len(met_pairs(requirements, [user.pk])) == len(requirements)
 
 
 def passed_quiz_since(user, quiz, since):

@@ -135,6 +135,8 @@ def issue_program_if_eligible(user, program, *, on=None, render=True):
     if latest is None:
         if Certificate.objects.filter(holder=user, program=program).exists():
             return None
+        if not requirements.is_eligible(user, program):  # one query; the labelled check only when it will issue
+            return None
         reqs = check_requirements(user, program)
         if reqs and all(r.met for r in reqs):
             return _create_automatic(user, program, 1, reqs, on=on, render=render)
@@ -201,6 +203,12 @@ def check_requirements(user, program):
     """``requirements.check`` with the labels in the site's language (they are copied onto certificates)."""
     with translation.override(settings.LANGUAGE_CODE):
         return requirements.check(user, program)
+
+
+def check_requirements_of_many(program, users):
+    """``requirements.check_many`` (``{user id: [Status]}``) with the labels in the site's language."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return requirements.check_many(program, users)
 
 
 def _labelled(requirement):
@@ -452,6 +460,20 @@ def assign_refreshers(lesson, *, revision_id=None, today=None):
         if was_created:
             created.append(refresher)
     return created
+
+
+def open_refreshers_for(viewer):
+    """Refreshers not done yet by the people ``viewer`` may see (the lead's home and the cockpit count this)."""
+    from lms.access import visible_profiles
+
+    return Refresher.objects.filter(holder__in=visible_profiles(viewer).order_by().values("user"),
+                                    completed_at__isnull=True)
+
+
+def overrides_for(viewer):
+    """Certificates issued over unmet requirements (17.2) to the people ``viewer`` may see: the cockpit lists them
+    (the certificate list's ``?override=yes`` shows the same rows)."""
+    return Certificate.objects.visible_to(viewer).overrides()
 
 
 def refresher_done(refresher):

@@ -4,36 +4,36 @@ Every function here works on a whole cohort at once with a fixed number of
 queries, so the dashboard, the matrix and the exports cost the same for 100
 trainees as for 10,000 (the tests count the queries). The cohort reaches the
 database as a subquery (``cohort_users``), never as a list of thousands of
-ids, and the dashboard's figures are counted by the database, not in Python.
+ids; the figures are counted by the database from the kept progress rows
+(``progress``), one narrow row per person, not from every attempt and sign-off.
 """
 
 import datetime
-import functools
-import operator
 from collections import defaultdict
 
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+import django_filters
+from django import forms
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import TruncDate
+from django.db.models.lookups import GreaterThan
 from django.utils import timezone
-
-from django.utils.translation import gettext as _, pgettext
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from certificates.models import Certificate, Program
-from certificates.requirements import Catalog, requirements_of
-from courses.models import Attempt, AttemptQuestion, CourseAssignment, CourseCompletion, LessonRead, QuizPage
-from lms.access import visible_profiles
-from lms.filters import PeopleFilter
-from lms.models import Region, RoleAssignment
+from courses.models import AttemptQuestion, CourseCompletion
+from lms.access import covered_region_ids
+from lms.cohort import trainees_visible_to
 from lms.roles import Role
-from mentorship.models import MentorAssignment, SkillAssessment
-
-
-# A condition no profile meets (a profile always has a primary key), for "nobody" inside counts.
-NEVER = Q(pk__isnull=True)
+from lms.filters import PeopleFilter
+from mentorship import queues
+from mentorship.models import MentorAssignment
+from progress import models as progress
+from progress.models import Progress, QuizSlot
 
 
 def cohort_queryset(user):
-    """The trainees ``user`` may see (their regions for a lead, their trainees for a mentor).
+    """The trainees ``user`` may see (``lms.cohort``: their regions for a lead), with their current mentor.
 
     "Is a trainee" is an EXISTS, not a join, so no DISTINCT is needed: the database
     can then count the cohort and page through it without computing the mentor
@@ -41,9 +41,7 @@ def cohort_queryset(user):
     """
     current_mentor = MentorAssignment.objects.current().filter(trainee=OuterRef("user")).order_by("-start_date")
     return (
-        visible_profiles(user)
-        .filter(Exists(RoleAssignment.objects.filter(user=OuterRef("user"), role=Role.TRAINEE)))
-        .exclude(user=user)
+        trainees_visible_to(user)
         .annotate(
             current_mentor_name=Subquery(current_mentor.values("mentor__profile__name")[:1]),
             current_mentor_id=Subquery(current_mentor.values("mentor_id")[:1]),
@@ -57,45 +55,46 @@ def cohort_users(cohort):
     return cohort.order_by().values("user_id")
 
 
-def filtered_cohort(request):
-    return PeopleFilter(request.GET or None, queryset=cohort_queryset(request.user), request=request)
+class CohortFilter(PeopleFilter):
+    """The people filters for a whole cohort: the mentor is found by name or employee number.
 
-
-def selected_program(request):
-    """The program chosen in the filters, or the first active one."""
-    programs = Program.objects.filter(active=True).order_by("pk")
-    chosen = request.GET.get("program", "")
-    if chosen.isdigit():
-        return programs.filter(pk=int(chosen)).first() or programs.first()
-    return programs.first()
-
-
-def overdue_q(today=None):
-    """A ``Q`` over ``StaffProfile``: someone with a course past its due date and not completed.
-
-    Assignments reach a person directly, through their post or through their
-    region or a region above it. ``None`` when no assignment is past due.
+    A region's hundreds of mentors are typed, not listed: listing them read every mentor
+    assignment of the cohort on each page, and a list of 500 names is no help anyway.
     """
-    today = today or timezone.localdate()
-    assignments = list(
-        CourseAssignment.objects.filter(due_date__lt=today).values_list("course_id", "user_id", "post_id", "region_id")
-    )
-    if not assignments:
-        return None
-    tree = Region.tree()
-    reach_by_course = defaultdict(list)
-    for course_id, user_id, post_id, region_id in assignments:
-        if user_id is not None:
-            reach_by_course[course_id].append(Q(user_id=user_id))
-        if post_id is not None:
-            reach_by_course[course_id].append(Q(post_id=post_id))
-        if region_id is not None:
-            reach_by_course[course_id].append(Q(region_id__in=sorted(Region.below(tree, [region_id]))))
-    query = NEVER
-    for course_id, reaches in reach_by_course.items():
-        done = CourseCompletion.objects.filter(course_id=course_id).values("user_id")
-        query |= functools.reduce(operator.or_, reaches) & ~Q(user_id__in=done)
-    return query
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "mentor" in self.filters:
+            search = django_filters.CharFilter(
+                label=_("Mentor"), method="filter_mentor_search",
+                widget=forms.TextInput(attrs={"placeholder": _("Name or employee number")}))
+            search.field_name, search.parent = "mentor", self
+            self.filters["mentor"] = search
+
+    def filter_mentor_search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        mentors = MentorAssignment.objects.filter(
+            Q(mentor__profile__name__icontains=value) | Q(mentor__profile__employee_no__icontains=value),
+            trainee=OuterRef("user"))
+        return queryset.filter(Exists(mentors))
+
+
+def filtered_cohort(request):
+    """The cohort narrowed by the filters; the regions offered are the lead's own (no scan of the people)."""
+    user = request.user
+    regions = None if user.is_superuser else covered_region_ids(user, Role.TRAINING_LEAD)
+    return CohortFilter(request.GET or None, queryset=cohort_queryset(user), request=request, regions=regions)
+
+
+def programs_and_selected(request):
+    """``(active programs, the one chosen in the filters or the first)``, read in one query."""
+    programs = list(Program.objects.filter(active=True).order_by("pk"))
+    chosen = request.GET.get("program", "")
+    by_pk = {str(p.pk): p for p in programs}
+    return programs, by_pk.get(chosen) or (programs[0] if programs else None)
+
 
 
 def weeks_back(n, today=None):
@@ -124,107 +123,71 @@ def completions_per_week(users, weeks=8, today=None):
     return [(start.strftime("%m-%d"), counts[start]) for start in starts]
 
 
-def exhausted_quiz_users(program):
-    """Subquery of trainees who used up a round of a counted quiz of the program without passing, and wait
-    for their training lead's new round (``Attempt.objects.rounds_used_up``).
+def program_rows(cohort, program):
+    """The progress rows (``progress.Progress``) of the cohort in ``program``."""
+    return Progress.objects.filter(program=program, user_id__in=cohort_users(cohort))
 
-    ``None`` when no counted quiz of the program limits its attempts.
+
+def cohort_figures(cohort, program=None, *, today=None):
+    """The dashboard's numbers for the cohort (a queryset of ``StaffProfile``), counted in one query.
+
+    Read from the kept progress rows, so the cost is one narrow row per person whatever
+    they have done: certified (a valid certificate of the program), at risk (a skill
+    failed at the latest assessment, or every allowed attempt of a counted quiz used
+    without a pass, and not certified), overdue (an assigned course past its due date),
+    on track (none of these), the funnel's stages, and for each counted quiz of the
+    program how many handed it in and how many passed it.
+
+    Returns ``(figures, quizzes)``: ``figures`` a dict of counts; ``quizzes`` a list of
+    ``(quiz title, passed, tried)``. Without a program there are no rows: only the
+    trainees and those without a mentor are counted.
     """
-    _lessons, quizzes = Catalog(program).children
-    limited = [pk for pk, quiz in quizzes.items() if quiz.attempts_allowed > 0]
-    if not limited:
-        return None
-    return Attempt.objects.rounds_used_up().filter(quiz_id__in=limited).values("user_id")
-
-
-def certified_users(program):
-    """Subquery of the holders of a valid certificate of ``program``."""
-    return Certificate.objects.valid().filter(program=program).values("holder_id")
-
-
-def _in(users):
-    """``Q`` "the person's user is in ``users``" (a subquery); never true when ``users`` is None."""
-    return NEVER if users is None else Q(user_id__in=users)
-
-
-def _count(cohort, **conditions):
-    """Count the cohort members meeting each condition (``Q()``: all of them), in one query: ``{name: count}``."""
-    return cohort.order_by().aggregate(
-        **{name: Count("pk", filter=q) if q else Count("pk") for name, q in conditions.items()}
-    )
-
-
-def headline_figures(cohort, *, program=None, today=None):
-    """The dashboard's headline numbers for the cohort (a queryset of ``StaffProfile``), in two or three queries.
-
-    certified: a valid certificate of the program; overdue: a course past its due
-    date; at risk: a skill failed at the latest assessment, or every attempt of a
-    counted quiz used without passing; on track: everyone else not yet certified.
-    """
-    overdue = overdue_q(today) or NEVER
-    conditions = {
-        "trainees": Q(),
-        "overdue": overdue,
-        "without_mentor": Q(current_mentor_id__isnull=True),
+    without_mentor = queues.without_current_mentor_q()
+    if program is None:
+        figures = cohort.order_by().aggregate(trainees=Count("pk"), without_mentor=Count("pk", filter=without_mentor))
+        return figures, []
+    today = today or timezone.localdate()
+    certified = progress.certified_q(today)
+    counts = {
+        "trainees": Count("pk"),
+        "without_mentor": Count("pk", filter=without_mentor),
+        "certified": Count("pk", filter=certified),
+        "at_risk": Count("pk", filter=progress.at_risk_q(today)),
+        "overdue": Count("pk", filter=progress.overdue_q(today)),
+        "on_track": Count("pk", filter=progress.on_track_q(today)),
+        "started": Count("pk", filter=Q(started=True)),
+        "theory": Count("pk", filter=Q(theory_done=True)),
+        "complete": Count("pk", filter=Q(complete=True)),
     }
-    if program is not None:
-        certified = _in(certified_users(program))
-        failed_skill = SkillAssessment.objects.latest_per_skill().filter(result=SkillAssessment.Result.FAILED)
-        failing = _in(failed_skill.values("trainee_id")) | _in(exhausted_quiz_users(program))
-        conditions.update(
-            certified=certified,
-            at_risk=failing & ~certified,
-            on_track=~certified & ~failing & ~overdue,
-        )
-    return _count(cohort, **conditions)
+    # The quizzes with a bit in the rows, still live and counted (a quiz the program no longer requires has its
+    # bits cleared when the rows are rebuilt, so nobody has tried it).
+    slots = list(QuizSlot.objects.filter(program=program, quiz__live=True, quiz__practice=False)
+                 .order_by("quiz__path").values_list("quiz_id", "slot", "quiz__title"))
+    for quiz_id, slot, _title in slots:
+        counts[f"tried_{quiz_id}"] = Count("pk", filter=GreaterThan(F("quizzes_tried").bitand(1 << slot), 0))
+        counts[f"passed_{quiz_id}"] = Count("pk", filter=GreaterThan(F("quizzes_passed").bitand(1 << slot), 0))
+    # Aliases apart from the field names (an aggregate may not share a name with a field it filters on).
+    figures = {name[2:]: n for name, n in
+               program_rows(cohort, program).aggregate(**{f"n_{name}": c for name, c in counts.items()}).items()}
+    quizzes = [(title, figures.pop(f"passed_{pk}"), figures.pop(f"tried_{pk}")) for pk, _slot, title in slots]
+    return figures, quizzes
 
 
-def funnel_stages(cohort, program):
-    """Trainees → started → theory courses done → all requirements met → certified.
-
-    One counting query over the cohort (each stage a subquery of user ids), so it
-    stays fast for 10,000 trainees.
-    """
-    theory = complete = Q()
-    for requirement in requirements_of(program):
-        meets = _in(requirement.users_meeting())
-        complete &= meets
-        if requirement.kind == "course":
-            theory &= meets
-    counts = _count(
-        cohort,
-        trainees=Q(),
-        started=_in(LessonRead.objects.values("user_id")) | _in(Attempt.objects.values("user_id")),
-        theory=theory,
-        complete=complete,
-        certified=_in(certified_users(program)),
-    )
+def funnel_stages(figures):
+    """Trainees → started → theory courses done → all requirements met → certified, from ``cohort_figures``."""
     return [
-        (_("Trainees"), counts["trainees"]),
-        (pgettext("funnel", "Started"), counts["started"]),
-        (_("Theory courses done"), counts["theory"]),
-        (_("All requirements met"), counts["complete"]),
-        (_("Certified"), counts["certified"]),
+        (_("Trainees"), figures["trainees"]),
+        (pgettext("funnel", "Started"), figures["started"]),
+        (_("Theory courses done"), figures["theory"]),
+        (_("All requirements met"), figures["complete"]),
+        (_("Certified"), figures["certified"]),
     ]
 
 
-def quiz_pass_rates(users):
-    """``[(quiz title, pass rate %, "passed/finished")]`` over decided attempts of the cohort (not those waiting
-    for marking).
-
-    Attempts are grouped by quiz id (no join per attempt); the few titles are read afterwards.
-    """
-    rows = list(
-        Attempt.objects.filter(user_id__in=users, state__in=Attempt.DECIDED).order_by()
-        .values("quiz_id").annotate(n=Count("id"), passes=Count("id", filter=Q(passed=True)))
-    )
-    by_title = {}  # quizzes sharing a title share a bar, in the database's order of titles
-    titles = QuizPage.objects.filter(pk__in=[r["quiz_id"] for r in rows]).order_by("title").values_list("pk", "title")
-    per_quiz = {r["quiz_id"]: r for r in rows}
-    for pk, title in titles:
-        n, passes = by_title.get(title, (0, 0))
-        by_title[title] = (n + per_quiz[pk]["n"], passes + per_quiz[pk]["passes"])
-    return [(title, round(100 * passes / n), f"{passes}/{n}") for title, (n, passes) in by_title.items() if n]
+def quiz_pass_rates(quizzes):
+    """``[(quiz title, pass rate %, "passed/tried")]`` of the program's counted quizzes, from ``cohort_figures``:
+    of the trainees who handed in an attempt, the share who passed it."""
+    return [(title, round(100 * passed / tried), f"{passed}/{tried}") for title, passed, tried in quizzes if tried]
 
 
 def clause_error_rates(users, limit=12):

@@ -6,7 +6,6 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
-from certificates.models import Program
 from lms.access import require_role
 from lms.exports import table_response
 from lms.roles import Role
@@ -23,30 +22,23 @@ def _lead_or_404(request):
 
 
 def _cohort(request):
+    """``(filters, the chosen program, the context every cockpit page shares)``."""
     filterset = services.filtered_cohort(request)
-    program = services.selected_program(request)
-    return filterset, program
-
-
-def _common(request, filterset, program):
-    return {
-        "filter": filterset,
-        "program": program,
-        "programs": Program.objects.filter(active=True).order_by("pk"),
-    }
+    programs, program = services.programs_and_selected(request)
+    return filterset, program, {"filter": filterset, "program": program, "programs": programs}
 
 
 @login_required
 def dashboard(request):
     _lead_or_404(request)
-    filterset, program = _cohort(request)
+    filterset, program, context = _cohort(request)
     cohort = filterset.qs
     users = services.cohort_users(cohort)
-    context = _common(request, filterset, program)
+    figures, quizzes = services.cohort_figures(cohort, program)
     context.update(
-        figures=services.headline_figures(cohort, program=program),
+        figures=figures,
         weekly_chart=column_chart(_("Course completions per week"), services.completions_per_week(users)),
-        quiz_chart=bar_chart(_("Pass rate per quiz"), services.quiz_pass_rates(users), unit="%", max_value=100),
+        quiz_chart=bar_chart(_("Pass rate per quiz"), services.quiz_pass_rates(quizzes), unit="%", max_value=100),
         clause_chart=bar_chart(
             _("Clauses answered wrong most often"), services.clause_error_rates(users), unit="%", max_value=100
         ),
@@ -54,19 +46,18 @@ def dashboard(request):
         waiting=waiting.for_lead(request.user),
     )
     if program is not None:
-        context["funnel_chart"] = funnel(_("Certification funnel"), services.funnel_stages(cohort, program))
+        context["funnel_chart"] = funnel(_("Certification funnel"), services.funnel_stages(figures))
     return render(request, "cockpit/dashboard.html", context)
 
 
 @login_required
 def progress_matrix(request):
     _lead_or_404(request)
-    filterset, program = _cohort(request)
+    filterset, program, context = _cohort(request)
     if program is None:
-        return render(request, "cockpit/matrix.html", _common(request, filterset, program))
+        return render(request, "cockpit/matrix.html", context)
     page = Paginator(filterset.qs.select_related("user", "region", "post"), PAGE_SIZE).get_page(request.GET.get("page"))
     columns, rows = matrix.build(page.object_list, program)
-    context = _common(request, filterset, program)
     context.update(page=page, columns=columns, rows=rows)
     return render(request, "cockpit/matrix.html", context)
 
@@ -76,10 +67,11 @@ def matrix_export(request, fmt):
     _lead_or_404(request)
     if fmt not in ("csv", "xlsx"):
         raise Http404
-    filterset, program = _cohort(request)
+    filterset, program, _context = _cohort(request)
     if program is None:
         raise Http404
-    columns, rows = matrix.build(filterset.qs.select_related("user", "region", "post"), program)
+    cohort = filterset.qs.select_related("user", "region", "post")
+    columns, rows = matrix.build(cohort, program, services.program_rows(filterset.qs, program))
     headers, body = matrix.table(columns, rows)
     return table_response(headers, body, filename="progress-matrix", fmt=fmt)
 
@@ -110,6 +102,6 @@ def certified_export(request, fmt):
     _lead_or_404(request)
     if fmt not in ("csv", "xlsx"):
         raise Http404
-    filterset, program = _cohort(request)
+    filterset, program, _context = _cohort(request)
     headers, rows = services.certified_table(filterset.qs, program)
     return table_response(headers, rows, filename="certified", fmt=fmt)

@@ -1,23 +1,22 @@
 """What waits for the training lead: counts that link to the page where it is dealt with.
 
-Each item reads the owning app's own queue, so the counts match those pages.
+Each item is the owning app's own queue (``courses.services.essays_to_mark_for``,
+``certificates.services.open_refreshers_for``, ``mentorship.queues``), the same the
+lead's home counts, so the two pages show the same numbers. The countable ones are
+counted in one round trip.
 """
 
 from dataclasses import dataclass
 
-import datetime
-
 from django.db.models import Count
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from certificates.models import Refresher
-from courses.services import marking_queue
-from lms.access import visible_profiles
-from mentorship.access import accountability_visible_to
-from mentorship.models import AccountabilityRecord, QuestionReport, RideAlong
-from mentorship.services import overdue_questions
+from certificates.services import open_refreshers_for, overrides_for
+from courses.services import essays_to_mark_for
+from lms.counting import count_each
+from mentorship import queues
+from mentorship.models import AccountabilityRecord
 
 
 @dataclass
@@ -28,46 +27,26 @@ class Item:
 
 
 def for_lead(user):
-    users = visible_profiles(user).values("user")
-    items = [
-        Item(_("Essays to mark"), marking_queue(user).count(), reverse("courses:marking")),
-        Item(
-            _("Refreshers not done"),
-            Refresher.objects.filter(holder__in=users, completed_at__isnull=True).count(),
-            reverse("certificates:refreshers"),
-        ),
-    ]
-    items.extend(_mentorship_items(user, users))
-    return items
-
-
-STUCK_AFTER_DAYS = 3
-
-
-def _mentorship_items(user, users):
-    """Reports to review (M3), approvals waiting for days (M6), questions past their deadline (M4)."""
-    stuck_before = timezone.now() - datetime.timedelta(days=STUCK_AFTER_DAYS)
-    overdue = overdue_questions()
-    # Only the askers of overdue questions (a few) are looked up in the scope, not everyone in it.
-    in_scope = set(users.filter(user__in={q.asked_by_id for q in overdue}).values_list("user", flat=True))
+    counts = count_each(
+        essays=essays_to_mark_for(user),
+        refreshers=open_refreshers_for(user),
+        reports=queues.question_reports_to_review(user),
+        approvals=queues.approvals_waiting(user),
+        accountability=queues.accountability_records(user),
+        without_mentor=queues.trainees_without_mentor(user),
+        overrides=overrides_for(user),
+    )
     return [
-        Item(
-            _("Question reports to review"),
-            QuestionReport.objects.filter(review=QuestionReport.Review.PENDING, question__asked_by__in=users).count(),
-            reverse("mentorship:questions"),
-        ),
-        Item(
-            _("Ride-along approvals waiting more than %(days)s days") % {"days": STUCK_AFTER_DAYS},
-            RideAlong.objects.filter(state=RideAlong.State.REQUESTED, requested_at__lt=stuck_before,
-                                     trainee__in=users).count(),
-            reverse("mentorship:ride_alongs"),
-        ),
-        Item(
-            _("Questions past their deadline"),
-            sum(1 for q in overdue if q.asked_by_id in in_scope),
-            reverse("mentorship:questions"),
-        ),
-        Item(_("Accountability records"), accountability_visible_to(user).count(), reverse("mentorship:accountability")),
+        Item(_("Essays to mark"), counts["essays"], reverse("courses:marking")),
+        Item(_("Refreshers not done"), counts["refreshers"], reverse("certificates:refreshers")),
+        Item(_("Question reports to review"), counts["reports"], reverse("mentorship:questions")),
+        Item(_("Ride-along approvals waiting more than %(days)s days") % {"days": queues.STUCK_AFTER_DAYS},
+             counts["approvals"], reverse("mentorship:ride_alongs")),
+        Item(_("Questions past their deadline"), len(queues.overdue_questions_for(user)),
+             reverse("mentorship:questions")),
+        Item(_("Accountability records"), counts["accountability"], reverse("mentorship:accountability")),
+        Item(_("Trainees without a mentor"), counts["without_mentor"], reverse("mentorship:assign_mentor")),
+        Item(_("Certificates issued by override"), counts["overrides"], reverse("certificates:list") + "?override=yes"),
     ]
 
 

@@ -1,10 +1,11 @@
 """Demo data of the courses app, called by `manage.py load_demo` (idempotent).
 
 Assigns the live courses (loaded by `manage.py load_standards`) to the demo trainees with
-due dates, and gives them some progress: the main demo trainee has finished the first
-course (lessons read, quiz passed, its written answers marked by the training lead) and started
-the second; another has read one lesson.
-Without courses (standards not loaded) it does nothing.
+due dates, and gives them some progress: the main demo trainee goes on ride-alongs in the
+mentorship demo, so they have finished every course required before a ride-along (the M6
+theory gate; the first course when none is marked): lessons read, quiz passed, its written
+answers marked by the trainee's training lead; and started the next course; another has read
+one lesson. Without courses (standards not loaded) it does nothing.
 """
 
 import datetime
@@ -14,25 +15,33 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from .models import Attempt, CourseAssignment, CoursePage, LessonRead, Question
-from .services import QuizRefused, finish_attempt, mark_answer, mark_lesson_read, save_answer, start_attempt
+from .services import (
+    QuizRefused,
+    completed_course_ids,
+    finish_attempt,
+    mark_answer,
+    mark_lesson_read,
+    save_answer,
+    start_attempt,
+)
 
 TRAINEES = ["demo-trainee", "zhang.yuxuan", "liu.zihan"]
 REASON = "新员工入职培训"
 
 
 def _pass_quiz(user, quiz):
+    """Answer every question right; a written answer gets its reference answer, marked right by the
+    learner's training lead."""
     if Attempt.objects.filter(user=user, quiz=quiz).exists():
         return
     try:
         attempt = start_attempt(user, quiz, rng=random.Random(7))
     except QuizRefused:
         return
-    essays = []
     for answer in attempt.questions.all():
         attempt.refresh_from_db()
         if answer.is_essay:
             save_answer(attempt, position=answer.order, seq=attempt.seq, text=answer.reference_answer or "示范回答")
-            essays.append(answer)
         else:
             right = [i for i, o in enumerate(answer.options) if o["correct"]]
             save_answer(attempt, position=answer.order, seq=attempt.seq, selected=right)
@@ -43,6 +52,14 @@ def _pass_quiz(user, quiz):
         lead = training_leads_of(user).first()
         for answer in attempt.questions.filter(type=Question.Type.ESSAY, correct__isnull=True) if lead else []:
             mark_answer(answer, correct=True, by=lead, comment="示范评阅")
+
+
+def complete_course(user, course):
+    """``user`` completes ``course`` the way a learner does: every lesson read, every quiz passed (idempotent)."""
+    for lesson in course.lessons():
+        mark_lesson_read(user, lesson)
+    for quiz in course.quizzes():
+        _pass_quiz(user, quiz)
 
 
 @transaction.atomic
@@ -62,15 +79,13 @@ def load(stdout=None):
             )
     trainee = users.get("demo-trainee")
     if trainee:
-        first = courses[0]
-        if not first.prerequisites.exists():
-            for lesson in first.lessons():
-                mark_lesson_read(trainee, lesson)
-            for quiz in first.quizzes():
-                _pass_quiz(trainee, quiz)
-        if len(courses) > 1:
-            second_lessons = list(courses[1].lessons()[:1])
-            for lesson in second_lessons:
+        theory = [c for c in courses if c.required_before_ride_along] or courses[:1]
+        for course in theory:
+            if set(course.prerequisites.values_list("pk", flat=True)) <= completed_course_ids(trainee):
+                complete_course(trainee, course)
+        following = [c for c in courses if c not in theory][:1]
+        for course in following:
+            for lesson in course.lessons()[:1]:
                 LessonRead.objects.get_or_create(user=trainee, lesson=lesson)
     other = users.get("zhang.yuxuan")
     if other:

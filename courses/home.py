@@ -6,7 +6,7 @@ from lms.roles import Role
 from .access import can_mark, rules_visible_to
 from .models import TrainingIndexPage
 from .selectors import continue_learning
-from .services import marking_queue, my_courses
+from .services import essays_to_mark_for, my_courses
 
 
 def panels(request, profile):
@@ -21,7 +21,7 @@ def panels(request, profile):
             count=sum(1 for p in rows if not p.completed) or None,
         ))
     if profile.has_role(Role.TRAINING_LEAD) and can_mark(request.user):
-        waiting = marking_queue(request.user).exclude(attempt__user=request.user).count()
+        waiting = essays_to_mark_for(request.user).count()
         result.append(Panel(Role.TRAINING_LEAD, "courses/panels/marking.html", {"waiting": waiting}, order=20,
                             count=waiting or None))
     if profile.has_role(Role.TRAINING_LEAD):

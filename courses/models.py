@@ -17,7 +17,7 @@ from django.db import models
 from django.db.models import Exists, F, OuterRef, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _, pgettext_lazy
+from django.utils.translation import gettext, gettext_lazy as _, pgettext_lazy
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
@@ -947,7 +947,48 @@ class Attempt(models.Model):
         return max(0, int((self.deadline - (now or timezone.now())).total_seconds()))
 
 
-class AttemptQuestion(models.Model):
+class SnapshotOptionsMixin:
+    """Reading a question snapshot's ``options`` (``{"id", "text", "correct", "feedback"}`` in the order shown)
+    and the learner's ``selected`` positions: shared by quiz attempts and the 错题本's drills."""
+
+    def correct_positions(self):
+        return {i for i, o in enumerate(self.options) if o.get("correct")}
+
+    def clean_selection(self, selected):
+        """``(positions, error)``: the chosen option positions (as shown) from a form's values, sorted, or why
+        they are not an answer to this question (damaged values, options not shown, two for a single choice)."""
+        try:
+            positions = sorted({int(p) for p in (selected or [])})
+        except (TypeError, ValueError):
+            return [], gettext("Choose one of the options shown.")
+        if any(p < 0 or p >= len(self.options) for p in positions):
+            return [], gettext("Choose one of the options shown.")
+        if self.type != Question.Type.MULTIPLE and len(positions) > 1:
+            return [], gettext("Choose only one answer.")
+        return positions, None
+
+    def grade_selection(self):
+        """Whether ``selected`` is exactly the correct options (all-or-nothing for multiple choice)."""
+        if not self.selected:
+            return False
+        return set(self.selected) == self.correct_positions()
+
+    def option_rows(self):
+        """Options with whether the learner chose them (no correct flags: safe before answers may be shown)."""
+        chosen = set(self.selected or [])
+        return [{"position": i, "text": o["text"], "chosen": i in chosen} for i, o in enumerate(self.options)]
+
+    def review_rows(self):
+        """Options with the learner's choice, the correct flag and feedback (only once answers may be shown)."""
+        chosen = set(self.selected or [])
+        return [
+            {"position": i, "text": o["text"], "chosen": i in chosen, "correct": bool(o.get("correct")),
+             "feedback": o.get("feedback", "")}
+            for i, o in enumerate(self.options)
+        ]
+
+
+class AttemptQuestion(SnapshotOptionsMixin, models.Model):
     """A question as it was when the attempt started, and the learner's answer to it.
 
     ``options`` is a list of ``{"id", "text", "correct", "feedback"}`` in the order shown;
@@ -998,9 +1039,6 @@ class AttemptQuestion(models.Model):
     def needs_marking(self):
         return self.is_essay and self.correct is None
 
-    def correct_positions(self):
-        return {i for i, o in enumerate(self.options) if o.get("correct")}
-
     def clause_id_list(self):
         return split_clause_ids(self.clause_ids)
 
@@ -1011,23 +1049,7 @@ class AttemptQuestion(models.Model):
         """Whether the answer is right (all-or-nothing for multiple choice); essays keep the marker's verdict."""
         if self.is_essay:
             return self.correct
-        if not self.selected:
-            return False
-        return set(self.selected) == self.correct_positions()
-
-    def option_rows(self):
-        """Options with whether the learner chose them (no correct flags: safe before answers may be shown)."""
-        chosen = set(self.selected or [])
-        return [{"position": i, "text": o["text"], "chosen": i in chosen} for i, o in enumerate(self.options)]
-
-    def review_rows(self):
-        """Options with the learner's choice, the correct flag and feedback (only once answers may be shown)."""
-        chosen = set(self.selected or [])
-        return [
-            {"position": i, "text": o["text"], "chosen": i in chosen, "correct": bool(o.get("correct")),
-             "feedback": o.get("feedback", "")}
-            for i, o in enumerate(self.options)
-        ]
+        return self.grade_selection()
 
 
 class AnswerMark(models.Model):

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.models import Locale, Page, Site
 
-from lms.signals import course_completed
+from lms.signals import answers_graded, course_completed
 
 from .models import (
     AnswerMark,
@@ -140,6 +140,14 @@ def start_refusal(user, quiz, *, completed=None, standing=None):
 
 def _snapshot(question, order, attempt, *, shuffle_options, rng, rules):
     """The attempt's own copy of ``question``, with the organisation's rule values filled in (``site_rules``)."""
+    return AttemptQuestion(attempt=attempt, order=order,
+                           **question_snapshot(question, shuffle_options=shuffle_options, rng=rng, rules=rules))
+
+
+def question_snapshot(question, *, shuffle_options, rng, rules):
+    """The fields of a copy of ``question`` as a learner sees it (stem, options in the order shown, explanation…)
+    with the organisation's rule values filled in: quiz attempts and the 错题本's drills keep such copies, so later
+    edits of the bank never change a past answer. ``question`` comes with its category (and parent) and options."""
     if question.site_rule:
         options = [
             {"id": None, "text": text, "correct": correct, "feedback": ""}
@@ -153,9 +161,7 @@ def _snapshot(question, order, attempt, *, shuffle_options, rng, rules):
     if shuffle_options and question.type in (Question.Type.SINGLE, Question.Type.MULTIPLE):
         rng.shuffle(options)
     category = question.category
-    return AttemptQuestion(
-        attempt=attempt,
-        order=order,
+    return dict(
         question=question,
         type=question.type,
         stem=fill(question.stem, rules),
@@ -301,14 +307,9 @@ def _store_answer(attempt, answer, *, selected, text, now):
         answer.selected = []
         has_answer = bool(answer.text_answer)
     else:
-        try:
-            positions = sorted({int(p) for p in (selected or [])})
-        except (TypeError, ValueError):
-            positions = None
-        if positions is None or any(p < 0 or p >= len(answer.options) for p in positions):
-            return SaveResult(False, attempt, "invalid", _("Choose one of the options shown."))
-        if answer.type != Question.Type.MULTIPLE and len(positions) > 1:
-            return SaveResult(False, attempt, "invalid", _("Choose only one answer."))
+        positions, error = answer.clean_selection(selected)
+        if error:
+            return SaveResult(False, attempt, "invalid", error)
         answer.selected = positions
         has_answer = bool(positions)
     answer.answered_at = now if has_answer else None
@@ -350,6 +351,8 @@ def _finish_locked(attempt, *, now=None, answers=None):
     attempt.finished_at = min(now, attempt.deadline) if attempt.deadline else now
     attempt.state = Attempt.State.AWAITING_MARKING if pending else Attempt.State.FINISHED
     attempt.save(update_fields=["finished_at", "state", "score", "passed"])
+    answers_graded.send(sender=Attempt, user_id=attempt.user_id,
+                        answers=[a for a in answers if a.correct is not None])
     _after_result(attempt)
 
 
@@ -399,6 +402,7 @@ def mark_answer(answer, *, correct, by, comment=""):
         attempt.marked_by = by
         attempt.marked_at = now
         attempt.save(update_fields=["state", "score", "passed", "marked_by", "marked_at"])
+        answers_graded.send(sender=Attempt, user_id=attempt.user_id, answers=[answer])
         _after_result(attempt)
         return attempt
 
@@ -453,7 +457,7 @@ class StudyItem:
 
 
 def _clause_lessons(courses):
-    """``{clause id: (lesson, clause title)}`` from the live lessons of ``courses`` (one query)."""
+    """``{clause id: (lesson, clause title, rule text)}`` from the live lessons of ``courses`` (one query)."""
     from .models import LessonPage
 
     query = Q(pk__in=[])
@@ -463,8 +467,18 @@ def _clause_lessons(courses):
     for lesson in LessonPage.objects.live().filter(query).order_by("path"):
         for block in lesson.body:
             if block.block_type == "clause":
-                taught.setdefault(block.value["clause_id"], (lesson, block.value["title"]))
+                taught.setdefault(block.value["clause_id"], (lesson, block.value["title"], block.value["rule"]))
     return taught
+
+
+def lessons_teaching(clause_ids):
+    """``{clause id: (lesson, clause title, rule text)}`` for ``clause_ids``, from the live lessons of the courses
+    whose codes the ids name (``WIN-05`` → course WIN): two queries whatever the number of clauses."""
+    codes = {cid.split("-")[0] for cid in clause_ids}
+    if not codes:
+        return {}
+    taught = _clause_lessons(CoursePage.objects.live().filter(code__in=codes))
+    return {cid: taught[cid] for cid in clause_ids if cid in taught}
 
 
 def clauses_to_study(course, answers):
@@ -497,6 +511,12 @@ def marking_queue(viewer):
         .select_related("attempt__quiz", "attempt__user__profile")
         .order_by("attempt__finished_at", "order")
     )
+
+
+def essays_to_mark_for(viewer):
+    """The written answers waiting for ``viewer`` to mark: in their scope, not their own (the home and the
+    cockpit count this)."""
+    return marking_queue(viewer).exclude(attempt__user=viewer)
 
 
 def sees_others_results(viewer):

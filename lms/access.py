@@ -79,9 +79,17 @@ def role_required(*roles):
     return decorator
 
 
+def role_assignments(user):
+    """``user``'s role assignments, read once per user object (the scope and the region checks both need them)."""
+    cached = getattr(user, "_lms_assignments", None)
+    if cached is None:
+        cached = user._lms_assignments = list(user.role_assignments.all())
+    return cached
+
+
 def covered_region_ids(user, *roles):
     """Region ids (with every region below them) that ``user`` covers in any of ``roles``."""
-    direct = [a.region_id for a in user.role_assignments.all() if a.role in roles and a.region_id]
+    direct = [a.region_id for a in role_assignments(user) if a.role in roles and a.region_id]
     return Region.ids_with_descendants(direct) if direct else set()
 
 
@@ -107,23 +115,33 @@ def get_in_scope_or_404(queryset, **lookup):
 
 
 def profile_scope(user):
-    """A ``Q`` over ``StaffProfile`` selecting the people ``user`` may see."""
+    """A ``Q`` over ``StaffProfile`` selecting the people ``user`` may see, worked out once per user object
+    (a request asks for it from several places: the cohort, each queue of the lead's home)."""
     if not user.is_authenticated or not user.is_active:
         return Q(pk__in=[])
     if user.is_superuser:
         return Q()
+    providers = tuple(getattr(settings, "LMS_SCOPE_PROVIDERS", ()))
+    cached = getattr(user, "_lms_scope", None)
+    if cached is None or cached[0] != providers:  # the apps' providers are part of the answer
+        cached = user._lms_scope = (providers, _profile_scope(user, providers))
+    return cached[1]
+
+
+def _profile_scope(user, providers):
     query = Q(user=user)
-    assignments = list(user.role_assignments.all())
+    assignments = role_assignments(user)
+    tree = Region.tree() if any(a.region_id for a in assignments) else {}
     region_ids = [a.region_id for a in assignments if a.role in REGION_SCOPED_ROLES and a.region_id]
     if region_ids:
-        query |= Q(region_id__in=Region.ids_with_descendants(region_ids))
+        query |= Q(region_id__in=sorted(Region.below(tree, region_ids)))
     for a in assignments:
         if a.role in POST_SCOPED_ROLES and a.post_id:
             post_query = Q(post_id=a.post_id)
             if a.region_id:
-                post_query &= Q(region_id__in=Region.ids_with_descendants([a.region_id]))
+                post_query &= Q(region_id__in=sorted(Region.below(tree, [a.region_id])))
             query |= post_query
-    for path in getattr(settings, "LMS_SCOPE_PROVIDERS", ()):
+    for path in providers:
         query |= import_string(path)(user)
     return query
 

@@ -15,4 +15,10 @@ class LmsConfig(AppConfig):
     verbose_name = _("People and organisation")
 
     def ready(self):
+        from django.db.models.signals import post_delete, post_save
+
+        from .models import Region
+
         post_migrate.connect(create_cache_table, sender=self, dispatch_uid="lms.create_cache_table")
+        for signal in (post_save, post_delete):
+            signal.connect(Region.forget_tree, sender=Region, dispatch_uid=f"lms.region_tree.{signal is post_save}")

@@ -28,13 +28,18 @@ class PeopleFilter(django_filters.FilterSet):
         model = StaffProfile
         fields = ["q", "region", "post", "status", "hire_month"]
 
-    def __init__(self, data=None, queryset=None, *, request=None, **kwargs):
+    def __init__(self, data=None, queryset=None, *, request=None, regions=None, **kwargs):
+        """``regions``: the ids of the regions to offer when the caller knows them (a training lead's regions),
+        instead of reading the region of every person in scope."""
         super().__init__(data, queryset, request=request, **kwargs)
         # The regions of the people in scope and every region above them: one query for the people's
         # regions (no ordering, so DISTINCT is over the region alone), one for the region tree.
-        region_ids = set(
-            queryset.order_by().exclude(region=None).values_list("region_id", flat=True).distinct()
-        ) if queryset is not None else set()
+        if regions is not None:
+            region_ids = set(regions)
+        else:
+            region_ids = set(
+                queryset.order_by().exclude(region=None).values_list("region_id", flat=True).distinct()
+            ) if queryset is not None else set()
         if region_ids:
             region_ids = Region.above(Region.tree(), region_ids)
         self.filters["region"].queryset = Region.objects.filter(pk__in=region_ids)

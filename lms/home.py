@@ -48,7 +48,10 @@ def core_panels(request, profile):
     roles = profile.role_set()
     result = []
     if Role.TRAINING_LEAD in roles:
-        result.append(Panel(Role.TRAINING_LEAD, "lms/panels/cohort.html", order=900))
+        from .onboarding import invitable_people
+
+        waiting = invitable_people(request.user).count()
+        result.append(Panel(Role.TRAINING_LEAD, "lms/panels/cohort.html", {"without_password": waiting}, order=900))
     approver_roles = {Role.TRAINING_SUPERVISOR, Role.REGIONAL_MANAGER, Role.POST_HEAD, Role.REGIONAL_HEAD}
     for role in roles & approver_roles:
         scopes = request.user.role_assignments.filter(role=role).select_related("region", "post")

@@ -8,8 +8,9 @@ scope (the region or post it covers).
 """
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
@@ -50,10 +51,24 @@ class Region(models.Model):
                 raise ValidationError({"parent": _("A region cannot be inside itself.")})
             ancestor = ancestor.parent
 
+    TREE_CACHE_KEY = "lms:region-tree"
+
     @classmethod
     def tree(cls):
-        """``{region id: parent id}`` for every region, in one query (an organisation has few regions)."""
-        return dict(cls.objects.values_list("pk", "parent_id"))
+        """``{region id: parent id}`` for every region: one query, then kept in the cache until a region changes
+        (a page asks for it from several places; an organisation has few regions and changes them rarely)."""
+        tree = cache.get(cls.TREE_CACHE_KEY)
+        if tree is None:
+            tree = dict(cls.objects.values_list("pk", "parent_id"))
+            cache.set(cls.TREE_CACHE_KEY, tree, 3600)
+        return tree
+
+    @classmethod
+    def forget_tree(cls, **kwargs):
+        """A region was saved or deleted: drop the cached tree now and again when the change is committed (a
+        request reading the tree meanwhile must not keep the old one)."""
+        cache.delete(cls.TREE_CACHE_KEY)
+        transaction.on_commit(lambda: cache.delete(cls.TREE_CACHE_KEY))
 
     @staticmethod
     def below(tree, region_ids):
@@ -250,3 +265,24 @@ class RosterImport(models.Model):
 
     def __str__(self):
         return f"{self.filename} · {self.imported_at:%Y-%m-%d %H:%M}"
+
+
+class Invitation(models.Model):
+    """A set-password invitation e-mailed to someone who has no password yet (typically imported from the roster):
+    to whom, at which address, sent by whom and when. The link itself is not stored: it is a one-time token of
+    ``lms.onboarding.invitation_tokens`` that stops working once a password is set (and after a few days)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("person"), on_delete=models.CASCADE,
+                             related_name="invitations")
+    email = models.EmailField(_("e-mail address"))
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("sent by"), null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="+")
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-sent_at"]
+
+    def __str__(self):
+        return f"{self.email} · {self.sent_at:%Y-%m-%d %H:%M}"

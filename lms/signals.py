@@ -8,6 +8,10 @@ arguments only; receivers must accept ``**kwargs``.
 - ``ride_along_signed_off``: ``trainee``, ``ride_along``
 - ``skill_assessed``: ``trainee``, ``assessment``
 - ``checklist_completed``: ``trainee``
+- ``certificates_issued``: ``holders`` (user ids) — certificates inserted together (a bulk issue), which
+  send no ``post_save`` of their own
+- ``answers_graded``: ``user_id``, ``answers`` (``courses.AttemptQuestion`` rows just graded right or wrong: an
+  attempt's answers when it is handed in, an answer when a marker sets it); sent inside the grading transaction
 - ``staff_imported``: ``users`` (the accounts a roster import created or changed), ``by`` (the importer or
   None), ``record`` (the ``RosterImport``); sent inside the import's transaction
 """
@@ -18,4 +22,6 @@ course_completed = Signal()
 ride_along_signed_off = Signal()
 skill_assessed = Signal()
 checklist_completed = Signal()
+certificates_issued = Signal()
+answers_graded = Signal()
 staff_imported = Signal()

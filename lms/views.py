@@ -57,7 +57,11 @@ def _person_context(request, pk):
 
 @login_required
 def person(request, pk):
-    return render(request, "lms/person.html", _person_context(request, pk))
+    from .onboarding import awaits_invitation
+
+    context = _person_context(request, pk)
+    context["awaits_invitation"] = awaits_invitation(request.user, context["person"])
+    return render(request, "lms/person.html", context)
 
 
 @login_required

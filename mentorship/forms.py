@@ -8,7 +8,7 @@ from lms.models import Post, Region
 from lms.widgets import QuickSelect
 
 from .models import ChecklistTopic, Guidance, MentorAssessment, QuestionReport, Skill, SkillAssessment
-from .services import parse_cities
+from .services import clean_focus_clauses, parse_cities
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 WEAK_POINT_ROWS = 3
@@ -41,11 +41,18 @@ class RideAlongRequestForm(forms.Form):
     skills = forms.ModelMultipleChoiceField(label=_("Service types and products"), queryset=Skill.objects.none(),
                                             required=False, widget=forms.CheckboxSelectMultiple)
     purpose = forms.CharField(label=_("Purpose"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    focus_clauses = forms.CharField(
+        label=_("Focus clauses"), required=False, max_length=200,
+        help_text=_("Clause ids such as WIN-05、HALL-03: proposed from the trainee's wrong-answer book; confirm or "
+                    "edit them."))
 
     def __init__(self, *args, trainees, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["trainee"].queryset = people(trainees)
         self.fields["skills"].queryset = active_skills()
+
+    def clean_focus_clauses(self):
+        return clean_focus_clauses(self.cleaned_data["focus_clauses"])
 
     def clean_cities(self):
         cities = parse_cities(self.cleaned_data["cities"])

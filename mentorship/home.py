@@ -10,7 +10,7 @@ from lms.counting import count_each
 from lms.home import ROLE_ORDER, Panel
 from lms.roles import Role
 
-from . import access, services
+from . import access, queues, services
 from .workflow import Parties
 from .models import (
     Approval,
@@ -20,7 +20,6 @@ from .models import (
     Guidance,
     MentorAssignment,
     Question,
-    QuestionReport,
     RideAlong,
     SignOff,
 )
@@ -96,16 +95,13 @@ def panels(request, profile):
             result.append(Panel(role, "mentorship/panels/approvals.html", {"approvals": pending}, order=10,
                                 count=len(pending)))
     if Role.TRAINING_LEAD in roles:
-        region_ids = profile.scoped_region_ids(Role.TRAINING_LEAD)
-        open_questions = Question.objects.exclude(status=Question.Status.ACCEPTED).filter(
-            asked_by__profile__region_id__in=region_ids)
-        waits = {
-            "reports": QuestionReport.objects.filter(review=QuestionReport.Review.PENDING,
-                                                     question__asked_by__profile__region_id__in=region_ids).count(),
-            "overdue": sum(1 for q in open_questions if services.question_is_overdue(q)),
-            "accountability": access.accountability_visible_to(user).count(),
-            "without_mentor": _trainees_without_mentor(region_ids),
-        }
+        # The queues the cockpit counts too (mentorship.queues), over the same scope.
+        waits = count_each(
+            reports=queues.question_reports_to_review(user),
+            accountability=queues.accountability_records(user),
+            without_mentor=queues.trainees_without_mentor(user),
+        )
+        waits["overdue"] = len(queues.overdue_questions_for(user))
         count = waits["reports"] + waits["overdue"]
         result.append(Panel(Role.TRAINING_LEAD, "mentorship/panels/lead.html", waits, order=20, count=count))
     if Role.REGIONAL_HEAD in roles:
@@ -183,12 +179,3 @@ def _mentors_of_regions(region_ids):
         .select_related("region").order_by("employee_no")
     )
 
-
-def _trainees_without_mentor(region_ids):
-    from lms.models import StaffProfile
-
-    return (
-        StaffProfile.objects.filter(status=StaffProfile.Status.PROBATION, region_id__in=region_ids)
-        .exclude(user__in=MentorAssignment.objects.current().values("trainee"))
-        .count()
-    )

@@ -179,6 +179,11 @@ class RideAlong(WorkflowMixin, models.Model):
         Skill, verbose_name=_("service types and products"), blank=True, related_name="ride_alongs"
     )
     purpose = models.TextField(_("purpose"), blank=True)
+    focus_clauses = models.JSONField(
+        _("focus clauses"), default=list, blank=True,
+        help_text=_("Clauses of the standards the trip works on (proposed from the trainee's wrong-answer book, "
+                    "confirmed or edited by the mentor)."),
+    )
     state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.REQUESTED)
     requested_at = models.DateTimeField(_("requested at"), default=timezone.now, editable=False)
     expense_guidance_owed = models.BooleanField(

@@ -3,6 +3,7 @@
 import django_filters
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from lms.people import PeopleColumn
@@ -19,20 +20,25 @@ def _current_mentor_name():
 def _filter_mentor(queryset, name, value):
     # EXISTS rather than a join, so the queryset needs no DISTINCT (which would make paging and
     # counting evaluate every annotation of every row).
-    return queryset.filter(Exists(MentorAssignment.objects.filter(trainee=OuterRef("user"), mentor=value)))
+    return queryset.filter(Exists(MentorAssignment.objects.filter(trainee=OuterRef("user"), mentor_id=value)))
 
 
 def _mentor_filter(profiles):
-    """Mentors of the people in scope, as a semi-join: no DISTINCT over whole user rows."""
-    mentored = MentorAssignment.objects.filter(trainee__profile__in=profiles.order_by().values("pk"))
-    mentors = (get_user_model().objects.filter(pk__in=mentored.values("mentor_id")).select_related("profile")
-               .order_by("profile__employee_no"))
-    mentor_filter = django_filters.ModelChoiceFilter(
-        label=_("Mentor"), queryset=mentors, method=_filter_mentor, empty_label=_("All mentors"), widget=QuickSelect,
+    """Mentors of the people in scope, as a semi-join: no DISTINCT over whole user rows.
+
+    The choices are ``(id, name)`` pairs read when the form is shown or checked, not user
+    objects: a region's hundreds of mentors cost one light query, not a model per row.
+    """
+    mentored = MentorAssignment.objects.filter(trainee_id__in=profiles.order_by().values("user_id"))
+
+    def choices():
+        mentors = (get_user_model().objects.filter(pk__in=mentored.values("mentor_id"))
+                   .order_by("profile__employee_no").values_list("pk", Coalesce("profile__name", "username")))
+        return [(str(pk), name) for pk, name in mentors]
+
+    return django_filters.ChoiceFilter(
+        label=_("Mentor"), choices=choices, method=_filter_mentor, empty_label=_("All mentors"), widget=QuickSelect,
     )
-    mentor_filter.field.label_from_instance = lambda user: getattr(getattr(user, "profile", None), "name",
-                                                                   user.username)
-    return mentor_filter
 
 
 def columns():

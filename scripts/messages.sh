@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ADMIN="$PWD/.venv/bin/django-admin"
-APPS="courses mentorship certificates cockpit"
+APPS="courses mentorship certificates progress cockpit wrongbook"
 ignores=(--ignore=.venv --ignore=var --ignore=tests --ignore=bench --ignore=node_modules)
 for app in $APPS; do ignores+=(--ignore="$app" --ignore="templates/$app"); done
 "$ADMIN" makemessages -l zh_Hans --no-location "${ignores[@]}"

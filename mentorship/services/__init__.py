@@ -26,6 +26,8 @@ from .ride_alongs import (  # noqa: F401
     missing_prerequisites,
     overlapping_trip,
     parse_cities,
+    propose_focus,
+    clean_focus_clauses,
     theory_gate_refusal,
     request_ride_along,
     decide_approval,

@@ -54,13 +54,46 @@ def overlapping_trip(trainee, start_date, end_date, exclude=None):
     return trips.order_by("start_date").first()
 
 
+FOCUS_CLAUSES = 5  # clauses proposed as a trip's focus, and at most this many kept
+CLAUSE_ID = re.compile(r"^[A-Z][A-Z0-9]*-\d{2,3}$")
+
+
+def propose_focus(trainee):
+    """The focus proposed for the trainee's next trip: ``(clause ids, skills)`` — the weakest clauses of their
+    wrong-answer book and the skills whose latest assessment was not passed (the mentor confirms or edits)."""
+    from wrongbook.services import weakest_clauses
+
+    from ..models import SkillAssessment, Skill
+
+    failed = (SkillAssessment.objects.filter(trainee=trainee).latest_per_skill()
+              .exclude(result=SkillAssessment.Result.PASSED).values("skill"))
+    return weakest_clauses(trainee, limit=FOCUS_CLAUSES), list(Skill.objects.filter(pk__in=failed, active=True))
+
+
+def clean_focus_clauses(clause_ids):
+    """The focus clause ids as a list (from a list or "WIN-05、HALL-03"), each once; ValidationError (in Chinese)
+    for an id that is not one or more than ``FOCUS_CLAUSES``."""
+    from courses.models import split_clause_ids
+
+    if isinstance(clause_ids, str):
+        clause_ids = split_clause_ids(clause_ids.replace("、", ","))
+    cleaned = list(dict.fromkeys(c.strip().upper() for c in clause_ids if c.strip()))
+    bad = [c for c in cleaned if not CLAUSE_ID.match(c)]
+    if bad:
+        raise ValidationError(_("Not a clause id: %(ids)s. Write clause ids such as WIN-05.") % {"ids": "、".join(bad)})
+    if len(cleaned) > FOCUS_CLAUSES:
+        raise ValidationError(_("Choose at most %(n)s focus clauses.") % {"n": FOCUS_CLAUSES})
+    return cleaned
+
+
 @transaction.atomic
 def request_ride_along(*, mentor, trainee, destination_region, cities, start_date, end_date, skills=(),
-                       purpose="", now=None):
+                       purpose="", focus_clauses=(), now=None):
     """M6: the mentor asks for a trip; it waits for three approvals by three different people found from the
     org data. Refused for dates already past, dates overlapping another trip of the trainee, and a trainee
-    who has not finished the theory courses."""
+    who has not finished the theory courses. ``focus_clauses`` are the clauses the trip works on (19.3)."""
     now = now or timezone.now()
+    focus_clauses = clean_focus_clauses(focus_clauses)
     today = timezone.localdate(now)
     if not is_current_mentor(mentor, trainee):
         raise PermissionDenied(_("Only the trainee's current mentor can request a ride-along."))
@@ -93,6 +126,7 @@ def request_ride_along(*, mentor, trainee, destination_region, cities, start_dat
         start_date=start_date,
         end_date=end_date,
         purpose=purpose,
+        focus_clauses=focus_clauses,
         requested_at=now,
         expense_guidance_owed=expense_guidance_owed_on_next_trip(trainee),
     )

@@ -10,7 +10,8 @@ from lms.roles import Role
 from .. import access, services
 from ..access import get_ride_along_or_404, visible_users
 from ..forms import MentorAssessmentForm, SkillAssessmentForm
-from .common import apply_service, form_page, paginate
+from ..models import Skill
+from .common import apply_service, paginate
 
 
 @role_required(Role.TRAINING_LEAD)
@@ -21,9 +22,31 @@ def skill_assess(request):
         if apply_service(request, form, lambda: services.assess_skill(assessor=request.user, **form.cleaned_data),
                   _("The assessment has been recorded.")):
             return redirect("mentorship:reports")
-    return form_page(request, form, _("Assess a trainee's skill"), intro=_(
-        "The trainee's own mentor may not assess them. Failing a skill that a signed-off ride-along covered "
-        "holds the mentor who led it accountable (M10)."))
+    return render(request, "mentorship/skill_assess.html", {
+        "form": form, "title": _("Assess a trainee's skill"), "chain": _chain(request),
+        "intro": _("The trainee's own mentor may not assess them. Failing a skill that a signed-off ride-along "
+                   "covered holds the mentor who led it accountable (M10)."),
+    })
+
+
+def _chain(request):
+    """19.5: the chosen trainee's checklist results and weak clauses, beside the decision (the lead's trainees
+    only; anyone else chosen shows nothing)."""
+    from wrongbook.services import chain_for
+
+    trainee = access.lead_trainees(request.user).filter(
+        pk=_int(request.POST.get("trainee") or request.GET.get("trainee"))).first()
+    if trainee is None:
+        return None
+    skill = Skill.objects.filter(pk=_int(request.POST.get("skill") or request.GET.get("skill"))).first()
+    return {"trainee": trainee, "skill": skill, **chain_for(trainee, skill=skill)}
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
 
 
 def _assessable_mentors(user):

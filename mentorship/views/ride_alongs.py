@@ -36,20 +36,29 @@ def ride_along_new(request):
     trainees = list(services.current_trainees(request.user))
     blocked = [(t, refusal) for t in trainees if (refusal := services.theory_gate_refusal(t))]
     ready = [t.pk for t in trainees if t.pk not in {b.pk for b, _r in blocked}]
-    form = RideAlongRequestForm(request.POST or None, trainees=services.current_trainees(request.user).filter(
-        pk__in=ready))
+    # 19.3: the focus proposed for the chosen trainee (?trainee=, or the only one ready): the weakest clauses of
+    # their wrong-answer book and the skills not yet passed; the mentor confirms or edits it.
+    chosen = request.GET.get("trainee", "")
+    chosen = next((t for t in trainees if t.pk in ready and (str(t.pk) == chosen or len(ready) == 1)), None)
+    initial = {}
+    if chosen is not None:
+        clauses, skills = services.propose_focus(chosen)
+        initial = {"trainee": chosen.pk, "focus_clauses": "、".join(clauses), "skills": skills}
+    form = RideAlongRequestForm(request.POST or None, initial=initial,
+                                trainees=services.current_trainees(request.user).filter(pk__in=ready))
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         ride_along = apply_service(request, form, lambda: services.request_ride_along(
             mentor=request.user, trainee=d["trainee"], destination_region=d["destination_region"],
             cities=d["cities"], start_date=d["start_date"], end_date=d["end_date"], skills=d["skills"],
-            purpose=d["purpose"],
+            purpose=d["purpose"], focus_clauses=d["focus_clauses"],
         ), _("The ride-along has been requested; the three approvers have been notified."))
         if ride_along:
             return redirect("mentorship:ride_along", ride_along.pk)
     owed = [(t, services.expense_guidance_owed_on_next_trip(t)) for t in trainees if t.pk in ready]
     return render(request, "mentorship/ride_along_new.html",
-                  {"form": form, "owed": owed, "blocked": blocked, "has_trainees": bool(trainees)})
+                  {"form": form, "owed": owed, "blocked": blocked, "has_trainees": bool(trainees),
+                   "proposed_for": chosen, "propose_choices": len(ready) > 1})
 
 
 @login_required
@@ -76,8 +85,19 @@ def ride_along_detail(request, pk):
         "starts_on": user.pk == ride_along.mentor_id and ride_along.waits_for_first_day(),
         "counts": ride_along.state == RideAlong.State.SIGNED_OFF and ride_along.counts_toward_certificate(),
         "accountability": ride_along.accountability_records.all(),
+        "focus": focus_of(ride_along),
     }
     return render(request, "mentorship/ride_along_detail.html", context)
+
+
+def focus_of(ride_along):
+    """The trip's focus clauses, each with the lesson paragraph that teaches it (for the approvers, 19.3)."""
+    from courses.services import lessons_teaching
+
+    taught = lessons_teaching(set(ride_along.focus_clauses))
+    return [{"clause_id": cid, "title": taught.get(cid, (None, ""))[1],
+             "url": f"{taught[cid][0].url}#clause-{cid}" if cid in taught else ""}
+            for cid in ride_along.focus_clauses]
 
 
 @login_required

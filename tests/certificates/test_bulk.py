@@ -14,7 +14,7 @@ from django.test import override_settings
 
 from certificates.bulk import claim_items, process_batch, report, start_bulk_run
 from certificates.models import BulkItem, BulkRun, Certificate, CertificateEvent
-from certificates.services import issue_manually
+from certificates.services import check_requirements, issue_manually
 from courses.models import CourseCompletion
 from lms.services import create_staff
 
@@ -52,6 +52,7 @@ def test_only_a_training_lead_starts_a_run_and_a_reissue_needs_a_reason(world):
 
 def test_claims_never_overlap(world):
     people = _people(world, 7)
+    _eligible(world, *people)
     run = start_bulk_run(program=world.program, kind=BulkRun.Kind.ISSUE, by=world.cast.lead)
     first = claim_items(run, worker="a", limit=5)
     second = claim_items(run, worker="b", limit=50)
@@ -164,3 +165,45 @@ def test_a_holder_who_left_the_leads_scope_is_an_error_of_that_item_only(certifi
     assert mentor_certificate.status == Certificate.Status.SUPERSEDED
     run.refresh_from_db()
     assert run.status == BulkRun.Status.DONE and run.progress()["errors"] == 1
+
+
+def test_a_bulk_issue_lists_only_the_eligible_and_takes_the_same_queries_for_few_people_or_many(world):
+    """The eligible are found by the requirements' set face, the batch checked and labelled together: starting
+    a run and working off a batch cost the same queries for 2 people or 12 (rendering apart)."""
+    from django.test.utils import CaptureQueriesContext
+
+    from progress.models import Progress
+
+    def issue_to(people, prefix):
+        _eligible(world, *people)
+        not_yet = _people(world, 1, prefix=f"{prefix}n")  # meets nothing: not listed
+        with CaptureQueriesContext(connection) as start:
+            run = start_bulk_run(program=world.program, kind=BulkRun.Kind.ISSUE, by=world.cast.lead, render=False,
+                                 people=[p.pk for p in people + not_yet])
+        assert set(run.items.values_list("holder_id", flat=True)) == {p.pk for p in people}
+        with CaptureQueriesContext(connection) as batch:
+            process_batch(run.pk, worker="w")
+        assert run.items.filter(state=BulkItem.State.ISSUED).count() == len(people)
+        certificate = Certificate.objects.get(holder=people[0], program=world.program)
+        # Labelled as one person's check labels them (what the certificate prints).
+        one_by_one = check_requirements(people[0], world.program)
+        assert [r["label"] for r in certificate.requirements_met] == [str(r.label) for r in one_by_one]
+        assert len(one_by_one) == 2
+        # Inserted together, the certificates still reach the progress rows.
+        assert Progress.objects.filter(program=world.program, user__in=people, certified=True).count() == len(people)
+        return len(start.captured_queries), len(batch.captured_queries)
+
+    issue_to(_people(world, 1, "w"), "w")  # fills the caches every request shares (the region tree)
+    assert issue_to(_people(world, 2, "f"), "f") == issue_to(_people(world, 12, "m"), "m")
+
+
+def test_someone_no_longer_eligible_when_their_batch_comes_is_skipped(world):
+    people = _people(world, 2)
+    _eligible(world, *people)
+    run = start_bulk_run(program=world.program, kind=BulkRun.Kind.ISSUE, by=world.cast.lead, render=False,
+                         people=[p.pk for p in people])
+    CourseCompletion.objects.filter(user=people[1], course=world.hall).delete()
+    process_batch(run.pk)
+    states = dict(run.items.values_list("holder_id", "state"))
+    assert states == {people[0].pk: BulkItem.State.ISSUED, people[1].pk: BulkItem.State.SKIPPED}
+    assert not Certificate.objects.filter(holder=people[1]).exists()

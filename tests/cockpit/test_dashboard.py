@@ -14,9 +14,13 @@ from tests.factories import make_person
 
 @pytest.fixture
 def course(db):
+    """A course a program requires (overdue and the funnel are read from the program's progress rows)."""
+    from certificates.models import Program
+
     index = ensure_training_index()
     page = CoursePage(title="窗口服务", slug="win", code="WIN")
     index.add_child(instance=page)
+    Program.objects.create(code="WIN-P", name="窗口上岗认证").required_courses.set([page])
     return page
 
 
@@ -68,6 +72,7 @@ def test_the_dashboard_query_count_does_not_grow_with_the_cohort(client, cast, c
             assert client.get("/cockpit/").status_code == 200
         return len(ctx.captured_queries)
 
+    queries()  # fills the caches every page shares (the region tree)
     small = queries()
     for n in range(15):
         user = make_person(f"extra{n}", role=Role.TRAINEE, region=cast.org.sh, post=cast.org.field)
@@ -82,10 +87,22 @@ def test_the_funnel_counts_each_stage(client, cast, course):
 
     lesson = LessonPage(title="第1课", slug="win-1")
     course.add_child(instance=lesson)
-    program = Program.objects.create(code="P", name="上岗认证")
-    program.required_courses.set([course])
+    Program.objects.create(code="P", name="上岗认证").required_courses.set([course])  # a second program
     make_person("t2", role=Role.TRAINEE, region=cast.org.sh, post=cast.org.field)
     mark_lesson_read(cast.trainee, lesson)
     client.force_login(cast.lead)
     chart = client.get("/cockpit/").context["funnel_chart"]
     assert [b.value for b in chart.bars] == [2, 1, 1, 1, 0]
+
+
+def test_the_mentor_filter_finds_the_mentor_by_name_or_number_and_narrows_the_figures(client, cast):
+    from mentorship.models import MentorAssignment
+
+    t2 = make_person("t2", role=Role.TRAINEE, region=cast.org.hz)
+    m2 = make_person("m2", role=Role.MENTOR, region=cast.org.hz, status="regular", name="赵老师", employee_no="M0042")
+    MentorAssignment.objects.create(trainee=t2, mentor=m2, start_date=datetime.date(2026, 9, 1))
+    client.force_login(cast.lead)
+    assert client.get("/cockpit/", {"mentor": "赵"}).context["figures"]["trainees"] == 1
+    assert client.get("/cockpit/", {"mentor": "M004"}).context["figures"]["trainees"] == 1
+    assert client.get("/cockpit/", {"mentor": "王建国"}).context["figures"]["trainees"] == 1  # cast.trainee's
+    assert client.get("/cockpit/", {"mentor": "林"}).context["figures"]["trainees"] == 0

@@ -92,8 +92,8 @@ def test_the_preview_names_question_types_as_the_bank_does(editor_client):
 
 def test_the_import_page_has_a_title(editor_client):
     page = editor_client.get(reverse("courses_import:upload"))
-    assert "<title>导入题目" in page.text
-    assert page.text.count("导入题目") >= 3  # the title, the accessible heading and the breadcrumb
+    assert "<title>导入试题" in page.text
+    assert page.text.count("导入试题") >= 3  # the title, the accessible heading and the breadcrumb
 
 
 def test_a_confirm_from_another_session_finds_nothing(editor_client, cast):

@@ -6,6 +6,7 @@
   ``load_demo``. Journeys of one viewport share that database; the other viewport
   starts again from the clean copy.
 - Chinese: the product ignores Accept-Language; the browser is also set to zh-CN.
+- E-mail the server sends is written to files under ``<var_dir>/mail``: ``site.mails()`` reads them back.
 - ``step(page, "name")`` screenshots each step's end state under
   ``test-results/<test>/``; the folder is kept only when the test fails.
 """
@@ -45,8 +46,10 @@ def _manage(env, *args, check=True):
 
 def _server_env(var_dir):
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
+    # E-mail goes to files under <var_dir>/mail (settings.EMAIL_FILE_PATH), where journeys read the links sent.
     env.update({"DJANGO_SETTINGS_MODULE": "lms.settings.dev", "LMS_VAR_DIR": str(var_dir),
-                "PYTHONUNBUFFERED": "1", "LMS_TASKS_BACKEND": "immediate"})
+                "PYTHONUNBUFFERED": "1", "LMS_TASKS_BACKEND": "immediate",
+                "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend"})
     return env
 
 
@@ -98,7 +101,20 @@ def site(request, demo_database, tmp_path_factory):
         out = _manage(env, "shell", "-c", script).stdout
         return json.loads(out.rsplit("E2E-RESULT", 1)[1])
 
-    yield type("Site", (), {"url": url, "viewport": request.param, "var_dir": var_dir, "orm": staticmethod(orm)})
+    def mails():
+        """Every e-mail the server has sent so far (``email.message.EmailMessage``), oldest first."""
+        import email
+        import email.policy
+
+        found = []
+        for path in sorted((var_dir / "mail").glob("*.log"), key=lambda p: p.stat().st_mtime):
+            for raw in path.read_bytes().split(b"\n" + b"-" * 79 + b"\n"):
+                if raw.strip():
+                    found.append(email.message_from_bytes(raw.lstrip(), policy=email.policy.default))
+        return found
+
+    yield type("Site", (), {"url": url, "viewport": request.param, "var_dir": var_dir, "orm": staticmethod(orm),
+                            "mails": staticmethod(mails)})
     process.terminate()
     process.wait(10)
     log.close()

@@ -30,7 +30,7 @@ def test_the_person_page_with_certificates_fits_the_screen(page, site, login, st
 def test_my_quiz_attempts_fit_the_screen(page, login, step):
     login("demo-trainee")
     page.goto("/courses/attempts/?mine=1")
-    expect(page.get_by_role("heading", level=1)).to_have_text("测验记录")
+    expect(page.get_by_role("heading", level=1)).to_have_text("测验作答记录")
     step("my-attempts")
     _no_sideways_scroll(page)
 

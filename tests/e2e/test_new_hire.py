@@ -8,8 +8,12 @@ from playwright.sync_api import expect
 
 pytestmark = pytest.mark.e2e
 
-COURSE = "首问负责制与一次性告知"  # the demo trainee's second course: one lesson read (courses/demo.py)
-WRITTEN_ANSWER = "您好，这项业务在二楼办理，我陪您过去。"
+# The demo trainee has finished the courses required before a ride-along and read the first lesson of the
+# next one (courses/demo.py).
+COURSE = "员工纪律与违规处罚"
+LESSONS = ["第二课 保密、廉洁与对外承诺", "第三课 违规处罚阶梯"]
+QUIZ = "员工纪律与违规处罚测验"
+WRITTEN_ANSWER = "谢谢您的心意，单位有规定不能收礼，请您收回去。"
 
 
 def _correct_positions(site, attempt_id):
@@ -28,15 +32,15 @@ def test_new_hire_reads_the_next_lesson_and_passes_the_course_quiz(page, site, l
     step("course")
 
     # The next lessons to read, marked read one after the other.
-    for lesson in ["第二课 一次性告知与马上就办", "第三课 先外后内、先急后缓与化解矛盾"]:
-        page.get_by_role("link", name=lesson).click()
+    for lesson in LESSONS:
+        page.get_by_role("link", name=lesson, exact=True).click()
         expect(page.get_by_role("heading", level=1)).to_have_text(lesson)
         page.get_by_role("button", name="标记为已学习").click()
         expect(page.get_by_text("您已将本课时标记为已学习。")).to_be_visible()
         step(f"read-{lesson[:3]}")
         page.get_by_role("link", name="返回课程").click()
 
-    page.get_by_role("link", name="首问负责制与一次性告知测验").click()
+    page.get_by_role("link", name=QUIZ, exact=True).click()
     page.get_by_role("button", name="开始测验").click()
     expect(page).to_have_url(re.compile(r"/attempts/\d+/q/1/"))
     attempt_id = int(re.search(r"/attempts/(\d+)/", page.url).group(1))
@@ -45,6 +49,7 @@ def test_new_hire_reads_the_next_lesson_and_passes_the_course_quiz(page, site, l
 
     def answer(number):
         kind, right = questions[number - 1]
+        page.wait_for_load_state("load")  # the quiz script (deferred) listens before the first keystroke
         if kind == "essay":
             page.locator("#essay-text").fill(WRITTEN_ANSWER)
         for position in right:
@@ -55,6 +60,8 @@ def test_new_hire_reads_the_next_lesson_and_passes_the_course_quiz(page, site, l
     answer(1)
     step("q1-answered")
     page.reload()
+    if questions[0][0] == "essay":
+        expect(page.locator("#essay-text")).not_to_have_value("")
     for position in questions[0][1]:
         expect(page.locator(f'input[name="option"][value="{position}"]')).to_be_checked()
     expect(page.get_by_text("已答 1 题")).to_be_visible()

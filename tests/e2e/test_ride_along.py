@@ -10,17 +10,14 @@ pytestmark = pytest.mark.e2e
 
 PREPARE = """
 from django.contrib.auth import get_user_model
-from courses.demo import _pass_quiz
-from courses.services import mark_lesson_read, missing_ride_along_prerequisites
+from courses.demo import complete_course
+from courses.services import missing_ride_along_prerequisites
 from lms.models import RoleAssignment
 from lms.roles import Role
 
 trainee = get_user_model().objects.get(username="demo-trainee")
 for course in missing_ride_along_prerequisites(trainee):
-    for lesson in course.lessons():
-        mark_lesson_read(trainee, lesson)
-    for quiz in course.quizzes():
-        _pass_quiz(trainee, quiz)
+    complete_course(trainee, course)
 assert not missing_ride_along_prerequisites(trainee), missing_ride_along_prerequisites(trainee)
 region = RoleAssignment.objects.filter(user__username="demo-regional-manager", role=Role.REGIONAL_MANAGER).first().region
 result = {"trainee": trainee.pk, "region": region.pk}

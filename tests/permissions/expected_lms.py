@@ -47,6 +47,27 @@ CASES = [
     Case("roster_template", expect=LEADS_ONLY_403),
     Case("roster_import_confirm", expect=expect(anonymous=302, others=405), label="GET"),
     # POST without a pending preview: leads are sent back to the upload page, everyone else refused.
+    # Invitations: the lead's page (403 for other roles); one person's invitation, 404 outside the lead's regions.
+    Case("invitations", expect=LEADS_ONLY_403),
+    Case("invitations", method="POST", expect=LEADS_ONLY_403, label="POST nobody"),
+    Case("invitations", method="POST", data=lambda w: {"people": [w.new_hire.profile.pk]}, label="POST new hire",
+         expect=expect(anonymous=302, lead=302, other_lead=404, others=403)),
+    Case("invite_person", kwargs=lambda w: {"pk": w.new_hire.profile.pk}, label="GET",
+         expect=expect(anonymous=302, lead=405, other_lead=405, others=403)),
+    Case("invite_person", kwargs=lambda w: {"pk": w.new_hire.profile.pk}, method="POST", label="POST",
+         expect=expect(anonymous=302, lead=302, other_lead=404, others=403)),
+    Case("invite_person", kwargs=lambda w: {"pk": 99999999}, method="POST", label="POST missing",
+         expect=expect(anonymous=302, lead=404, other_lead=404, others=403)),
+    # 忘记密码 and the links mailed out: public pages (a bad link shows "this link no longer works").
+    Case("password_reset", expect=expect(others=200)),
+    Case("password_reset", method="POST", data=lambda w: {"email": "nobody@example.cn"}, label="POST",
+         expect=expect(others=302)),
+    Case("password_reset_done", expect=expect(others=200)),
+    Case("password_reset_confirm", kwargs=lambda w: {"uidb64": "MQ", "token": "bad-token"}, label="bad link",
+         expect=expect(others=200)),
+    Case("password_reset_complete", expect=expect(others=200)),
+    Case("invitation_accept", kwargs=lambda w: {"uidb64": "MQ", "token": "bad-token"}, label="bad link",
+         expect=expect(others=200)),
     Case("roster_import_confirm", method="POST", expect=expect(anonymous=302, lead=302, other_lead=302, others=403),
          label="POST"),
 ]

@@ -19,7 +19,30 @@ def build_world():
     _quizzes(world)
     _certificates(world)
     _mentorship(world)
+    _onboarding(world)
+    _wrongbook(world)
     return world
+
+
+def _onboarding(world):
+    """A new hire of Shanghai imported from the roster: no password yet, an e-mail address to invite."""
+    from lms.roles import Role
+
+    from ..factories import make_person
+
+    world.new_hire = make_person("new_hire", role=Role.TRAINEE, region=world.org.sh, post=world.org.field)
+    world.new_hire.set_unusable_password()
+    world.new_hire.email = "new_hire@example.cn"
+    world.new_hire.save()
+
+
+def _wrongbook(world):
+    """A drill the trainee is in the middle of (one unanswered question on clause WIN-01)."""
+    from wrongbook.models import Drill, DrillItem
+
+    world.drill = Drill.objects.create(user=world.trainee)
+    DrillItem.objects.create(drill=world.drill, order=0, clause_id="WIN-01", type="single", stem="来有迎声指的是什么？",
+                             options=[{"text": "起身问候", "correct": True}, {"text": "点头示意", "correct": False}])
 
 
 def _courses(world):

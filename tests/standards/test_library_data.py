@@ -4,11 +4,11 @@ import re
 
 from courses.standards import data
 
-COURSE_CODES = ["WIN", "FIRST", "HALL", "SPECIAL", "PHONE", "DISCIPLINE", "MENTORING"]
+COURSE_CODES = ["WIN", "FIRST", "HALL", "SPECIAL", "PHONE", "DISCIPLINE", "MENTORING", "ONSITE"]
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
-def test_the_seven_courses_have_fixed_codes_in_order():
+def test_the_eight_courses_have_fixed_codes_in_order():
     assert [c["code"] for c in data.load_library()] == COURSE_CODES
 
 
@@ -57,16 +57,20 @@ def test_lesson_text_is_chinese():
             assert CJK.search(lesson["title"])
 
 
+def _course(code):
+    return next(c for c in data.load_library() if c["code"] == code)
+
+
 def test_mentoring_clauses_follow_rules_m1_to_m13():
-    mentoring = data.load_library()[-1]
+    mentoring = _course("MENTORING")
     titles = [c["title"] for c in mentoring["clauses"]]
     assert [t.split()[0] for t in titles] == [f"M{n}" for n in range(1, 14)]
 
 
-def test_certification_programme_requires_courses_1_to_5_and_7():
+def test_certification_programme_requires_every_course():
     (programme,) = data.load_programs()
     assert programme["title"] == "客服新员工上岗认证"
-    assert programme["courses"] == ["WIN", "FIRST", "HALL", "SPECIAL", "PHONE", "MENTORING"]
+    assert programme["courses"] == COURSE_CODES
     assert set(programme["courses"]) <= set(COURSE_CODES)
     assert programme["min_signed_off_ride_alongs"] >= 2
     assert programme["validity_months"] == 24
@@ -84,3 +88,35 @@ def test_practice_exam_has_twenty_numbered_questions_over_courses_1_to_3():
     for note in notes:
         ids = practice_clause_ids(note)
         assert ids and set(ids) <= known, note
+
+
+def _text(code):
+    """Everything a learner reads of a course: lessons, clauses, phrases, questions and explanations."""
+    path = next(p for p in data.course_files() if p.stem.split("_", 1)[1] == code.lower())
+    return path.read_text(encoding="utf-8")
+
+
+def test_the_onsite_course_gates_ride_alongs_and_teaches_the_seed_rules():
+    onsite = _course("ONSITE")
+    assert onsite["title"] == "上门服务规范" and onsite["required_before_ride_along"] is True
+    assert len(onsite["clauses"]) >= 8
+    rules = "".join(c["rule"] for c in onsite["clauses"])
+    for fact in ("四统一", "四携带", "鞋套", "敲门声音要轻", "允许", "到访不遇", "人走地净", "握手", "15 分钟",
+                 "8 小时", "批量", "虚假回告", "不得隐瞒"):
+        assert fact in rules, fact
+
+
+def test_mentoring_m5_is_a_duty_both_ways_and_the_regional_head_has_one_name():
+    m5 = next(c for c in _course("MENTORING")["clauses"] if c["id"] == "MENTORING-05")
+    assert m5["rule"].count("有义务") == 2
+    text = _text("MENTORING")
+    assert "大区负责人" in text and "区域负责人" not in text
+
+
+def test_discipline_balances_cash_with_轧账_and_demotes_middle_managers_for_drinking():
+    text = _text("DISCIPLINE")
+    assert "轧账" in text and "扎账" not in text
+    discipline = _course("DISCIPLINE")
+    drinking = next(c for c in discipline["clauses"] if c["id"] == "DISCIPLINE-04")
+    q04 = next(q for q in discipline["questions"] if q["key"] == "DISCIPLINE-Q04")
+    assert "中层以上干部" in drinking["rule"] and "中层以上干部" in q04["explanation"]

@@ -30,7 +30,7 @@ def test_a_second_run_changes_and_duplicates_nothing():
     second = loader.load_library()
     assert not second.changed and second.kept == []
     assert _counts() == before
-    assert CoursePage.objects.count() == 7
+    assert CoursePage.objects.count() == 8
     assert Question.objects.filter(source_key__isnull=False).count() == sum(
         len(c["questions"]) for c in data.load_library()
     )
@@ -144,7 +144,7 @@ def test_coverage_json_reports_every_clause_covered():
     out = StringIO()
     call_command("standards_coverage", "--json", stdout=out)
     report = json.loads(out.getvalue())
-    assert len(report["courses"]) == 7
+    assert len(report["courses"]) == 8
     assert set(report["courses"][0]) == {"title", "clauses", "questions"}
     assert len(report["clauses"]) >= 60
     assert len({pk for c in report["clauses"] for pk in c["questions"]}) >= 80
@@ -164,12 +164,14 @@ def test_coverage_flags_a_clause_no_question_tests(win_only):
 
 
 @pytest.mark.django_db
-def test_onboarding_programme_maps_to_the_live_courses_1_to_5_and_7():
+def test_onboarding_programme_maps_to_all_eight_live_courses():
     from courses.standards.programs import get_programme, required_courses
 
     loader.load_library()
     programme = get_programme("CS-ONBOARD")
-    assert [c.code for c in required_courses(programme)] == ["WIN", "FIRST", "HALL", "SPECIAL", "PHONE", "MENTORING"]
+    assert [c.code for c in required_courses(programme)] == [
+        "WIN", "FIRST", "HALL", "SPECIAL", "PHONE", "DISCIPLINE", "MENTORING", "ONSITE",
+    ]
 
 
 @pytest.mark.django_db
@@ -234,3 +236,12 @@ def test_a_trainee_reads_the_courses_lessons_and_quizzes_in_chinese(client, cast
     quiz = QuizPage.objects.get(slug="special-quiz")
     response = client.get(quiz.url)
     assert response.status_code == 200 and "特殊客户服务测验" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_onsite_course_is_theory_a_trainee_completes_before_a_ride_along(cast):
+    from courses.services import missing_ride_along_prerequisites
+
+    onsite = next(c for c in data.load_library() if c["code"] == "ONSITE")
+    loader.load_library([onsite])
+    assert [c.code for c in missing_ride_along_prerequisites(cast.trainee)] == ["ONSITE"]

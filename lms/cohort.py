@@ -1,0 +1,23 @@
+"""Who is a trainee (新员工), written once: the cockpit's cohort and the lead's home count the same people.
+
+A trainee holds the trainee role or is still on probation (试用期, not yet 转正) — the
+second includes people just imported from the roster before anyone gave them a role,
+who are exactly the new hires a training lead must give a mentor.
+"""
+
+from django.db.models import Exists, OuterRef, Q
+
+from .access import visible_profiles
+from .models import RoleAssignment, StaffProfile
+from .roles import Role
+
+
+def trainee_q():
+    """A ``Q`` over ``StaffProfile``: the person is a trainee (an EXISTS, so no join and no DISTINCT)."""
+    return Q(Exists(RoleAssignment.objects.filter(user=OuterRef("user"), role=Role.TRAINEE))) | Q(
+        status=StaffProfile.Status.PROBATION)
+
+
+def trainees_visible_to(user):
+    """The trainees ``user`` may see (``lms.access`` scope), themselves excluded."""
+    return visible_profiles(user).filter(trainee_q()).exclude(user=user)

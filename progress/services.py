@@ -1,0 +1,331 @@
+"""Computing and keeping the progress rows (``progress.models.Progress``).
+
+``compute(program, users)`` works out the rows of some people (or of everyone) from the
+source records, through the program's requirement objects (``certificates.requirements``)
+and a fixed number of queries whatever the number of people. ``refresh(users)`` writes
+them for the active programs; the receivers call it in the transaction of each event,
+``rebuild()`` (``manage.py rebuild_progress``) for everyone.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from certificates.models import Certificate, Program
+from certificates.requirements import Catalog, attempt_summary, met_pairs, requirements_of, statuses
+from courses.models import Attempt, CourseAssignment, CourseCompletion, LessonRead
+from lms.models import Region, StaffProfile
+from mentorship.models import SkillAssessment
+
+from .models import Progress, QuizSlot
+
+BATCH = 500  # people per round of queries (bounded SQL parameters and memory)
+
+
+def _all_people():
+    return list(StaffProfile.objects.order_by("user_id").values_list("user_id", flat=True))
+
+
+def compute(program, users=None, *, catalog=None):
+    """``{user id: {field: value}}`` of ``program`` for ``users`` (a list of ids; None: everyone with a profile)."""
+    people = _all_people() if users is None else list(users)
+    if not people:
+        return {}
+    scope = None if users is None else people
+    catalog = catalog or Catalog(program)
+    reqs = requirements_of(program, catalog=catalog)
+    met = defaultdict(set)
+    for key, user_id in met_pairs(reqs, scope):
+        met[user_id].add(key)
+    shared = {}
+    facts = {r.key: r.facts(scope, shared) for r in reqs}
+    started = _started(scope)
+    certified = _certified(program, scope)
+    risks = _risks(catalog, scope)
+    quiz_bits = _quiz_bits(program, catalog, scope, shared)
+    due = _due_dates(scope)
+    courses = {r.key for r in reqs if r.kind == "course"}
+    rows = {}
+    for user_id in people:
+        met_keys = [r.key for r in reqs if r.key in met[user_id]]
+        person_facts = {r.key: facts[r.key][user_id] for r in reqs if user_id in facts[r.key]}
+        holds, until = certified.get(user_id, (False, None))
+        rows[user_id] = {
+            "met": met_keys,
+            "missing": [r.key for r in reqs if r.key not in met[user_id]],
+            "facts": person_facts,
+            "met_count": len(met_keys),
+            "started": user_id in started,
+            "theory_done": courses <= met[user_id],
+            "complete": bool(reqs) and len(met_keys) == len(reqs),
+            "certified": holds,
+            "certified_until": until,
+            "at_risk": bool(risks.get(user_id)),
+            "risks": risks.get(user_id, []),
+            "due_on": due.get(user_id),
+            "quizzes_tried": quiz_bits[user_id][0] if user_id in quiz_bits else 0,
+            "quizzes_passed": quiz_bits[user_id][1] if user_id in quiz_bits else 0,
+        }
+    return rows
+
+
+def _started(scope):
+    """People who have read a lesson or begun a quiz attempt."""
+    reads = LessonRead.objects.all() if scope is None else LessonRead.objects.filter(user_id__in=scope)
+    attempts = Attempt.objects.all() if scope is None else Attempt.objects.filter(user_id__in=scope)
+    return set(reads.order_by().values_list("user_id", flat=True).distinct()) | set(
+        attempts.order_by().values_list("user_id", flat=True).distinct())
+
+
+def _certified(program, scope):
+    """``{holder id: (True, valid until or None)}`` of the holders of a valid-status certificate of the program.
+
+    Expiry is kept as a date: whether it has passed is asked when the row is read.
+    """
+    certificates = Certificate.objects.filter(program=program, status=Certificate.Status.VALID)
+    if scope is not None:
+        certificates = certificates.filter(holder_id__in=scope)
+    result = {}
+    for holder_id, expires_on in certificates.values_list("holder_id", "expires_on"):
+        _holds, until = result.get(holder_id, (True, expires_on))
+        # No expiry beats any date; otherwise the latest date.
+        result[holder_id] = (True, None if until is None or expires_on is None else max(until, expires_on))
+    return result
+
+
+def _risks(catalog, scope):
+    """``{user id: [why]}``: a skill failed at the latest assessment; a round of a counted certifying quiz of the
+    program used up without a pass, with no new round granted since (``Attempt.objects.rounds_used_up``, exam's
+    definition; an attempt waiting for marking may still pass, so it is not a risk yet)."""
+    result = defaultdict(list)
+    failed = SkillAssessment.objects.latest_per_skill().filter(result=SkillAssessment.Result.FAILED)
+    if scope is not None:
+        failed = failed.filter(trainee_id__in=scope)
+    for trainee_id, skill in failed.values_list("trainee_id", "skill__name"):
+        result[trainee_id].append({"kind": "skill", "name": skill})
+    _lessons, quizzes = catalog.children
+    limited = [pk for pk, quiz in quizzes.items() if quiz.attempts_allowed]
+    if limited:
+        used_up = Attempt.objects.rounds_used_up().filter(quiz_id__in=limited)
+        if scope is not None:
+            used_up = used_up.filter(user_id__in=scope)
+        for user_id, quiz_id in set(used_up.order_by().values_list("user_id", "quiz_id")):
+            result[user_id].append({"kind": "attempts", "name": quizzes[quiz_id].title})
+    for reasons in result.values():
+        reasons.sort(key=lambda why: (why["kind"], why["name"]))
+    return result
+
+
+def _quiz_bits(program, catalog, scope, shared):
+    """``{user id: (tried, passed)}``: the bits (``QuizSlot``) of the counted quizzes handed in and passed."""
+    _lessons, quizzes = catalog.children
+    bits = QuizSlot.of(program, list(quizzes)) if quizzes else {}
+    result = defaultdict(lambda: [0, 0])
+    for row in attempt_summary(catalog, scope, shared):
+        bit = bits.get(row.quiz_id, 0)
+        result[row.user_id][0] |= bit
+        if row.passes:
+            result[row.user_id][1] |= bit
+    return result
+
+
+def _due_dates(scope):
+    """``{user id: date}``: the earliest due date of a course assigned to the person (directly, through their post,
+    or through their region or one above it) that they have not completed."""
+    assignments = list(CourseAssignment.objects.filter(due_date__isnull=False)
+                       .values_list("course_id", "user_id", "post_id", "region_id", "due_date"))
+    if not assignments:
+        return {}
+    profiles = StaffProfile.objects.all() if scope is None else StaffProfile.objects.filter(user_id__in=scope)
+    completions = CourseCompletion.objects.filter(course_id__in={a[0] for a in assignments})
+    if scope is not None:
+        completions = completions.filter(user_id__in=scope)
+    done = set(completions.values_list("user_id", "course_id"))
+    tree = Region.tree()
+    above = {}
+    result = {}
+    by_user, by_post, by_region = defaultdict(list), defaultdict(list), defaultdict(list)
+    for course_id, user_id, post_id, region_id, due in assignments:
+        if user_id is not None:
+            by_user[user_id].append((course_id, due))
+        elif post_id is not None:
+            by_post[post_id].append((course_id, due))
+        elif region_id is not None:
+            by_region[region_id].append((course_id, due))
+    for user_id, post_id, region_id in profiles.values_list("user_id", "post_id", "region_id"):
+        reaching = by_user.get(user_id, []) + by_post.get(post_id, [])
+        if region_id is not None and by_region:
+            if region_id not in above:
+                above[region_id] = Region.above(tree, [region_id])
+            for rid in above[region_id]:
+                reaching += by_region.get(rid, [])
+        dues = [due for course_id, due in reaching if (user_id, course_id) not in done]
+        if dues:
+            result[user_id] = min(dues)
+    return result
+
+
+def _write(program, rows, now):
+    """Insert or update the rows of ``program``; ``changed_at`` moves only when the person's standing changed."""
+    existing = {p.user_id: p for p in Progress.objects.filter(program=program, user_id__in=list(rows))}
+    to_create, to_update = [], []
+    for user_id, values in rows.items():
+        kept = existing.get(user_id)
+        if kept is None:
+            to_create.append(Progress(user_id=user_id, program=program, changed_at=now, **values))
+            continue
+        if kept.values() == values:
+            continue
+        if any(getattr(kept, name) != values[name] for name in Progress.STANDING):
+            kept.changed_at = now
+        for name, value in values.items():
+            setattr(kept, name, value)
+        to_update.append(kept)
+    if to_create:
+        Progress.objects.bulk_create(to_create, batch_size=BATCH)
+    if to_update:
+        Progress.objects.bulk_update(to_update, Progress.FIELDS + ["changed_at"], batch_size=BATCH)
+    return len(to_create) + len(to_update)
+
+
+@transaction.atomic
+def refresh(users, *, programs=None):
+    """Recompute and store the rows of ``users`` (user ids) for the active programs (or ``programs``).
+
+    Returns the number of rows written. People without a staff profile have no rows.
+    """
+    users = sorted(set(users))
+    programs = list(Program.objects.filter(active=True)) if programs is None else programs
+    now = timezone.now()
+    written = 0
+    for start in range(0, len(users), BATCH):
+        asked = users[start:start + BATCH]
+        chunk = list(StaffProfile.objects.filter(user_id__in=asked).order_by("user_id")
+                     .values_list("user_id", flat=True))
+        if len(chunk) < len(asked):  # a profile removed: no rows any more
+            Progress.objects.filter(user_id__in=set(asked) - set(chunk)).delete()
+        for program in programs:
+            written += _write(program, compute(program, chunk), now)
+    return written
+
+
+@transaction.atomic
+def refresh_certified(user_ids):
+    """Only the certificates of ``user_ids`` changed: recompute whether they are certified, in each program (a
+    fixed number of queries whatever their number)."""
+    user_ids = sorted(set(user_ids))
+    now = timezone.now()
+    rows = list(Progress.objects.filter(user_id__in=user_ids).select_related("program"))
+    with_rows = {row.user_id for row in rows}
+    without = [uid for uid in user_ids if uid not in with_rows]
+    if without:
+        refresh(StaffProfile.objects.filter(user_id__in=without).values_list("user_id", flat=True))
+    by_program = defaultdict(list)
+    for row in rows:
+        by_program[row.program].append(row)
+    changed = []
+    for program, program_rows in by_program.items():
+        certified = _certified(program, [row.user_id for row in program_rows])
+        for row in program_rows:
+            holds, until = certified.get(row.user_id, (False, None))
+            if (row.certified, row.certified_until) != (holds, until):
+                row.certified, row.certified_until, row.changed_at = holds, until, now
+                changed.append(row)
+    if changed:
+        Progress.objects.bulk_update(changed, ["certified", "certified_until", "changed_at"], batch_size=BATCH)
+    return len(changed)
+
+
+@transaction.atomic
+def rebuild(*, programs=None):
+    """Recompute every row from the source records (``manage.py rebuild_progress``); returns rows written.
+
+    Rows of inactive programs are removed. Everyone's rows are computed from whole-table
+    queries (not per person), so a rebuild of 10,000 people takes a few dozen queries
+    per program.
+    """
+    active = list(Program.objects.filter(active=True))
+    Progress.objects.exclude(program__in=active).delete()
+    Progress.objects.exclude(user__in=StaffProfile.objects.values("user_id")).delete()
+    now = timezone.now()
+    written = 0
+    for program in active if programs is None else programs:
+        rows = list(compute(program).items())
+        for start in range(0, len(rows), BATCH):
+            written += _write(program, dict(rows[start:start + BATCH]), now)
+    return written
+
+
+def differences(*, programs=None):
+    """``[(user id, program id, field, kept, recomputed)]``: where the kept rows differ from the source records."""
+    result = []
+    active = list(Program.objects.filter(active=True))
+    for program in active if programs is None else programs:
+        rows = compute(program)
+        kept = {p.user_id: p for p in Progress.objects.filter(program=program)}
+        for user_id in sorted(set(rows) | set(kept)):
+            fresh, row = rows.get(user_id), kept.get(user_id)
+            if fresh is None or row is None:
+                result.append((user_id, program.pk, "row", row is not None, fresh is not None))
+                continue
+            for name in Progress.FIELDS:
+                if getattr(row, name) != fresh[name]:
+                    result.append((user_id, program.pk, name, getattr(row, name), fresh[name]))
+    return result
+
+
+def users_reached(assignment):
+    """The people a course assignment reaches: a person, everyone of a post, or everyone of a region or below."""
+    if assignment.user_id:
+        return [assignment.user_id]
+    profiles = StaffProfile.objects.all()
+    if assignment.post_id:
+        profiles = profiles.filter(post_id=assignment.post_id)
+    elif assignment.region_id:
+        profiles = profiles.filter(region_id__in=Region.ids_with_descendants([assignment.region_id]))
+    else:
+        return []
+    return list(profiles.values_list("user_id", flat=True))
+
+
+@dataclass
+class Standing:
+    """One person's standing in one program, read from the kept row: what the person page and the home show."""
+
+    program: object
+    row: object  # the kept ``Progress`` row
+    statuses: list  # ``certificates.requirements.Status`` of each requirement, in the program's order
+
+    @property
+    def certified(self):
+        return self.row.is_certified()
+
+    @property
+    def overdue(self):
+        return self.row.is_overdue()
+
+    @property
+    def met(self):
+        return sum(1 for s in self.statuses if s.met)
+
+    @property
+    def missing(self):
+        return [s for s in self.statuses if not s.met]
+
+
+def standing_of(user, *, with_totals=True):
+    """The person's ``Standing`` in each active program, from the kept rows (no recomputation).
+
+    ``with_totals=False`` leaves out the courses' lesson and quiz totals (two queries fewer), for
+    views that show what is met and where to go, not the counts.
+    """
+    result = []
+    for row in Progress.objects.filter(user=user, program__active=True).select_related("program").order_by("program"):
+        catalog = Catalog(row.program)
+        if not with_totals:
+            catalog.children = ({}, {})  # not read: the courses' texts then leave out the totals
+        reqs = requirements_of(row.program, catalog=catalog)
+        result.append(Standing(row.program, row, statuses(reqs, set(row.met), row.facts)))
+    return result

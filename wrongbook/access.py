@@ -1,0 +1,14 @@
+"""Who sees which 错题本 record (lms.access policy: 404 outside your scope, 403 for a page of another role).
+
+A learner's own book and drills are theirs alone: anyone else's drill is a 404.
+"""
+
+from lms.access import get_in_scope_or_404
+
+from .models import DrillItem
+
+
+def get_own_drill_item_or_404(user, drill_pk, number):
+    """Question ``number`` (from 1) of one of the user's own drills."""
+    items = DrillItem.objects.select_related("drill").filter(drill__user=user)
+    return get_in_scope_or_404(items, drill_id=drill_pk, order=number - 1)

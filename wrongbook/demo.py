@@ -1,0 +1,55 @@
+"""Demo data of the 错题本: after the course demo's pass, the demo trainee got some clauses wrong in another round of
+the practice exam (in the book, due for a drill tomorrow), and their trip waiting for approval works on the weakest
+of them."""
+
+import random
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from courses.models import QuizPage
+from courses.services import QuizRefused, finish_attempt, save_answer, start_attempt
+
+from .services import weakest_clauses
+
+WRONG = 3  # answers the demo trainee gets wrong
+
+
+def _practice_round(user, quiz, when):
+    """An attempt at ``quiz`` handed in at ``when``: the first ``WRONG`` clause-tagged answers wrong, the rest right."""
+    try:
+        attempt = start_attempt(user, quiz, rng=random.Random(19), now=when)
+    except QuizRefused:
+        return
+    wrong = 0
+    for answer in attempt.questions.all():
+        if answer.is_essay:
+            continue
+        attempt.refresh_from_db()
+        right = [i for i, o in enumerate(answer.options) if o["correct"]]
+        if wrong < WRONG and answer.clause_id_list():
+            chosen, wrong = [i for i, o in enumerate(answer.options) if not o["correct"]][:1], wrong + 1
+        else:
+            chosen = right
+        save_answer(attempt, position=answer.order, seq=attempt.seq, selected=chosen, now=when)
+    finish_attempt(attempt, now=when)
+
+
+def load(stdout=None):
+    trainee = get_user_model().objects.filter(username="demo-trainee").first()
+    if trainee is None:
+        return
+    # A practice quiz only: certifying quizzes are the trainee's course progress (and the journeys' steps). The round
+    # comes after the courses demo's (a right answer later than a wrong one would count toward leaving the book).
+    quiz = QuizPage.objects.live().filter(practice=True).order_by("path").first()
+    if quiz is None or trainee.clause_answers.filter(correct=False).exists():
+        return
+    _practice_round(trainee, quiz, timezone.now())
+    focus = weakest_clauses(trainee)
+    # The demo's trip waiting for approval (made by mentorship.demo) works on them, as a mentor confirms it.
+    trip = trainee.ride_alongs.filter(state="requested").order_by("-requested_at").first()
+    if trip is not None and not trip.focus_clauses:
+        trip.focus_clauses = focus
+        trip.save(update_fields=["focus_clauses"])
+    if stdout:
+        stdout.write(f"wrongbook: {len(focus)} weak clauses for demo-trainee")
