@@ -9,9 +9,17 @@ class Command(BaseCommand):
     help = "Load the demo organisation, one account per role, and each app's demo data (idempotent)."
 
     def handle(self, *args, **options):
-        load_organisation()
-        for path in settings.LMS_DEMO_LOADERS:
-            import_string(path)(stdout=self.stdout)
+        # The progress rows of the people the loaders touch are recomputed once at the end, not after each of the
+        # thousands of records they write (progress.services.deferred).
+        from progress.services import deferred
+
+        # The demo's people are made up: the mail the services send them (trips waiting for approval, sign-off
+        # reports…) goes nowhere.
+        settings.EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
+        with deferred():
+            load_organisation()
+            for path in settings.LMS_DEMO_LOADERS:
+                import_string(path)(stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo data loaded. Accounts (password %s):" % DEMO_PASSWORD))
         for username in DEMO_ACCOUNTS:
             self.stdout.write(f"  {username}")
