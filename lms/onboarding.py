@@ -3,7 +3,8 @@
 
 The link carries a token of ``invitation_tokens``: Django's password-reset token machinery with its own salt, so an
 invitation and a 忘记密码 link cannot stand in for each other. The token is bound to the account's password, so it
-works once (setting the password retires it) and for ``settings.PASSWORD_RESET_TIMEOUT`` seconds at most.
+works once (setting the password retires it) and for ``settings.PASSWORD_RESET_TIMEOUT`` seconds at most, and to the
+latest invitation, so sending a new one retires the earlier links.
 
 Write operations are keyword-only and atomic; a lead acts only within their regions (``PermissionDenied``
 otherwise; the views fetch people through ``invitable_people`` and answer 404 outside it).
@@ -28,7 +29,14 @@ from .roles import Role
 
 
 class InvitationTokenGenerator(PasswordResetTokenGenerator):
+    """Bound also to the latest invitation sent to the account: sending a new invitation retires the links of the
+    earlier ones (a lead who re-sends to a corrected address does not leave a live link at the old one)."""
+
     key_salt = "lms.onboarding.InvitationTokenGenerator"
+
+    def _make_hash_value(self, user, timestamp):
+        latest = Invitation.objects.filter(user=user).order_by("-sent_at", "-pk").values_list("pk", flat=True).first()
+        return f"{super()._make_hash_value(user, timestamp)}{latest or ''}"
 
 
 invitation_tokens = InvitationTokenGenerator()
@@ -109,9 +117,8 @@ def send_invitations(*, by, profiles, base_url):
             problems += exc.messages
     if problems:
         raise ValidationError(problems)
+    invitations = [Invitation.objects.create(user=p.user, email=p.user.email, sent_by=by) for p in profiles]
+    # The links are made after the invitations are recorded: each is bound to its own (the newest) invitation.
     messages = [_message(p, by=by, base_url=base_url) for p in profiles]
-    invitations = Invitation.objects.bulk_create(
-        Invitation(user=p.user, email=p.user.email, sent_by=by) for p in profiles
-    )
     get_connection().send_messages(messages)
     return invitations

@@ -78,6 +78,21 @@ def test_a_weak_password_is_refused_in_chinese_and_the_link_still_works(cast, cl
     assert not hire.has_usable_password()
 
 
+def test_a_second_invitation_retires_the_link_of_the_first(cast, client):
+    hire = _new_hire(cast.org)
+    _invite(client, hire, cast.lead)
+    hire.email = "zhang.xiaoli@example.cn"
+    hire.save()
+    _invite(client, hire, cast.lead)
+    first, second = mail.outbox
+    assert second.to == ["zhang.xiaoli@example.cn"] and Invitation.objects.filter(user=hire).count() == 2
+    client.logout()
+    old = client.get(_link(first), follow=True)
+    assert old.context["validlink"] is False and "链接已失效" in old.content.decode()
+    new = client.get(_link(second), follow=True)
+    assert new.context["validlink"] is True
+
+
 def test_a_lead_of_another_region_gets_404_and_nothing_is_sent(cast, client):
     hire = _new_hire(cast.org)
     assert _invite(client, hire, cast.other_lead).status_code == 404

@@ -1,6 +1,9 @@
 """The shipped data itself: ids, coverage and question mix, without a database."""
 
 import re
+from pathlib import Path
+
+from django.conf import settings
 
 from courses.standards import data
 
@@ -61,10 +64,16 @@ def _course(code):
     return next(c for c in data.load_library() if c["code"] == code)
 
 
-def test_mentoring_clauses_follow_rules_m1_to_m13():
+def test_mentoring_clauses_follow_rules_m1_to_m13_numbered_as_the_regulation_numbers_them():
+    """Clauses MENTORING-01…13 are rules M1…M13, shown to learners as the regulation's 第一条…第十三条: the
+    internal rule ids (M6 …) appear in no title, lesson text, question or explanation."""
     mentoring = _course("MENTORING")
     titles = [c["title"] for c in mentoring["clauses"]]
-    assert [t.split()[0] for t in titles] == [f"M{n}" for n in range(1, 14)]
+    numerals = "一 二 三 四 五 六 七 八 九 十 十一 十二 十三".split()
+    assert [t.split()[0] for t in titles] == [f"第{n}条" for n in numerals]
+    shown = Path(settings.BASE_DIR, "courses", "standards", "07_mentoring.toml").read_text(encoding="utf-8")
+    shown = "\n".join(line for line in shown.splitlines() if not line.startswith("#"))
+    assert not re.search(r"(?<![A-Z0-9-])M\d+(?!\d)", shown)
 
 
 def test_certification_programme_requires_every_course():
