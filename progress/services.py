@@ -7,9 +7,7 @@ them for the active programs; the receivers call it in the transaction of each e
 ``rebuild()`` (``manage.py rebuild_progress``) for everyone.
 """
 
-import threading
 from collections import defaultdict
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -24,35 +22,6 @@ from mentorship.models import SkillAssessment
 from .models import Progress, QuizSlot
 
 BATCH = 500  # people per round of queries (bounded SQL parameters and memory)
-
-_deferred = threading.local()
-
-
-@contextmanager
-def deferred():
-    """Within the block, the rows of the people whose records change are recomputed once, at its end, instead of
-    after each record (``refresh`` and ``refresh_certified`` only note who changed). For a loader that writes many
-    records of the same people in a row (``manage.py load_demo``); the rows end as the per-record updates would
-    leave them. Nested blocks join the outer one; an error in the block leaves the rows untouched."""
-    if getattr(_deferred, "users", None) is not None:
-        yield
-        return
-    _deferred.users = set()
-    try:
-        yield
-        users = _deferred.users
-    finally:
-        _deferred.users = None
-    refresh(users)
-
-
-def _defer(user_ids):
-    """Note ``user_ids`` for the end of a ``deferred()`` block; False outside one."""
-    users = getattr(_deferred, "users", None)
-    if users is None:
-        return False
-    users.update(uid for uid in user_ids if uid is not None)
-    return True
 
 
 def _all_people():
@@ -227,8 +196,6 @@ def refresh(users, *, programs=None):
 
     Returns the number of rows written. People without a staff profile have no rows.
     """
-    if _defer(users):
-        return 0
     users = sorted(set(users))
     programs = list(Program.objects.filter(active=True)) if programs is None else programs
     now = timezone.now()
@@ -248,8 +215,6 @@ def refresh(users, *, programs=None):
 def refresh_certified(user_ids):
     """Only the certificates of ``user_ids`` changed: recompute whether they are certified, in each program (a
     fixed number of queries whatever their number)."""
-    if _defer(user_ids):
-        return 0
     user_ids = sorted(set(user_ids))
     now = timezone.now()
     rows = list(Progress.objects.filter(user_id__in=user_ids).select_related("program"))

@@ -178,24 +178,3 @@ def test_rebuild_progress_repairs_rows_and_check_reports_differences(cast, progr
     call_command("rebuild_progress", "--check", stdout=io.StringIO())
     assert services.differences() == []
 
-
-def test_within_deferred_the_rows_change_once_at_the_end_as_the_records_say(cast, program):
-    prog, win, lesson, _quiz = program
-    with services.deferred():
-        mark_lesson_read(cast.trainee, lesson)
-        newcomer = make_person("deferred", role=Role.TRAINEE, region=cast.org.sh)
-        assert not _row(cast.trainee, prog).started
-        assert not Progress.objects.filter(user=newcomer).exists()
-    assert _row(cast.trainee, prog).started
-    assert _row(cast.trainee, prog).facts[f"course:{win.pk}"] == {"read": 1, "passed": 0, "marking": 0}
-    assert Progress.objects.filter(user=newcomer, program=prog).exists()
-
-
-def test_an_error_within_deferred_leaves_the_rows_alone_and_stops_deferring(cast, program):
-    prog, _win, lesson, _quiz = program
-    with pytest.raises(RuntimeError), services.deferred():
-        mark_lesson_read(cast.trainee, lesson)
-        raise RuntimeError
-    assert not _row(cast.trainee, prog).started
-    services.refresh([cast.trainee.pk])  # no longer deferred: written at once
-    assert _row(cast.trainee, prog).started
