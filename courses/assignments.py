@@ -13,6 +13,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lms import batching
 from lms.access import covers_region
 from lms.models import Region, RoleAssignment, StaffProfile
 from lms.roles import Role
@@ -40,16 +41,18 @@ def _assign(rule, profiles, *, by):
     have = set(CourseAssignment.objects.filter(course_id=rule.course_id, user_id__in=[p.user_id for p in profiles])
                .values_list("user_id", flat=True))
     created = []
-    for profile in profiles:
-        if profile.user_id in have:
-            continue
-        # One by one (not bulk_create): the progress records follow each assignment as it is saved.
-        created.append(CourseAssignment.objects.create(
-            course_id=rule.course_id, user_id=profile.user_id, rule=rule, assigned_by=by,
-            due_date=rule.due_date_for(profile.hire_date, today),
-            reason=_("Assignment rule: %(region)s · %(post)s") % {"region": rule.region,
-                                                                   "post": rule.post or _("every post")},
-        ))
+    # One by one (not bulk_create): the progress records follow each assignment as it is saved, refreshed once for
+    # everyone at the end of the block.
+    with batching.collecting():
+        for profile in profiles:
+            if profile.user_id in have:
+                continue
+            created.append(CourseAssignment.objects.create(
+                course_id=rule.course_id, user_id=profile.user_id, rule=rule, assigned_by=by,
+                due_date=rule.due_date_for(profile.hire_date, today),
+                reason=_("Assignment rule: %(region)s · %(post)s") % {"region": rule.region,
+                                                                       "post": rule.post or _("every post")},
+            ))
     return created
 
 

@@ -35,6 +35,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from . import batching
 from .models import Post, Region, RoleAssignment, RosterImport, StaffProfile
 from .roles import REGION_SCOPED_ROLES, Role
 from .signals import staff_imported
@@ -448,8 +449,6 @@ def apply_plan(plan, *, user=None, filename=""):
 
     Sends ``staff_imported`` (in the transaction) with the people created or changed.
     """
-    from .services import assign_role
-
     if not plan.ok:
         raise ValueError("A roster with errors cannot be applied.")
     regions = {r.name: r for r in Region.objects.all()}
@@ -469,6 +468,29 @@ def apply_plan(plan, *, user=None, filename=""):
                 name=name, code=_free_code(Region, "region"), parent=regions[plan.region_parents[name]]
             )
             pending.remove(name)
+
+    # What other apps derive per person (progress rows) is refreshed once, for everyone, at the end of the block.
+    with batching.collecting():
+        touched = _write_rows(plan, regions, posts)
+        record = RosterImport.objects.create(
+            imported_by=user,
+            filename=filename[:200],
+            created=plan.count("create"),
+            updated=plan.count("update"),
+            unchanged=plan.count("unchanged"),
+            changes=[
+                {"row": r.row, "employee_no": r.employee_no, "action": r.action,
+                 "changes": [[f, str(old), str(new)] for f, old, new in r.changes]}
+                for r in plan.rows if r.action != "unchanged"
+            ],
+        )
+        staff_imported.send(sender=RosterImport, users=touched, by=user, record=record)
+    return record
+
+
+def _write_rows(plan, regions, posts):
+    """Create or update the accounts, profiles and roles of ``plan``'s rows; the accounts touched."""
+    from .services import assign_role
 
     User = get_user_model()
     profiles = {
@@ -509,20 +531,7 @@ def apply_plan(plan, *, user=None, filename=""):
         for role, region_name in v["roles_add"]:
             assign_role(user=account, role=role, region=regions[region_name] if region_name else None)
         touched.append(account)
-    record = RosterImport.objects.create(
-        imported_by=user,
-        filename=filename[:200],
-        created=plan.count("create"),
-        updated=plan.count("update"),
-        unchanged=plan.count("unchanged"),
-        changes=[
-            {"row": r.row, "employee_no": r.employee_no, "action": r.action,
-             "changes": [[f, str(old), str(new)] for f, old, new in r.changes]}
-            for r in plan.rows if r.action != "unchanged"
-        ],
-    )
-    staff_imported.send(sender=RosterImport, users=touched, by=user, record=record)
-    return record
+    return touched
 
 
 def _free_code(model, prefix):

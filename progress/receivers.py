@@ -15,7 +15,7 @@ from certificates.models import Certificate, Program
 from courses.models import (
     Attempt, CourseAssignment, CourseCompletion, LessonPage, LessonRead, QuizPage, RoundGrant,
 )
-from lms import signals
+from lms import batching, signals
 from lms.models import StaffProfile
 from mentorship.models import Approval, ChecklistItem, ChecklistTopic, RideAlong, SignOff, SkillAssessment
 
@@ -24,7 +24,8 @@ from .models import Progress
 
 
 def _refresh(*user_ids):
-    services.refresh([uid for uid in user_ids if uid is not None])
+    """The rows of these people, now, or once at the end of a bulk write (``lms.batching.collecting``)."""
+    batching.defer("progress.refresh", services.refresh, [uid for uid in user_ids if uid is not None])
 
 
 def _raw(kwargs):
@@ -103,8 +104,7 @@ def before_assignment_saved(sender, instance, **kwargs):
 @receiver([post_save, post_delete], sender=CourseAssignment, dispatch_uid="progress.assignment")
 def on_assignment(sender, instance, **kwargs):
     if not _raw(kwargs):
-        services.refresh(set(services.users_reached(instance))
-                         | set(getattr(instance, "_progress_reached_before", [])))
+        _refresh(*(set(services.users_reached(instance)) | set(getattr(instance, "_progress_reached_before", []))))
 
 
 @receiver([post_save, post_delete], sender=ChecklistTopic, dispatch_uid="progress.checklist_topic")

@@ -11,13 +11,17 @@ from django.test.utils import CaptureQueriesContext
 
 from certificates.models import Certificate, Program
 from courses.models import Attempt, AttemptQuestion, CourseAssignment, QuizPage
+from courses.assignments import add_assignment_rule
 from courses.services import mark_lesson_read
+from lms.models import StaffProfile
 from lms.roles import Role
+from lms.roster import apply_plan, plan_import
 from mentorship.models import ChecklistItem, ChecklistTopic, Skill, SkillAssessment
 from progress import services
 from progress.models import Progress, certified_q
 from tests.certificates.conftest import make_course
 from tests.factories import make_person
+from tests.lms.test_roster import csv_bytes
 
 NOW = datetime.datetime(2026, 10, 1, 9, tzinfo=datetime.UTC)
 
@@ -178,3 +182,24 @@ def test_rebuild_progress_repairs_rows_and_check_reports_differences(cast, progr
     call_command("rebuild_progress", "--check", stdout=io.StringIO())
     assert services.differences() == []
 
+
+def test_a_roster_import_refreshes_the_rows_once_for_everyone_it_touched(cast, program):
+    """The import writes each person (and the course assignment rules reaching them) one by one, but the progress
+    rows are refreshed once at the end, inside the import's transaction: the progress queries are the same for 2
+    people or 12."""
+    prog, win, *_ = program
+    add_assignment_rule(by=cast.lead, course=win, region=cast.org.sh, due_days=30)
+
+    def progress_queries(first, count):
+        rows = [f"T{n:04d},新员工{n},上海区域,,上门服务工程师,2026-10-08,试用," for n in range(first, first + count)]
+        plan = plan_import(csv_bytes(*rows), "r.csv")
+        with CaptureQueriesContext(connection) as ctx:
+            apply_plan(plan, user=cast.lead, filename="r.csv")
+        return [q["sql"] for q in ctx.captured_queries if '"progress_progress"' in q["sql"]]
+
+    few, many = progress_queries(1000, 2), progress_queries(2000, 12)
+    assert len(few) == len(many) == 2  # read the kept rows, write the new ones
+    for profile in StaffProfile.objects.filter(employee_no__startswith="T"):
+        row = _row(profile.user, prog)
+        assert row.missing == [f"course:{win.pk}", "checklist"] and row.due_on is not None
+    assert services.differences() == []
