@@ -45,9 +45,11 @@ from mentorship.services import (
     propose_focus,
     record_trip_happened,
     request_ride_along,
-    sign_off_ride_along,
     start_ride_along,
 )
+from wrongbook.demo import demo_checklists
+from wrongbook.models import Observation, ObservationChecklist
+from wrongbook.services import sign_off_with_observations
 
 # region code, the mentors of its trainees, the region the trips go to (its regional manager approves them)
 REGIONS = [
@@ -226,13 +228,23 @@ class Cohort:
             (sign or self.sign)(trip, mentor, ended - 1)
         return trip
 
-    def sign(self, trip, mentor, days_ago):
+    def sign(self, trip, mentor, days_ago, needs_work=False, **report):
+        """The mentor signs the trip off as the sign-off form does: every item of its observation checklists scored
+        (observed well; one not seen; the last one "needs work" when ``needs_work``, which becomes a weak point and
+        a plan item with its clause)."""
+        items = [item for checklist in ObservationChecklist.for_ride_along(trip) for item in checklist.items.all()]
+        scores = {item: Observation.Score.WELL for item in items}
+        if len(items) > 2:
+            scores[items[1]] = Observation.Score.NOT_SEEN
+        if needs_work and items:
+            scores[items[-1]] = Observation.Score.NEEDS_WORK
+        report = {"performance": "服务流程完整，礼仪规范；与客户沟通时解释还可更清楚。",
+                  "study_directions": "复习上门服务规范，熟悉常见故障的排查顺序。",
+                  "weak_points": [(None, "验收单填写不完整")],
+                  "plan_items": [("整理两个现场案例交导师点评", self.clock.day(days_ago - 14))], **report}
         with self.clock.on(days_ago, 10):
-            sign_off_ride_along(
-                ride_along=trip, user=mentor, performance="服务流程完整，礼仪规范；与客户沟通时解释还可更清楚。",
-                study_directions="复习上门服务规范，熟悉常见故障的排查顺序。", skills_covered=list(trip.skills.all()),
-                weak_points=[(None, "验收单填写不完整")],
-                plan_items=[("整理两个现场案例交导师点评", self.clock.day(days_ago - 14))])
+            sign_off_with_observations(ride_along=trip, user=mentor, key=None, scores=scores,
+                                       skills_covered=list(trip.skills.all()), **report)
 
     def checklist(self, user, mentor, days_ago, count=None):
         """The mentor covers the first ``count`` topics (all by default) and the trainee acknowledges them."""
@@ -305,31 +317,17 @@ class Cohort:
     def _chain(self, user, mentor, destination, day):
         """19: wrong answers filed by a practice round, a trip whose focus the mentor took from them, and the
         observation checklist scored at its sign-off with one item that needs work."""
-        from wrongbook.demo import demo_checklists
-        from wrongbook.models import Observation, ObservationChecklist
-        from wrongbook.services import sign_off_with_observations
-
         if self.practice is not None:
             with self.clock.on(day - 1, 10):
                 hand_in(user, self.practice, wrong=3, seed=19)
-        demo_checklists()
         with self.clock.on(day - 2, 11):
             focus, _skills = propose_focus(user)
         field = self.skills["上门服务流程"]
 
         def sign(trip, mentor, days_ago):
-            checklists = ObservationChecklist.for_ride_along(trip)
-            items = [item for checklist in checklists for item in checklist.items.all()]
-            scores = {item: Observation.Score.WELL for item in items}
-            if items:
-                scores[items[-1]] = Observation.Score.NEEDS_WORK
-            if len(items) > 2:
-                scores[items[1]] = Observation.Score.NOT_SEEN
-            with self.clock.on(days_ago, 10):
-                sign_off_with_observations(
-                    ride_along=trip, user=mentor, key=None, scores=scores,
-                    performance="上门礼仪规范，能按约定时间到达；完工后的试用与签字环节不够完整。",
-                    study_directions="对照错题本复习薄弱条款。", skills_covered=[field])
+            self.sign(trip, mentor, days_ago, needs_work=True, weak_points=[], plan_items=[],
+                      performance="上门礼仪规范，能按约定时间到达；完工后的试用与签字环节不够完整。",
+                      study_directions="对照错题本复习薄弱条款。")
 
         self.trip(user, mentor, destination, requested=day - 2, starts=day - 6, days=3, skills=[field],
                   purpose="随导师上门服务（重点：错题本中的薄弱条款）", focus=focus, sign=sign)
@@ -351,6 +349,7 @@ class Cohort:
 def load(stdout=None):
     clock = Clock()
     ensure_catalogues()
+    demo_checklists()
     cohort = Cohort(clock)
     needed = {m for _r, mentors, _d in REGIONS for m in mentors}
     if len(cohort.courses) < 8 or not needed <= set(cohort.users) or not {r[0] for r in REGIONS} <= set(cohort.regions):

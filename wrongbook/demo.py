@@ -14,9 +14,11 @@ from .services import weakest_clauses
 
 WRONG = 3  # answers the demo trainee gets wrong
 
+SKILL = "上门服务流程"
 # The observation checklists an editor keeps in the admin (19.4), as the demo has them: name, kind, behaviours.
 CHECKLISTS = [
-    ("上门服务规范", "onsite", [
+    # Scored on the trips that cover the skill 上门服务流程 (the other trips' sign-offs stay as they were).
+    ("上门服务流程观察清单", "skill", [
         ("ONSITE-03", "约定时间前到达，迟到先致歉"),
         ("ONSITE-05", "轻敲门，出示工牌，说明来意"),
         ("ONSITE-06", "经客户允许再进门，进门穿鞋套"),
@@ -35,10 +37,16 @@ CHECKLISTS = [
 
 def demo_checklists():
     """The demo's observation checklists, made once (an editor may change them later; they are left alone)."""
+    from mentorship.catalogue import ensure_catalogues
+    from mentorship.models import Skill
+
     from .models import ObservationChecklist, ObservationItem
 
+    ensure_catalogues()
     for name, kind, items in CHECKLISTS:
-        checklist, created = ObservationChecklist.objects.get_or_create(name=name, defaults={"kind": kind})
+        skill = Skill.objects.filter(name=SKILL).first() if kind == "skill" else None
+        checklist, created = ObservationChecklist.objects.get_or_create(name=name, defaults={"kind": kind,
+                                                                                                "skill": skill})
         if created:
             ObservationItem.objects.bulk_create(
                 ObservationItem(checklist=checklist, clause_id=clause, behaviour=behaviour, sort_order=n)
