@@ -123,6 +123,39 @@ def completions_per_week(users, weeks=8, today=None):
     return [(start.strftime("%m-%d"), counts[start]) for start in starts]
 
 
+def standing_conditions(program, *, today=None):
+    """``{name: Q}``: who counts under each headline figure, over the progress rows of ``program`` (over the
+    cohort's profiles when there is no program: only the trainees and those without a mentor). The dashboard
+    counts them and each figure's tile lists exactly those people (``with_standing``), so the two cannot differ.
+    """
+    conditions = {"trainees": Q(), "without_mentor": queues.without_current_mentor_q()}
+    if program is not None:
+        today = today or timezone.localdate()
+        conditions.update(
+            certified=progress.certified_q(today),
+            at_risk=progress.at_risk_q(today),
+            overdue=progress.overdue_q(today),
+            on_track=progress.on_track_q(today),
+        )
+    return conditions
+
+
+def _count(condition):
+    return Count("pk", filter=condition) if condition else Count("pk")
+
+
+def with_standing(cohort, standing, *, program=None, today=None):
+    """The cohort members counted under the headline figure ``standing`` (everyone when ``standing`` is empty)."""
+    if not standing:
+        return cohort
+    condition = standing_conditions(program, today=today).get(standing)
+    if condition is None:
+        return cohort.none()
+    if program is None:
+        return cohort.filter(condition)
+    return cohort.filter(user_id__in=Progress.objects.filter(condition, program=program).values("user_id"))
+
+
 def program_rows(cohort, program):
     """The progress rows (``progress.Progress``) of the cohort in ``program``."""
     return Progress.objects.filter(program=program, user_id__in=cohort_users(cohort))
@@ -142,23 +175,15 @@ def cohort_figures(cohort, program=None, *, today=None):
     ``(quiz title, passed, tried)``. Without a program there are no rows: only the
     trainees and those without a mentor are counted.
     """
-    without_mentor = queues.without_current_mentor_q()
     if program is None:
-        figures = cohort.order_by().aggregate(trainees=Count("pk"), without_mentor=Count("pk", filter=without_mentor))
-        return figures, []
-    today = today or timezone.localdate()
-    certified = progress.certified_q(today)
-    counts = {
-        "trainees": Count("pk"),
-        "without_mentor": Count("pk", filter=without_mentor),
-        "certified": Count("pk", filter=certified),
-        "at_risk": Count("pk", filter=progress.at_risk_q(today)),
-        "overdue": Count("pk", filter=progress.overdue_q(today)),
-        "on_track": Count("pk", filter=progress.on_track_q(today)),
+        conditions = standing_conditions(None, today=today)
+        return cohort.order_by().aggregate(**{name: _count(q) for name, q in conditions.items()}), []
+    counts = {name: _count(q) for name, q in standing_conditions(program, today=today).items()}
+    counts.update({
         "started": Count("pk", filter=Q(started=True)),
         "theory": Count("pk", filter=Q(theory_done=True)),
         "complete": Count("pk", filter=Q(complete=True)),
-    }
+    })
     # The quizzes with a bit in the rows, still live and counted (a quiz the program no longer requires has its
     # bits cleared when the rows are rebuilt, so nobody has tried it).
     slots = list(QuizSlot.objects.filter(program=program, quiz__live=True, quiz__practice=False)

@@ -6,6 +6,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
+from courses.services import lessons_teaching
 from lms.access import require_role
 from lms.exports import table_response
 from lms.roles import Role
@@ -28,6 +29,12 @@ def _cohort(request):
     return filterset, program, {"filter": filterset, "program": program, "programs": programs}
 
 
+def _with_clause_titles(rows):
+    """The clause chart's rows labelled "WIN-05 一次性告知" (code and title) instead of the bare code."""
+    taught = lessons_teaching({row[0] for row in rows})
+    return [(f"{row[0]} {taught[row[0]][1]}" if row[0] in taught else row[0], *row[1:]) for row in rows]
+
+
 @login_required
 def dashboard(request):
     _lead_or_404(request)
@@ -40,7 +47,8 @@ def dashboard(request):
         weekly_chart=column_chart(_("Course completions per week"), services.completions_per_week(users)),
         quiz_chart=bar_chart(_("Pass rate per quiz"), services.quiz_pass_rates(quizzes), unit="%", max_value=100),
         clause_chart=bar_chart(
-            _("Clauses answered wrong most often"), services.clause_error_rates(users), unit="%", max_value=100
+            _("Clauses answered wrong most often"), _with_clause_titles(services.clause_error_rates(users)), unit="%",
+            max_value=100,
         ),
         mentor_chart=bar_chart(_("Accountability records per mentor"), waiting.accountability_per_mentor(users)),
         waiting=waiting.for_lead(request.user),
@@ -50,15 +58,30 @@ def dashboard(request):
     return render(request, "cockpit/dashboard.html", context)
 
 
+def standing_labels():
+    """The headline figures' names as the tiles show them (also the heading of the list behind a tile)."""
+    return {"trainees": _("Trainees"), "certified": _("Certified"), "on_track": _("On track"),
+            "overdue": _("Overdue"), "at_risk": _("At risk"), "without_mentor": _("Without a mentor")}
+
+
+def _standing(request):
+    """The headline figure whose people the matrix lists (``?standing=overdue``), or "" for everyone."""
+    standing = request.GET.get("standing", "")
+    return standing if standing in standing_labels() else ""
+
+
 @login_required
 def progress_matrix(request):
     _lead_or_404(request)
     filterset, program, context = _cohort(request)
     if program is None:
         return render(request, "cockpit/matrix.html", context)
-    page = Paginator(filterset.qs.select_related("user", "region", "post"), PAGE_SIZE).get_page(request.GET.get("page"))
+    standing = _standing(request)
+    cohort = services.with_standing(filterset.qs, standing, program=program)
+    page = Paginator(cohort.select_related("user", "region", "post"), PAGE_SIZE).get_page(request.GET.get("page"))
     columns, rows = matrix.build(page.object_list, program)
-    context.update(page=page, columns=columns, rows=rows)
+    context.update(page=page, columns=columns, rows=rows, standing=standing,
+                   standing_label=standing_labels().get(standing, ""))
     return render(request, "cockpit/matrix.html", context)
 
 
@@ -70,8 +93,9 @@ def matrix_export(request, fmt):
     filterset, program, _context = _cohort(request)
     if program is None:
         raise Http404
-    cohort = filterset.qs.select_related("user", "region", "post")
-    columns, rows = matrix.build(cohort, program, services.program_rows(filterset.qs, program))
+    cohort = services.with_standing(filterset.qs, _standing(request), program=program)
+    columns, rows = matrix.build(cohort.select_related("user", "region", "post"), program,
+                                 services.program_rows(cohort, program))
     headers, body = matrix.table(columns, rows)
     return table_response(headers, body, filename="progress-matrix", fmt=fmt)
 
@@ -104,4 +128,6 @@ def certified_export(request, fmt):
         raise Http404
     filterset, program, _context = _cohort(request)
     headers, rows = services.certified_table(filterset.qs, program)
-    return table_response(headers, rows, filename="certified", fmt=fmt)
+    # The file names its program (the one chosen in the dashboard's filters).
+    filename = f"certified-{program.code}" if program is not None else "certified"
+    return table_response(headers, rows, filename=filename, fmt=fmt)

@@ -16,7 +16,7 @@ from certificates.services import open_refreshers_for, overrides_for
 from courses.services import essays_to_mark_for
 from lms.counting import count_each
 from mentorship import queues
-from mentorship.models import AccountabilityRecord
+from mentorship.models import AccountabilityRecord, RideAlong
 
 
 @dataclass
@@ -39,11 +39,12 @@ def for_lead(user):
     return [
         Item(_("Essays to mark"), counts["essays"], reverse("courses:marking")),
         Item(_("Refreshers not done"), counts["refreshers"], reverse("certificates:refreshers")),
-        Item(_("Question reports to review"), counts["reports"], reverse("mentorship:questions")),
+        Item(_("Question reports to review"), counts["reports"],
+             reverse("mentorship:reports") + "?tab=question_reports"),
         Item(_("Ride-along approvals waiting more than %(days)s days") % {"days": queues.STUCK_AFTER_DAYS},
-             counts["approvals"], reverse("mentorship:ride_alongs")),
+             counts["approvals"], reverse("mentorship:ride_alongs") + "?state=" + RideAlong.State.REQUESTED),
         Item(_("Questions past their deadline"), len(queues.overdue_questions_for(user)),
-             reverse("mentorship:questions")),
+             reverse("mentorship:questions") + "?overdue=1"),
         Item(_("Accountability records"), counts["accountability"], reverse("mentorship:accountability")),
         Item(_("Trainees without a mentor"), counts["without_mentor"], reverse("mentorship:assign_mentor")),
         Item(_("Certificates issued by override"), counts["overrides"], reverse("certificates:list") + "?override=yes"),

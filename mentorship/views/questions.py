@@ -14,7 +14,10 @@ from .common import apply_service, form_page, paginate, post_action, post_form
 @login_required
 def question_list(request):
     qs = access.questions_visible_to(request.user).order_by("-asked_at")
-    return render(request, "mentorship/question_list.html", {"page": paginate(request, qs)})
+    overdue_only = bool(request.GET.get("overdue"))
+    if overdue_only:  # the cockpit's "questions past their deadline" count opens exactly these
+        qs = qs.filter(pk__in=[q.pk for q in services.overdue_questions()])
+    return render(request, "mentorship/question_list.html", {"page": paginate(request, qs), "overdue_only": overdue_only})
 
 
 @login_required
