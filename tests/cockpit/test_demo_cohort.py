@@ -1,12 +1,13 @@
 """The demo cohort (16.8, 19): about 60 trainees in three regions, each standing of the cockpit filled, built through
 the services so the evidence and the dates hold. The whole demo is loaded once for the module (it is slow) and
-committed for real, as ``make run`` does; the database is flushed after the module, as after a
-``transaction=True`` test (``ensure_training_index`` puts Wagtail's rows back for the tests after it)."""
+committed for real, as ``make run`` does; afterwards the database is flushed and what the migrations had put
+there restored (as a serialized-rollback transactional test does)."""
 
 import io
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.utils import timezone
 
 from certificates.models import Certificate
@@ -38,13 +39,17 @@ def _counts():
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
+        # What the migrations put there (Wagtail's pages, groups and permissions…), put back after the flush, as a
+        # serialized-rollback transactional test does: the tests after this module find the database they expect.
+        snapshot = connection.creation.serialize_db_to_string()
         try:
             _load()
             first = _counts()
             call_command("load_demo", stdout=io.StringIO())
             yield first
         finally:
-            call_command("flush", interactive=False, verbosity=0)
+            call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True)
+            connection.creation.deserialize_db_from_string(snapshot)
 
 
 def _local(moment):
