@@ -340,6 +340,7 @@ LMS_DEMO_LOADERS = [
     "mentorship.demo.load",
     "certificates.demo.load",
     "wrongbook.demo.load",
+    "cockpit.demo.load",  # the cohort: after the others (it uses their accounts and the observation checklists)
 ]
 
 # 传帮带: a question not resolved within this many working days is overdue (M4).
