@@ -183,3 +183,14 @@ def test_the_chain_trainee_has_weak_clauses_a_focused_trip_and_a_scored_checklis
 
 def test_loading_it_again_changes_nothing(demo):
     assert _counts() == demo
+
+
+def test_the_demo_sends_no_mail_and_leaves_the_mail_setting_as_it_was(demo):
+    """The made-up people's mail goes nowhere while the demo loads, and only then: the test run's outbox still
+    collects what the services send afterwards."""
+    from django.conf import settings
+    from django.core import mail
+
+    assert settings.EMAIL_BACKEND == "django.core.mail.backends.locmem.EmailBackend"
+    mail.send_mail("主题", "正文", None, ["someone@example.cn"])
+    assert len(mail.outbox) == 1

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.test.utils import override_settings
 from django.utils.module_loading import import_string
 
 from lms import batching
@@ -11,11 +12,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         # The demo's people are made up: the mail the services send them (trips waiting for approval, sign-off
-        # reports…) goes nowhere.
-        settings.EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
+        # reports…) goes nowhere, while the command runs (the setting is restored afterwards).
         # The progress rows of the people the loaders touch are recomputed once at the end, not after each of the
         # thousands of records they write (lms.batching).
-        with batching.collecting():
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"), batching.collecting():
             load_organisation()
             for path in settings.LMS_DEMO_LOADERS:
                 import_string(path)(stdout=self.stdout)
