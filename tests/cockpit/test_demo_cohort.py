@@ -6,7 +6,9 @@ there restored (as a serialized-rollback transactional test does)."""
 import io
 
 import pytest
+from django.apps import apps
 from django.core.management import call_command
+from django.core.management.color import no_style
 from django.db import connection
 from django.utils import timezone
 
@@ -29,8 +31,6 @@ def _load():
 
 
 def _counts():
-    from django.apps import apps
-
     return {m._meta.label: m._default_manager.count() for app in
             ("lms", "courses", "mentorship", "certificates", "wrongbook", "progress")
             for m in apps.get_app_config(app).get_models()}
@@ -50,6 +50,12 @@ def demo(django_db_setup, django_db_blocker):
         finally:
             call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True)
             connection.creation.deserialize_db_from_string(snapshot)
+            # The rows came back with their ids; PostgreSQL's sequences, reset by the flush, must follow them or
+            # the next insert collides with a restored row (SQLite needs nothing: it takes the largest id).
+            statements = connection.ops.sequence_reset_sql(no_style(), apps.get_models(include_auto_created=True))
+            with connection.cursor() as cursor:
+                for statement in statements:
+                    cursor.execute(statement)
 
 
 def _local(moment):
