@@ -42,14 +42,14 @@ FULL = {"trainees": 10_000, "mentors": 500, "attempts": 100_000, "ride_alongs": 
         "spike_users": 500, "issue_people": 10_000}
 SMALL_TRAINEES = 100
 # The cohort pages aggregate the whole cohort; their target is 5× the floor, the others' 3×.
-COHORT_PAGES = {"lead_cohort_dashboard": 5, "progress_matrix": 5}
+COHORT_PAGES = {"lead_cohort_dashboard": 5, "progress_matrix": 5, "wrongbook_heat_map": 5}
 PARTS = set(os.environ.get("BENCH_PARTS", "pages,spike,certificates").replace(" ", "").split(","))
 # The two floors every page is compared with: a bare login-required Django view rendering base.html with one
 # query, and a bare Wagtail page (bench.models.BarePage) at a lesson's depth in the training tree.
 FLOORS = ["floor", "bare_page"]
 LEARNER_PAGES = ["course_page", "lesson", "trainee_home"]
 PAGES = ["trainee_home", "course_page", "lesson", "quiz_question", "answer_submit", "mentor_home", "lead_cohort_dashboard",
-         "progress_matrix", "verify", "certificate_download"]
+         "progress_matrix", "verify", "certificate_download", "trainee_wrongbook", "wrongbook_heat_map"]
 
 
 def scaled(name, minimum):
@@ -181,6 +181,7 @@ class Org:
                  for i, t in enumerate(new_trainees) if i % every == 0),
                 batch_size=5000,
             )
+        file_wrong_answers(new_trainees, now)
         # Bulk inserts skip the records' signals: rebuild the kept progress rows, as after any bulk load.
         from progress.services import rebuild
 
@@ -203,6 +204,29 @@ class Org:
         )
         RoleAssignment.objects.bulk_create(RoleAssignment(user=u, role=role) for u in users)
         return users
+
+
+WRONG_CLAUSES = 5  # clauses each trainee answered wrong (错题本, issue 19): 50,000 book entries at full size
+
+
+def file_wrong_answers(trainees, when):
+    """Wrong answers on ``WRONG_CLAUSES`` clauses of the standards library per trainee, filed as quizzes file them
+    (one ``ClauseAnswer`` each) and their book entries worked out by the book's rule (``wrongbook.models.replay``);
+    the clauses rotate over the library, so the heat map has the cohort × clauses behind it."""
+    from courses.models import Question
+    from wrongbook.models import BookEntry, ClauseAnswer, replay
+
+    clause_ids = sorted({c for q in Question.objects.filter(active=True).only("clause_ids") for c in q.clause_id_list()})
+    answers, entries = [], []
+    for i, trainee in enumerate(trainees):
+        for k in range(min(WRONG_CLAUSES, len(clause_ids))):
+            clause_id = clause_ids[(3 * i + k) % len(clause_ids)]
+            answered_at = when + datetime.timedelta(days=k)
+            answers.append(ClauseAnswer(user=trainee, clause_id=clause_id, correct=False, answered_at=answered_at,
+                                        source=ClauseAnswer.Source.QUIZ))
+            entries.append(BookEntry(user=trainee, clause_id=clause_id, **replay([(answered_at, False, False)])))
+    ClauseAnswer.objects.bulk_create(answers, batch_size=5000)
+    BookEntry.objects.bulk_create(entries, batch_size=5000)
 
 
 # --- page measurements ----------------------------------------------------------------------------
@@ -260,6 +284,10 @@ class Pages:
             return self.lead_client, "get", "/cockpit/", None
         if name == "progress_matrix":
             return self.lead_client, "get", "/cockpit/matrix/", None
+        if name == "trainee_wrongbook":
+            return t, "get", "/wrongbook/", None
+        if name == "wrongbook_heat_map":
+            return self.lead_client, "get", "/wrongbook/cohort/", None
         if name in ("verify", "certificate_download"):
             if self.certificate is None:
                 return None

@@ -1,8 +1,8 @@
 """Bulk issuing and re-issuing, shared by several task workers (issue 18.2).
 
 A training lead (or ``manage.py certificates_bulk start``) starts a ``BulkRun``: the people it covers are
-listed once as ``BulkItem`` rows and one ``process_bulk_batch`` task is enqueued per batch of
-``CERTIFICATES_BULK_BATCH`` people. Each task, in whichever worker picks it up, *claims* up to a batch of
+listed once as ``BulkItem`` rows and one ``process_bulk_batch`` task is enqueued per batch
+(``BulkRun.batch_size``: ``CERTIFICATES_BULK_BATCH`` people when rendering, ``CERTIFICATES_BULK_DB_BATCH`` when not). Each task, in whichever worker picks it up, *claims* up to a batch of
 pending items — a ``SELECT … FOR UPDATE SKIP LOCKED`` on PostgreSQL and a conditional ``UPDATE`` that only
 moves items still pending, so two workers can never claim the same item — then issues (or re-issues) and
 renders each claimed certificate itself. No certificate is issued or rendered twice; the run's progress
@@ -13,8 +13,8 @@ import logging
 import math
 import os
 import socket
+from collections import defaultdict
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -73,7 +73,7 @@ def start_bulk_run(*, program, kind, by, reason="", render=True, people=None):
     BulkItem.objects.bulk_create(items, batch_size=2000)
     run.total = len(items)
     run.save(update_fields=["total"])
-    batches = max(1, math.ceil(run.total / settings.CERTIFICATES_BULK_BATCH))
+    batches = max(1, math.ceil(run.total / run.batch_size))
     transaction.on_commit(lambda: [process_bulk_batch.enqueue(run.pk) for _ in range(batches)])
     return run
 
@@ -143,7 +143,7 @@ def process_batch(run_id, *, worker=None):
     run = (BulkRun.objects.select_related("program", "requested_by").prefetch_related("program__required_skills")
            .get(pk=run_id))
     worker = worker or worker_name()
-    items = claim_items(run, worker=worker, limit=settings.CERTIFICATES_BULK_BATCH)
+    items = claim_items(run, worker=worker, limit=run.batch_size)
     if items:
         try:
             issued, errors = (_issue_batch if run.kind == BulkRun.Kind.ISSUE else _reissue_batch)(run, items)
@@ -163,9 +163,24 @@ def process_batch(run_id, *, worker=None):
                 except Exception as exc:
                     log.exception("bulk run %s: rendering %s failed", run.pk, certificate.code)
                     item.state, item.error = BulkItem.State.FAILED, (_("PDF: %(error)s") % {"error": exc})[:255]
-        BulkItem.objects.bulk_update(items, ["certificate", "state", "error", "rendered"])
+        _record_outcomes(items)
     finish_if_done(run)
     return len(items)
+
+
+@transaction.atomic
+def _record_outcomes(items):
+    """Write the items' outcomes in a few statements: one UPDATE per kind of outcome (state, error, rendered),
+    then the certificates of the issued ones (a bulk update of that one field: Django builds a CASE branch per
+    item and field, which costs more than the database's work on a batch of hundreds)."""
+    groups = defaultdict(list)
+    for item in items:
+        groups[(item.state, item.error, item.rendered)].append(item.pk)
+    for (state, error, rendered), ids in groups.items():
+        BulkItem.objects.filter(pk__in=ids).update(state=state, error=error, rendered=rendered)
+    issued = [item for item in items if item.certificate_id]
+    if issued:
+        BulkItem.objects.bulk_update(issued, ["certificate"])
 
 
 def finish_if_done(run):
@@ -186,7 +201,7 @@ def resume(run, *, older_than_minutes=30):
     pending = BulkItem.objects.filter(run=run, state=BulkItem.State.PENDING).count()
     if pending:
         BulkRun.objects.filter(pk=run.pk).update(status=BulkRun.Status.RUNNING, finished_at=None)
-        for _ in range(math.ceil(pending / settings.CERTIFICATES_BULK_BATCH)):
+        for _ in range(math.ceil(pending / run.batch_size)):
             process_bulk_batch.enqueue(run.pk)
     return count
 

@@ -3,7 +3,7 @@
 Four holders complete the window-service courses (WIN, FIRST from the
 standards library) the way a learner does: every lesson read, the certifying
 quiz passed, its written answers marked by their training lead (the evidence is
-dated on the day of issue); ``issue_if_eligible`` issues their certificates and the
+dated on the day of issue, written on a clock moved there); ``issue_if_eligible`` issues their certificates and the
 task renders the PDFs. One holder's name has 𠮷 (U+20BB7, outside the BMP),
 one certificate is revoked by the demo training lead, one was issued over a
 year ago and the daily job has marked it expired. Needs the standards library
@@ -16,9 +16,8 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from lms.demo import DEMO_PASSWORD
+from lms.demo import at, create_demo_person, days_ago
 from lms.models import Post, Region
-from lms.services import create_staff
 
 from .models import Certificate, Program
 from .services import expire_certificates, issue_if_eligible, revoke
@@ -58,30 +57,21 @@ def _program():
 def _holder(username, employee_no, name, region, post):
     user = get_user_model().objects.filter(username=username).first()
     if user is None:
-        user = create_staff(
-            username=username, employee_no=employee_no, name=name, password=DEMO_PASSWORD,
+        user = create_demo_person(
+            username=username, employee_no=employee_no, name=name,
             region=Region.objects.filter(code=region).first(), post=Post.objects.filter(code=post).first(),
             status="regular", hire_date=datetime.date(2025, 3, 1), email=f"{username}@example.com",
         )
     return user
 
 
-def _complete_on(user, course, at):
-    """``user`` completes ``course`` through the real path (``courses.demo``), the evidence dated ``at``."""
+def _complete_on(user, course):
+    """``user`` completes ``course`` through the real path (``courses.demo``), on the clock's day."""
     from courses.demo import complete_course
-    from courses.models import AnswerMark, Attempt, AttemptQuestion, CourseCompletion, LessonRead
+    from courses.models import CourseCompletion
 
-    if CourseCompletion.objects.filter(user=user, course=course).exists():
-        return
-    complete_course(user, course)
-    attempts = Attempt.objects.filter(user=user, quiz__in=course.quizzes())
-    LessonRead.objects.filter(user=user, lesson__in=course.lessons()).update(read_at=at)
-    attempts.update(started_at=at, finished_at=at)
-    attempts.filter(marked_at__isnull=False).update(marked_at=at)
-    AttemptQuestion.objects.filter(attempt__in=attempts, answered_at__isnull=False).update(answered_at=at)
-    AttemptQuestion.objects.filter(attempt__in=attempts, marked_at__isnull=False).update(marked_at=at)
-    AnswerMark.objects.filter(answer__attempt__in=attempts).update(marked_at=at)
-    CourseCompletion.objects.filter(user=user, course=course).update(completed_at=at)
+    if not CourseCompletion.objects.filter(user=user, course=course).exists():
+        complete_course(user, course)
 
 
 def load(stdout=None):
@@ -100,14 +90,13 @@ def load(stdout=None):
         return
     lead = get_user_model().objects.filter(username="demo-lead").first()
     today = timezone.localdate()
-    for username, employee_no, name, region, post, days_ago in HOLDERS:
-        with transaction.atomic():
+    for username, employee_no, name, region, post, days in HOLDERS:
+        # On the clock of the day of issue: the lessons, attempts, marks and completions are dated then.
+        with at(days_ago(days)), transaction.atomic():
             user = _holder(username, employee_no, name, region, post)
-            on = today - datetime.timedelta(days=days_ago)
-            at = timezone.make_aware(datetime.datetime.combine(on, datetime.time(10)))
             for course in CoursePage.objects.live().filter(code__in=COURSES).order_by("path"):
-                _complete_on(user, course, at)
-            issue_if_eligible(user, on=on)
+                _complete_on(user, course)
+            issue_if_eligible(user, on=today - datetime.timedelta(days=days))
         certificate = Certificate.objects.filter(holder=user, program=program).first()
         if username == REVOKED and lead and certificate and certificate.status == Certificate.Status.VALID:
             revoke(certificate, by=lead, reason="演示：复核发现带教实战记录不实")

@@ -424,6 +424,13 @@ class BulkRun(models.Model):
     def __str__(self):
         return f"{self.program} · {self.get_kind_display()} · {self.requested_at:%Y-%m-%d %H:%M}"
 
+    @property
+    def batch_size(self):
+        """People per claim (one task each): few when the worker renders every PDF (a claim is then minutes of
+        work, and small claims spread it over the workers), many when it only writes the database (a claim's
+        fixed queries are then spread over more people)."""
+        return settings.CERTIFICATES_BULK_BATCH if self.render else settings.CERTIFICATES_BULK_DB_BATCH
+
     def progress(self):
         """Counts per item state plus done/total/percent, in one query."""
         counts = dict.fromkeys(BulkItem.State.values, 0)

@@ -14,6 +14,8 @@ import random
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from lms.demo import at, days_ago
+
 from .models import Attempt, CourseAssignment, CoursePage, LessonRead, Question
 from .services import (
     QuizRefused,
@@ -26,7 +28,39 @@ from .services import (
 )
 
 TRAINEES = ["demo-trainee", "zhang.yuxuan", "liu.zihan"]
+THEORY_DAYS_AGO = 70  # demo-trainee completes the first theory course then, the others every other day
 REASON = "新员工入职培训"
+
+
+def hand_in(user, quiz, *, wrong=0, seed=7):
+    """An attempt at ``quiz`` handed in the way a learner does it, on the clock's time: the first ``wrong`` objective
+    answers wrong, the others right, a written answer with its reference answer. None when the quiz refuses."""
+    try:
+        attempt = start_attempt(user, quiz, rng=random.Random(seed))
+    except QuizRefused:
+        return None
+    missed = 0
+    for answer in attempt.questions.all():
+        attempt.refresh_from_db()
+        if answer.is_essay:
+            save_answer(attempt, position=answer.order, seq=attempt.seq, text=answer.reference_answer or "示范回答")
+            continue
+        chosen = [i for i, o in enumerate(answer.options) if o["correct"]]
+        if missed < wrong:
+            chosen, missed = [i for i, o in enumerate(answer.options) if not o["correct"]][:1], missed + 1
+        save_answer(attempt, position=answer.order, seq=attempt.seq, selected=chosen)
+    attempt, _ = finish_attempt(attempt)
+    return attempt
+
+
+def mark_written_answers(attempt, *, correct=True):
+    """The learner's training lead marks the written answers of ``attempt`` still waiting (right by default)."""
+    from mentorship.access import training_leads_of
+
+    lead = training_leads_of(attempt.user).first()
+    for answer in attempt.questions.filter(type=Question.Type.ESSAY, correct__isnull=True) if lead else []:
+        attempt = mark_answer(answer, correct=correct, by=lead, comment="示范评阅")
+    return attempt
 
 
 def _pass_quiz(user, quiz):
@@ -34,24 +68,9 @@ def _pass_quiz(user, quiz):
     learner's training lead."""
     if Attempt.objects.filter(user=user, quiz=quiz).exists():
         return
-    try:
-        attempt = start_attempt(user, quiz, rng=random.Random(7))
-    except QuizRefused:
-        return
-    for answer in attempt.questions.all():
-        attempt.refresh_from_db()
-        if answer.is_essay:
-            save_answer(attempt, position=answer.order, seq=attempt.seq, text=answer.reference_answer or "示范回答")
-        else:
-            right = [i for i, o in enumerate(answer.options) if o["correct"]]
-            save_answer(attempt, position=answer.order, seq=attempt.seq, selected=right)
-    attempt, _ = finish_attempt(attempt)
-    if attempt.awaiting_marking:  # the written answers: marked right by the learner's training lead
-        from mentorship.access import training_leads_of
-
-        lead = training_leads_of(user).first()
-        for answer in attempt.questions.filter(type=Question.Type.ESSAY, correct__isnull=True) if lead else []:
-            mark_answer(answer, correct=True, by=lead, comment="示范评阅")
+    attempt = hand_in(user, quiz)
+    if attempt is not None and attempt.awaiting_marking:
+        mark_written_answers(attempt)
 
 
 def complete_course(user, course):
@@ -80,9 +99,11 @@ def load(stdout=None):
     trainee = users.get("demo-trainee")
     if trainee:
         theory = [c for c in courses if c.required_before_ride_along] or courses[:1]
-        for course in theory:
+        for n, course in enumerate(theory):
             if set(course.prerequisites.values_list("pk", flat=True)) <= completed_course_ids(trainee):
-                complete_course(trainee, course)
+                # Done weeks before the mentorship demo's first trip (requested 50 days ago): theory first (M6).
+                with at(days_ago(THEORY_DAYS_AGO - 2 * n)):
+                    complete_course(trainee, course)
         following = [c for c in courses if c not in theory][:1]
         for course in following:
             for lesson in course.lessons()[:1]:

@@ -4,7 +4,6 @@ from lms.home import Panel
 from lms.roles import Role
 
 from .access import can_mark, rules_visible_to
-from .models import TrainingIndexPage
 from .selectors import continue_learning
 from .services import essays_to_mark_for, my_courses
 
@@ -12,8 +11,7 @@ from .services import essays_to_mark_for, my_courses
 def panels(request, profile):
     result = []
     if profile.has_role(Role.TRAINEE):
-        index = TrainingIndexPage.objects.live().first()
-        rows = my_courses(request.user)
+        rows, index = my_courses(request.user, with_index=True)
         result.append(Panel(
             Role.TRAINEE, "courses/panels/my_courses.html",
             {"progress": rows, "index": index, "next": continue_learning(rows)},

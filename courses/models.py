@@ -130,8 +130,12 @@ class CoursePage(LearnerPageMixin, Page):
         return context
 
     def missing_prerequisites(self, completed_ids):
-        """Prerequisite courses not in ``completed_ids`` (a set of course ids); uses prefetched data if present."""
-        return [c for c in self.prerequisites.all() if c.pk not in completed_ids]
+        """Prerequisite courses not in ``completed_ids`` (a set of course ids, or a function giving it, called only
+        when the course has prerequisites); uses prefetched data if present."""
+        prerequisites = list(self.prerequisites.all())
+        if prerequisites and callable(completed_ids):
+            completed_ids = completed_ids()
+        return [c for c in prerequisites if c.pk not in completed_ids]
 
 
 class LessonPage(LearnerPageMixin, Page):
@@ -478,7 +482,8 @@ class QuizPage(LearnerPageMixin, Page):
 
     @property
     def course(self):
-        return self.get_parent().specific
+        """The course the quiz belongs to (its parent page, always a course): one query."""
+        return CoursePage.objects.get(path=self.path[: -self.steplen])
 
     def clean(self):
         super().clean()
@@ -518,12 +523,15 @@ class QuizPage(LearnerPageMixin, Page):
         answers are drawn by a draw of their own: the standards loader files a course's objective items and
         its essays in two child categories, each with its own draw (``[quiz] draw`` and ``[quiz] essays``), so
         an essay never takes an objective item's place. ``max_questions`` keeps a blueprint sample of the
-        result; ``shuffle_questions`` shuffles it.
+        result; ``shuffle_questions`` shuffles it. The questions come with their category (and its parent), image and
+        options (one query for all of them), ready to be snapshotted.
         """
         rng = rng or random.Random()
         chosen = []
         seen = set()
-        for fixed in self.fixed_questions.select_related("question__category").order_by("sort_order"):
+        for fixed in self.fixed_questions.select_related("question__category__parent", "question__image").order_by(
+            "sort_order"
+        ):
             if fixed.question_id not in seen:
                 seen.add(fixed.question_id)
                 chosen.append(fixed.question)
@@ -532,7 +540,7 @@ class QuizPage(LearnerPageMixin, Page):
             pool = list(
                 Question.objects.filter(Q(category=draw.category) | Q(category__parent=draw.category), active=True)
                 .exclude(pk__in=seen)
-                .select_related("category__parent")
+                .select_related("category__parent", "image")
                 .order_by("pk")
             )
             picked = blueprint_sample(pool, draw.count, rng, covered)
@@ -543,6 +551,7 @@ class QuizPage(LearnerPageMixin, Page):
             chosen = [q for q in chosen if id(q) in keep]
         if self.shuffle_questions:
             rng.shuffle(chosen)
+        models.prefetch_related_objects(chosen, "options")
         return chosen
 
     def has_questions(self):

@@ -20,7 +20,16 @@ from wagtail.models import Page
 
 from lms.prepared import Prepared
 
-from .models import Attempt, CourseAssignment, CourseCompletion, CoursePage, LessonPage, LessonRead, QuizPage
+from .models import (
+    Attempt,
+    CourseAssignment,
+    CourseCompletion,
+    CoursePage,
+    LessonPage,
+    LessonRead,
+    QuizPage,
+    TrainingIndexPage,
+)
 
 
 def completed_course_ids(user):
@@ -154,9 +163,13 @@ def _content_types():
     return {get(CoursePage).pk: "coursepage", get(LessonPage).pk: "lessonpage", get(QuizPage).pk: "quizpage"}
 
 
-def _outline(*, user_id, kinds, course_paths, parent_paths=(), post_id=None, region_ids=(), with_due=False):
+def _outline(*, user_id, kinds, course_paths=(), parent_paths=(), post_id=None, region_ids=(), with_due=False,
+             assigned=False, index_kind=None):
     """The query of ``_rows``. Every value reaches the SQL unchanged (``lms.prepared``): children are found by
-    their parent's path (the page's own path without its last step), not by a ``startswith`` pattern."""
+    their parent's path (the page's own path without its last step), not by a ``startswith`` pattern.
+
+    ``assigned``: the courses are the live ones an assignment reaches the learner by (a subquery, not
+    ``course_paths``); ``index_kind``: the live pages of that content type (the training index) come along."""
     step = Page.steplen
     completions = CourseCompletion.objects.filter(user_id=user_id)
     prerequisites = CoursePage.prerequisites.through.objects.filter(from_coursepage_id=OuterRef("pk")).exclude(
@@ -177,11 +190,20 @@ def _outline(*, user_id, kinds, course_paths, parent_paths=(), post_id=None, reg
         facts["learner_due"] = Subquery(
             assignments.order_by(F("due_date").asc(nulls_last=True)).values("due_date")[:1]
         )
-    wanted = Q(path__in=course_paths, content_type_id__in=kinds) | Q(
-        parent_path__in=course_paths, live=True, content_type_id__in=kinds
-    )
+    if assigned:
+        reached = CourseAssignment.objects.filter(_reaching(user_id, post_id, region_ids), course__live=True)
+        courses = Page.objects.filter(pk__in=reached.values("course_id"))
+        wanted = Q(pk__in=courses.values("pk"), content_type_id__in=kinds) | Q(
+            parent_path__in=courses.values("path"), live=True, content_type_id__in=kinds
+        )
+    else:
+        wanted = Q(path__in=course_paths, content_type_id__in=kinds) | Q(
+            parent_path__in=course_paths, live=True, content_type_id__in=kinds
+        )
     if parent_paths:
         wanted |= Q(path__in=parent_paths)
+    if index_kind is not None:
+        wanted |= Q(content_type_id=index_kind, live=True)
     return (
         Page.objects.alias(parent_path=Substr("path", 1, Length("path") - step))
         .filter(wanted)
@@ -196,18 +218,24 @@ _prepared_outline = Prepared(_outline)
 FACTS = ("learner_read", "learner_completed", "learner_blocked", "learner_tried", "learner_assigned", "learner_due")
 
 
-def _rows(user, course_paths, *, with_due, with_parents):
-    """The courses at ``course_paths`` and their live lessons and quizzes, in tree order, with the learner's facts
-    as attributes (one query, compiled once per shape: ``lms.prepared``). The courses' parent pages come along
-    when ``with_parents``."""
+def _rows(user, course_paths=None, *, with_due, with_parents, with_index=False):
+    """The courses at ``course_paths`` (None: the live courses assigned to ``user``) and their live lessons and
+    quizzes, in tree order, with the learner's facts as attributes (one query, compiled once per shape:
+    ``lms.prepared``). The courses' parent pages come along when ``with_parents``, the live training index pages
+    (plain pages) when ``with_index``."""
     kinds = _content_types()
-    values = {"user_id": user.pk, "kinds": list(kinds), "course_paths": list(course_paths)}
+    values = {"user_id": user.pk, "kinds": list(kinds)}
+    if course_paths is not None:
+        values["course_paths"] = list(course_paths)
     if with_parents:
         values["parent_paths"] = sorted({path[: -Page.steplen] for path in course_paths})
-    if with_due:
+    if with_due or course_paths is None:
         values.update(_reach(user))
+    if with_index:
+        values["index_kind"] = ContentType.objects.get_for_model(TrainingIndexPage).pk
     result = []
-    for row in _prepared_outline.read({"with_due": with_due}, **values):
+    options = {"with_due": with_due, "assigned": course_paths is None}
+    for row in _prepared_outline.read(options, **values):
         kind = kinds.get(row.content_type_id)
         page = getattr(row, kind) if kind else row
         for name in FACTS:
@@ -305,13 +333,20 @@ def lesson_progress(user, lesson):
     return _progress(user, courses, rows, with_attempts=False)[0]
 
 
-def my_courses(user):
-    """Progress in the live courses assigned to ``user`` (soonest due first)."""
-    assignments = list(assignments_for(user).filter(course__live=True))
-    courses = {a.course_id: a.course for a in assignments}
-    rows = progress_for_courses(user, courses.values(), assignments)
+def my_courses(user, *, with_index=False):
+    """Progress in the live courses assigned to ``user`` (soonest due first): the courses, their items and the
+    learner's facts in one query (plus the attempts once a quiz was attempted).
+
+    ``with_index=True`` returns ``(rows, the live training index page or None)``, read in the same query."""
+    pages = _rows(user, with_due=True, with_parents=False, with_index=with_index)
+    courses = [page for page in pages if isinstance(page, CoursePage)]
+    rows = _progress(user, courses, pages, with_attempts=True) if courses else []
     far = timezone.localdate().replace(year=9999)
-    return sorted(rows, key=lambda p: (p.completed, p.due_date or far, p.course.path))
+    rows = sorted(rows, key=lambda p: (p.completed, p.due_date or far, p.course.path))
+    if not with_index:
+        return rows
+    kind = ContentType.objects.get_for_model(TrainingIndexPage).pk
+    return rows, next((page for page in pages if page.content_type_id == kind), None)
 
 
 def continue_learning(rows):

@@ -4,15 +4,18 @@ The quiz engine (attempts, scoring, marking) adds its own functions here.
 """
 
 import random
+from functools import partial
 from collections import Counter
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from wagtail.models import Locale, Page, Site
 
 from lms.signals import answers_graded, course_completed
@@ -103,6 +106,9 @@ def check_course_completion(user, course):
 # --- Quiz engine ----------------------------------------------------------------------------
 
 
+NO_QUESTIONS = gettext_lazy("This quiz has no questions yet, so it cannot be started.")
+
+
 class QuizRefused(Exception):
     """A learner may not start (or continue) a quiz; the message says why, in words for the learner."""
 
@@ -111,19 +117,20 @@ class MarkingRefused(Exception):
     pass
 
 
-def start_refusal(user, quiz, *, completed=None, standing=None):
+def start_refusal(user, quiz, *, completed=None, standing=None, check_questions=True):
     """Why ``user`` may not start a new attempt at ``quiz`` now, or None when they may.
 
-    ``completed`` (course ids) and ``standing`` (``QuizPage.standing``) may be given, already read.
+    ``completed`` (course ids) and ``standing`` (``QuizPage.standing``) may be given, already read;
+    ``check_questions=False`` leaves out "the quiz has questions" (for a caller that draws them next).
     """
     if not quiz.live:
         return _("This quiz is not published yet.")
-    course = quiz.get_parent().specific
+    course = quiz.course
     if not course.live:
         return _("This course is not published.")
     if not course.open_to_all and not assignments_for(user).filter(course=course).exists():
         return _("This course is only for the people it is assigned to.")
-    missing = course.missing_prerequisites(completed_course_ids(user) if completed is None else completed)
+    missing = course.missing_prerequisites(partial(completed_course_ids, user) if completed is None else completed)
     if missing:
         return _("Complete these courses first: %(courses)s.") % {"courses": "、".join(c.title for c in missing)}
     standing = standing or quiz.standing(user)
@@ -133,8 +140,8 @@ def start_refusal(user, quiz, *, completed=None, standing=None):
     if standing.exhausted:
         return _("You have used all %(count)d attempts of this round. Study the clauses you got wrong below; "
                  "your training lead can grant you a new round.") % {"count": standing.allowed}
-    if not quiz.has_questions():
-        return _("This quiz has no questions yet, so it cannot be started.")
+    if check_questions and not quiz.has_questions():
+        return str(NO_QUESTIONS)
     return None
 
 
@@ -200,36 +207,31 @@ def start_attempt(user, quiz, *, rng=None, now=None):
     """
     rng = rng or random.Random()
     now = now or timezone.now()
-    existing = open_attempt(user, quiz)
+    attempts = list(quiz.attempts.filter(user=user))
+    existing = open_attempt(user, quiz, attempts)
     if existing is not None:
         return existing
-    standing = quiz.standing(user)
-    reason = start_refusal(user, quiz, standing=standing)
+    standing = quiz.standing(user, attempts=attempts)
+    reason = start_refusal(user, quiz, standing=standing, check_questions=False)
     if reason:
         raise QuizRefused(reason)
-    questions = quiz.draw_questions(rng=rng)
+    questions = quiz.draw_questions(rng=rng)  # with their options, categories and images
     if not questions:
-        raise QuizRefused(_("This quiz has no questions yet, so it cannot be started."))
+        raise QuizRefused(str(NO_QUESTIONS))
+    # The site rules are read only if a drawn question needs them (a rule question or a [[rule]] token).
+    rules = SimpleLazyObject(current_rules)
     try:
         with transaction.atomic():
-            number = (quiz.attempts.filter(user=user).aggregate(n=Max("number"))["n"] or 0) + 1
+            # A simultaneous start numbers its attempt the same: the unique constraints send it to the except below.
+            number = max((a.number for a in attempts), default=0) + 1
             deadline = now + timezone.timedelta(minutes=quiz.time_limit_minutes) if quiz.time_limit_minutes else None
             attempt = Attempt.objects.create(
                 quiz=quiz, user=user, number=number, started_at=now, deadline=deadline, pass_mark=quiz.pass_mark,
                 round=standing.round, round_try=standing.used + 1,
             )
-            question_ids = [q.pk for q in questions]
-            with_options = {
-                q.pk: q
-                for q in Question.objects.filter(pk__in=question_ids)
-                .select_related("category__parent", "image")
-                .prefetch_related("options")
-            }
-            rules = current_rules()
             AttemptQuestion.objects.bulk_create(
                 [
-                    _snapshot(with_options[q.pk], i, attempt, shuffle_options=quiz.shuffle_options, rng=rng,
-                              rules=rules)
+                    _snapshot(q, i, attempt, shuffle_options=quiz.shuffle_options, rng=rng, rules=rules)
                     for i, q in enumerate(questions)
                 ]
             )

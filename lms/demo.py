@@ -5,9 +5,12 @@ nothing that is already there and creates nothing twice.
 """
 
 import datetime
+import functools
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils import timezone
 
 from .models import Post, Region, StaffProfile
 from .roles import Role
@@ -53,9 +56,48 @@ PEOPLE = [
     ("he.zhiqiang", "E1011", "何志强", "hz", "hall", "regular", "2017-06-01", [(Role.MENTOR, None, None)]),
     ("ma.xiaodong", "E1012", "马晓东", "gz", "hotline", "regular", "2018-01-08", [(Role.MENTOR, None, None)]),
     ("guo.qian", "E1013", "郭倩", "south", "hotline", "regular", "2014-09-09", [(Role.TRAINING_LEAD, "south", None)]),
+    # Mentors of the demo cohort (cockpit.demo): three in each region, and the approvers of the south's trips.
+    ("gao.wenbo", "E1021", "高文博", "sh", "field", "regular", "2016-05-03", [(Role.MENTOR, None, None)]),
+    ("xu.lihua", "E1022", "徐丽华", "sh", "counter", "regular", "2017-03-20", [(Role.MENTOR, None, None)]),
+    ("cao.yang", "E1023", "曹阳", "hz", "field", "regular", "2015-10-12", [(Role.MENTOR, None, None)]),
+    ("peng.jing", "E1024", "彭静", "hz", "lobby", "regular", "2018-04-02", [(Role.MENTOR, None, None)]),
+    ("liang.hui", "E1025", "梁辉", "gz", "field", "regular", "2016-08-08", [(Role.MENTOR, None, None)]),
+    ("deng.min", "E1026", "邓敏", "gz", "hall", "regular", "2019-02-18", [(Role.MENTOR, None, None)]),
+    ("tang.li", "E1031", "唐莉", "south", "counter", "regular", "2012-12-03",
+     [(Role.TRAINING_SUPERVISOR, "south", None)]),
+    ("feng.tao", "E1032", "冯涛", "gz", "field", "regular", "2011-06-20", [(Role.REGIONAL_MANAGER, "gz", None)]),
 ]
 
 DEMO_ACCOUNTS = [p[0] for p in PEOPLE if p[0].startswith("demo-")]
+
+
+def days_ago(days, hour=10, minute=0):
+    """The moment ``days`` days before today (negative: ahead) at ``hour:minute``, local time."""
+    day = timezone.localdate() - datetime.timedelta(days=days)
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
+
+
+def at(moment):
+    """The clock moved to ``moment`` for the block, ticking on from there (as the tests' ``clock`` fixture moves
+    it): the demo writes its past through the services the product uses, which take the time from
+    ``django.utils.timezone.now``, so every record is dated when it happened and every rule on dates holds."""
+    import time_machine
+
+    return time_machine.travel(moment, tick=True)
+
+
+@functools.cache
+def _password_hash():
+    return make_password(DEMO_PASSWORD)
+
+
+def create_demo_person(**fields):
+    """``create_staff`` with the demo password. Hashing is slow on purpose (~0.7 s), so the hash is made once per
+    run and shared by the demo accounts: they share one published password anyway."""
+    user = create_staff(password=None, **fields)
+    user.password = _password_hash()
+    user.save(update_fields=["password"])
+    return user
 
 
 @transaction.atomic
@@ -73,11 +115,10 @@ def load_organisation():
     for username, employee_no, name, region, post, status, hired, roles in PEOPLE:
         user = User.objects.filter(username=username).first()
         if user is None:
-            user = create_staff(
+            user = create_demo_person(
                 username=username,
                 employee_no=employee_no,
                 name=name,
-                password=DEMO_PASSWORD,
                 region=regions[region],
                 post=posts[post],
                 status=status,

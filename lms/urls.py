@@ -1,11 +1,10 @@
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from . import onboarding_views, roster_views, views
+from . import onboarding_views, roster_views, routing, views
 from .forms import LoginForm
 
 handler400 = "lms.errors.bad_request"
@@ -54,8 +53,8 @@ urlpatterns = [
     path("wrongbook/", include("wrongbook.urls")),
     path("cms/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
-    # Wagtail serves the lesson and quiz pages under /learn/.
-    path("learn/", include(wagtail_urls)),
+    # Wagtail serves the lesson and quiz pages under /learn/, each found in one query (lms.routing).
+    path("learn/", include(routing.urlpatterns)),
 ]
 
 if settings.DEBUG:

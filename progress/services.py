@@ -305,8 +305,14 @@ def refresh_certified(user_ids):
                 after.append(row.tally_key())
                 changed.append(row)
         count(program.pk, before, after)
-    if changed:
-        Progress.objects.bulk_update(changed, ["certified", "certified_until", "changed_at"], batch_size=BATCH)
+    # One UPDATE per outcome (a bulk issue certifies everyone of a batch until the same day), not a CASE per row.
+    outcomes = defaultdict(list)
+    for row in changed:
+        outcomes[(row.certified, row.certified_until)].append(row.pk)
+    for (holds, until), ids in outcomes.items():
+        for start in range(0, len(ids), BATCH):
+            Progress.objects.filter(pk__in=ids[start:start + BATCH]).update(
+                certified=holds, certified_until=until, changed_at=now)
     return len(changed)
 
 

@@ -14,6 +14,44 @@ from .services import weakest_clauses
 
 WRONG = 3  # answers the demo trainee gets wrong
 
+SKILL = "上门服务流程"
+# The observation checklists an editor keeps in the admin (19.4), as the demo has them: name, kind, behaviours.
+CHECKLISTS = [
+    # Scored on the trips that cover the skill 上门服务流程 (the other trips' sign-offs stay as they were).
+    ("上门服务流程观察清单", "skill", [
+        ("ONSITE-03", "约定时间前到达，迟到先致歉"),
+        ("ONSITE-05", "轻敲门，出示工牌，说明来意"),
+        ("ONSITE-06", "经客户允许再进门，进门穿鞋套"),
+        ("ONSITE-08", "移动客户物品前先征得同意"),
+        ("ONSITE-10", "完工后请客户试用、签字，人走地净"),
+    ]),
+    ("柜面接待流程", "counter", [
+        ("HALL-02", "迎声：客户进门微笑问候"),
+        ("WIN-08", "请：“请”字当头，讲普通话"),
+        ("HALL-07", "复述：受理时复述确认客户需求"),
+        ("HALL-07", "唱收唱付：收付款项当面唱报"),
+        ("HALL-09", "送声：起身送客，提醒带好物品"),
+    ]),
+]
+
+
+def demo_checklists():
+    """The demo's observation checklists, made once (an editor may change them later; they are left alone)."""
+    from mentorship.catalogue import ensure_catalogues
+    from mentorship.models import Skill
+
+    from .models import ObservationChecklist, ObservationItem
+
+    ensure_catalogues()
+    for name, kind, items in CHECKLISTS:
+        skill = Skill.objects.filter(name=SKILL).first() if kind == "skill" else None
+        checklist, created = ObservationChecklist.objects.get_or_create(name=name, defaults={"kind": kind,
+                                                                                                "skill": skill})
+        if created:
+            ObservationItem.objects.bulk_create(
+                ObservationItem(checklist=checklist, clause_id=clause, behaviour=behaviour, sort_order=n)
+                for n, (clause, behaviour) in enumerate(items))
+
 
 def _practice_round(user, quiz, when):
     """An attempt at ``quiz`` handed in at ``when``: the first ``WRONG`` clause-tagged answers wrong, the rest right."""

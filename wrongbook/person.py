@@ -14,4 +14,4 @@ def sections(request, profile):
     if user.pk != request.user.pk and not sees_others_results(request.user):
         return []
     return [PersonSection(_("Wrong-answer book"), "wrongbook/person/section.html",
-                          {"summary": summary_for(user)}, order=25)]
+                          {"summary": summary_for(user), "profile": profile}, order=25)]

@@ -305,6 +305,37 @@ def summary_for(user, *, today=None, practice_rows=10):
     return LearnerSummary(weak, trend_for(user, today=today), practice)
 
 
+@dataclass
+class PractisedDrill:
+    """One drill of the learner's practice history: when, how many right of how many, on which clauses."""
+
+    drill: Drill
+    total: int
+    answered: int
+    right: int
+    clause_ids: list
+
+
+def practice_history(user):
+    """The learner's drills, latest first (a queryset to paginate; ``with_results`` reads a page of it)."""
+    return Drill.objects.filter(user=user).order_by("-started_at", "-pk")
+
+
+def with_results(drills):
+    """``drills`` (a page of ``practice_history``) as ``PractisedDrill`` rows: one query, whatever the page's size."""
+    drills = list(drills)
+    found = defaultdict(list)
+    for drill_id, clause_id, answered_at, correct in DrillItem.objects.filter(drill__in=drills).order_by(
+            "drill_id", "order").values_list("drill_id", "clause_id", "answered_at", "correct"):
+        found[drill_id].append((clause_id, answered_at is not None, bool(correct)))
+    rows = []
+    for drill in drills:
+        items = found[drill.pk]
+        rows.append(PractisedDrill(drill, len(items), sum(1 for _c, a, _r in items if a),
+                                   sum(1 for _c, _a, r in items if r), list(dict.fromkeys(c for c, _a, _r in items))))
+    return rows
+
+
 def weakest_clauses(user, *, limit=3):
     """The clause ids the learner most needs to work on: in the book, most wrong first (one query)."""
     return list(BookEntry.objects.filter(user=user, in_book=True).order_by("-wrong_count", "due_on", "clause_id")
@@ -317,7 +348,16 @@ class HeatMap:
     of the cohort have each in their book), ``rows`` one per trainee with a cell per column."""
 
     columns: list  # [{"clause_id", "title", "url", "learners"}]
-    rows: list  # [{"profile", "cells": [BookEntry or None]}]
+    rows: list  # [{"profile", "cells": [(css class, text)]}]
+
+
+def heat_cell(entry):
+    """A heat-map cell of ``entry`` (a BookEntry or None): its shade's CSS class and its text (wrong answers while
+    in the book, ✓ once it left), worked out here so that the template of a large map only prints them."""
+    if entry is None:
+        return "heat-0", ""
+    heat = entry.heat
+    return f"heat-{heat}" + (" is-left" if heat == "left" else ""), str(entry.wrong_count) if entry.in_book else "✓"
 
 
 HEAT_MAP_CLAUSES = 30
@@ -342,7 +382,7 @@ def heat_map(cohort_users, profiles, *, clauses=HEAT_MAP_CLAUSES):
         (e.user_id, e.clause_id): e
         for e in BookEntry.objects.filter(user__in=[p.user_id for p in profiles], clause_id__in=clause_ids)
     }
-    rows = [{"profile": p, "cells": [cells.get((p.user_id, cid)) for cid in clause_ids]} for p in profiles]
+    rows = [{"profile": p, "cells": [heat_cell(cells.get((p.user_id, cid))) for cid in clause_ids]} for p in profiles]
     return HeatMap(columns, rows)
 
 

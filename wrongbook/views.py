@@ -13,9 +13,17 @@ from courses.services import lessons_teaching
 from lms.access import require_role
 from lms.roles import Role
 
-from .access import get_own_drill_item_or_404
+from .access import get_learner_or_denied, get_own_drill_item_or_404
 from .models import DAYS_TO_LEAVE, SPACING_DAYS
-from .services import answer_drill_item, book_for, heat_map, open_drill, start_drill
+from .services import (
+    answer_drill_item,
+    book_for,
+    heat_map,
+    open_drill,
+    practice_history,
+    start_drill,
+    with_results,
+)
 
 PAGE_SIZE = 25
 
@@ -68,6 +76,16 @@ def drill_item(request, pk, number):
         "next_number": following.order + 1 if following else None,
         "done": all(i.is_answered for i in items), "right": sum(1 for i in items if i.correct),
     }, status=status)
+
+
+@login_required
+def history(request, pk=None):
+    """A learner's drills, latest first, paginated: their own (no ``pk``), or a trainee's for their mentor or lead
+    (``pk``: the staff profile; 404 outside the viewer's scope, 403 for a viewer who does not see others' results)."""
+    learner = request.user if pk is None else get_learner_or_denied(request.user, pk)
+    page = Paginator(practice_history(learner), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "wrongbook/history.html", {
+        "learner": learner, "own": learner.pk == request.user.pk, "page": page, "drills": with_results(page)})
 
 
 @login_required

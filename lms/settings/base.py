@@ -307,8 +307,10 @@ CERTIFICATES_SIGNING_SELF_SIGNED = True  # create a self-signed development pair
 # The certificate font cut down from Noto Serif CJK SC (certificates/fonts.py), built once per machine; kept
 # outside LMS_VAR_DIR so test and demo databases in other folders share it.
 CERTIFICATES_FONT_DIR = envstr("CERTIFICATES_FONT_DIR", str(BASE_DIR / "var" / "fonts"))
-# Bulk issuing: people per claim of a worker (each claim is one task, so several workers share a run).
+# Bulk issuing: people per claim of a worker (each claim is one task, so several workers share a run), when
+# the workers render the PDFs and when they only issue (rendering off: the claim's fixed queries spread wider).
 CERTIFICATES_BULK_BATCH = envint("CERTIFICATES_BULK_BATCH", 20)
+CERTIFICATES_BULK_DB_BATCH = envint("CERTIFICATES_BULK_DB_BATCH", 250)
 
 # Extension points: each domain app contributes home-page panels and demo data.
 LMS_HOME_PANEL_PROVIDERS = [
@@ -338,6 +340,7 @@ LMS_DEMO_LOADERS = [
     "mentorship.demo.load",
     "certificates.demo.load",
     "wrongbook.demo.load",
+    "cockpit.demo.load",  # the cohort: after the others (it uses their accounts and the observation checklists)
 ]
 
 # 传帮带: a question not resolved within this many working days is overdue (M4).

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from lms.access import role_required
 from lms.roles import Role
 
-from .. import access, services
+from .. import access, queues, services
 from ..access import get_ride_along_or_404, visible_users
 from ..forms import MentorAssessmentForm, SkillAssessmentForm
 from ..models import Skill
@@ -86,7 +86,11 @@ def reports(request):
         rows = access.question_reports_visible_to(request.user)
     else:
         rows = data[tab]
-    return render(request, "mentorship/reports.html", {"tab": tab, "page": paginate(request, rows)})
+    pending_only = tab == "question_reports" and bool(request.GET.get("pending"))
+    if pending_only:  # the cockpit's "question reports to review" count opens exactly these
+        rows = rows.filter(pk__in=queues.question_reports_to_review(request.user).values("pk"))
+    return render(request, "mentorship/reports.html",
+                  {"tab": tab, "page": paginate(request, rows), "pending_only": pending_only})
 
 
 @role_required(Role.TRAINING_LEAD, Role.REGIONAL_HEAD)

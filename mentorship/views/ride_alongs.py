@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from lms.access import role_required
 from lms.roles import Role
 
-from .. import access, services
+from .. import access, queues, services
 from ..access import get_ride_along_or_404, ride_alongs_visible_to
 from ..forms import DecisionForm, HappenedForm, RideAlongRequestForm
 from ..models import Approval, RideAlong
@@ -25,8 +25,12 @@ def ride_along_list(request):
     state = request.GET.get("state")
     if state in RideAlong.State.values:
         trips = trips.filter(state=state)
+    stuck_only = bool(request.GET.get("stuck"))
+    if stuck_only:  # the cockpit's "approvals waiting more than N days" count opens exactly these
+        trips = trips.filter(pk__in=queues.approvals_waiting(request.user).values("pk"))
     return render(request, "mentorship/ride_along_list.html",
-                  {"page": paginate(request, trips), "states": RideAlong.State.choices, "state": state})
+                  {"page": paginate(request, trips), "states": RideAlong.State.choices, "state": state,
+                   "stuck_only": stuck_only, "stuck_days": queues.STUCK_AFTER_DAYS})
 
 
 @role_required(Role.MENTOR)

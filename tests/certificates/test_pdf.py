@@ -173,3 +173,18 @@ def test_names_beyond_noto_cjk_print_with_the_fallback_font(world, complete, tmp
     text = subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
     assert BEYOND_NOTO + "云" in text
     assert BEYOND_NOTO + "云" in reader.pages[0].extract_text()
+
+
+def test_fontconfig_is_asked_for_the_source_font_once_per_process(monkeypatch):
+    """Each render needs the certificate font's path; ``fc-match`` (a process of its own) runs only the first time."""
+    import subprocess
+
+    from certificates import fonts
+
+    fonts.source_font.cache_clear()
+    calls = []
+    real_run = subprocess.run
+    monkeypatch.setattr(fonts.subprocess, "run", lambda *args, **kwargs: calls.append(args) or real_run(*args, **kwargs))
+    first, second = fonts.certificate_font(), fonts.certificate_font()
+    assert first == second and first is not None and first.exists()
+    assert len(calls) == 1

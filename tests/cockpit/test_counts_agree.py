@@ -7,6 +7,7 @@ trainee role. Both now count ``lms.cohort`` trainees through ``mentorship.queues
 
 import datetime
 
+from django.urls import reverse
 from django.utils import timezone
 
 from courses.models import Attempt, AttemptQuestion, QuizPage
@@ -67,3 +68,31 @@ def test_the_leads_home_and_the_cockpit_show_the_same_numbers(client, cast):
     assert home == cockpit
     assert home["without_mentor"] == headline == 2
     assert (home["essays"], home["reports"], home["overdue"]) == (1, 1, 1)
+
+
+def test_the_stuck_approvals_and_pending_reports_counts_open_exactly_their_records(client, cast):
+    """The waiting list's counts lead to lists of exactly what they count: a fresh request and a reviewed report
+    are in the ride-along list and the report list, but not behind the counts."""
+    stuck = RideAlong.objects.create(trainee=cast.trainee, mentor=cast.mentor, destination_region=cast.org.hz,
+                                     cities=["杭州"], start_date=datetime.date(2026, 12, 1),
+                                     end_date=datetime.date(2026, 12, 2))
+    RideAlong.objects.filter(pk=stuck.pk).update(requested_at=OLD)
+    RideAlong.objects.create(trainee=cast.trainee, mentor=cast.mentor, destination_region=cast.org.hz,
+                             cities=["宁波"], start_date=datetime.date(2026, 12, 8), end_date=datetime.date(2026, 12, 9))
+    question = Question.objects.create(asked_by=cast.trainee, owner=cast.mentor, subject="报销", body="怎么报销？")
+    kind = QuestionReport.Kind.choices[0][0]
+    pending = QuestionReport.objects.create(question=question, reported_by=cast.trainee, against=cast.mentor,
+                                            kind=kind, description="敷衍")
+    QuestionReport.objects.create(question=question, reported_by=cast.trainee, against=cast.mentor, kind=kind,
+                                  description="早前的", review=QuestionReport.Review.choices[-1][0])
+
+    client.force_login(cast.lead)
+    items = {item.url.split("?")[0]: item for item in client.get("/cockpit/").context["waiting"]}
+    approvals = next(i for i in items.values() if "stuck=1" in i.url)
+    reports = next(i for i in items.values() if "pending=1" in i.url)
+    assert approvals.count == 1 and reports.count == 1
+    listed_trips = list(client.get(approvals.url).context["page"].object_list)
+    assert listed_trips == [stuck]
+    assert len(client.get(reverse("mentorship:ride_alongs") + "?state=requested").context["page"].object_list) == 2
+    assert list(client.get(reports.url).context["page"].object_list) == [pending]
+    assert "仅显示尚未审核的举报" in client.get(reports.url).content.decode()

@@ -14,9 +14,10 @@ from courses.services import finish_attempt, start_attempt
 
 from .conftest import answer_all, make_category, make_course, make_question, make_quiz
 
-# Wagtail's routing to a course (two levels below the site root) and the request's own reads (site, session, user).
-COURSE_PAGE = 10
-LESSON_PAGE = 13  # one level deeper than the course, and the organisation's service rules for the body
+# The site, the page itself (one query whatever its depth: lms.routing), the session and the user, then the page's
+# own reading of its course.
+COURSE_PAGE = 5
+LESSON_PAGE = 6  # and the organisation's service rules, which the lesson body fills in
 
 
 def _queries(client, url):

@@ -18,6 +18,12 @@ CASES = [
     # An empty answer is refused (400) for the learner; the drill is nobody else's (404).
     Case("wrongbook:drill_item", kwargs=lambda w: {"pk": w.drill.pk, "number": 1}, method="POST",
          expect=expect(anonymous=302, trainee=400, others=404), label="POST"),
+    # The practice history: one's own; a trainee's for those who see the trainee and others' results (as the person
+    # page: their mentor, the supervisor, the post head, the leads over the region), 404 outside the scope.
+    Case("wrongbook:history", expect=expect(anonymous=302, others=200)),
+    Case("wrongbook:person_history", kwargs=lambda w: {"pk": w.trainee.profile.pk}, label="trainee",
+         expect=expect(anonymous=302, trainee=200, mentor=200, supervisor=200, post_head=200, lead=200,
+                       regional_head=200, others=404)),
     # The lead's clause × trainee heat map: 403 without the lead's role; each lead sees their own regions' cohort.
     Case("wrongbook:heat_map", expect=expect(anonymous=302, lead=200, other_lead=200, others=403)),
 ]

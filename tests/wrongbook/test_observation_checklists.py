@@ -161,3 +161,66 @@ def test_another_regions_lead_sees_no_record_of_the_trainee(client, cast, trip, 
     client.force_login(cast.other_lead)
     page = client.get(reverse("mentorship:skill_assess"), {"trainee": cast.trainee.pk}).content.decode()
     assert "data-chain" not in page and "收费时唱收唱付" not in page
+
+
+def _post_together(cast, trip, forms):
+    """Each of ``forms`` posted at the same moment by the trip's mentor, one thread (and connection) each."""
+    import threading
+
+    from django.db import connection
+    from django.test import Client
+
+    barrier = threading.Barrier(len(forms))
+    responses, errors = [], []
+
+    def post(data):
+        try:
+            client = Client()
+            client.force_login(cast.mentor)
+            barrier.wait()
+            responses.append(client.post(url(trip), data))
+        except Exception as exc:  # reported by the test
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=post, args=(data,)) for data in forms]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    return responses, errors
+
+
+def assert_signed_off_once(trip):
+    from wrongbook.models import SignOffSubmission
+
+    assert SignOff.objects.filter(ride_along=trip).count() == 1
+    sign_off = SignOff.objects.get(ride_along=trip)
+    assert Observation.objects.filter(sign_off=sign_off).count() == Observation.objects.count() == 3
+    assert [w.description for w in WeakPoint.objects.all()] == ["【WB-02】收费时唱收唱付"]
+    assert LearningPlanItem.objects.count() == 1
+    assert SignOffSubmission.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_same_form_posted_twice_at_once_is_stored_once(cast, trip, checklists):
+    """A double tap, or a retry sent while the first post is still on its way on a weak connection: both posts carry
+    the form's key and arrive together; one sign-off is stored and both land on the trip."""
+    data = form_data(checklists[:2])
+    responses, errors = _post_together(cast, trip, [data, data])
+    assert errors == []
+    trip_url = reverse("mentorship:ride_along", args=[trip.pk])
+    assert [(r.status_code, r.url) for r in responses] == [(302, trip_url)] * 2
+    assert_signed_off_once(trip)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_forms_posted_at_once_from_two_tabs_give_one_sign_off(cast, trip, checklists):
+    """Two tabs (two keys) sent together: one is taken, the other finds the trip signed off; nothing is doubled."""
+    responses, errors = _post_together(cast, trip, [form_data(checklists[:2]), form_data(checklists[:2])])
+    assert errors == []
+    # The later one is refused on its form (200) or, when the trip was already signed off, sent back to it (302).
+    assert sorted(r.status_code for r in responses) in ([200, 302], [302, 302])
+    assert_signed_off_once(trip)
+
