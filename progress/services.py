@@ -12,7 +12,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import BooleanField, Count, ExpressionWrapper, F
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Subquery
 from django.utils import timezone
 
 from certificates.models import Certificate, Program
@@ -189,7 +189,9 @@ def _due_dates(scope):
 
 def count(program_id, before=(), after=()):
     """Move the program's ``Tally`` from the rows' places ``before`` to ``after`` (``tally_key``s; None: not
-    counted), in the caller's transaction. Each standing that changed is one update (or one insert)."""
+    counted), in the caller's transaction. Each standing that changed is one update (and an insert when it is
+    new, a delete when it is left empty). The callers read the rows they move ``select_for_update``, so two
+    writers of the same person's row move the tally one after the other, each from the row as the other left it."""
     if recounting():
         return
     delta = Counter(key for key in after if key is not None)
@@ -197,12 +199,12 @@ def count(program_id, before=(), after=()):
     for key, n in sorted(delta.items(), key=repr):
         if not n:
             continue
-        fields = dict(zip(Tally.KEY, key))
-        pk = Tally.objects.filter(program_id=program_id, **fields).values_list("pk", flat=True).first()
-        if pk is None:
-            Tally.objects.create(program_id=program_id, n=n, **fields)
-        else:
-            Tally.objects.filter(pk=pk).update(n=F("n") + n)
+        same = Tally.objects.filter(program_id=program_id, **dict(zip(Tally.KEY, key)))
+        # One row of that standing (there may be two, from two writers inserting it at once): moved in one query.
+        if not Tally.objects.filter(pk=Subquery(same.order_by("pk").values("pk")[:1])).update(n=F("n") + n):
+            Tally.objects.create(program_id=program_id, n=n, **dict(zip(Tally.KEY, key)))
+        elif n < 0:  # nobody left standing that way: the row goes (the tally stays as small as the standings)
+            same.filter(n=0).delete()
 
 
 def recount(programs=None):
@@ -218,7 +220,8 @@ def recount(programs=None):
 
 def _write(program, rows, now):
     """Insert or update the rows of ``program``; ``changed_at`` moves only when the person's standing changed."""
-    existing = {p.user_id: p for p in Progress.objects.filter(program=program, user_id__in=list(rows))}
+    existing = {p.user_id: p for p in Progress.objects.filter(program=program, user_id__in=list(rows))
+                .order_by("user_id").select_for_update()}
     to_create, to_update = [], []
     before, after = [], []
     for user_id, values in rows.items():
@@ -244,11 +247,12 @@ def _write(program, rows, now):
     return len(to_create) + len(to_update)
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # inside the attempt's own transaction: no savepoint round trips
 def mark_started(user_id):
     """A first attempt begun: the person's rows say "started" (the only change a new attempt makes). Returns
     whether the person has rows at all."""
-    rows = list(Progress.objects.filter(user_id=user_id).only("pk", "program_id", "trainee", *Tally.KEY))
+    rows = list(Progress.objects.filter(user_id=user_id).only("pk", "program_id", "trainee", *Tally.KEY)
+                .order_by("program_id").select_for_update())
     for row in rows:
         if not row.started:
             before = row.tally_key()
@@ -285,7 +289,8 @@ def refresh_certified(user_ids):
     fixed number of queries whatever their number)."""
     user_ids = sorted(set(user_ids))
     now = timezone.now()
-    rows = list(Progress.objects.filter(user_id__in=user_ids).select_related("program"))
+    rows = list(Progress.objects.filter(user_id__in=user_ids).select_related("program").order_by("user_id", "program_id")
+                .select_for_update(of=("self",)))
     with_rows = {row.user_id for row in rows}
     without = [uid for uid in user_ids if uid not in with_rows]
     if without:
