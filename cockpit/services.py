@@ -9,13 +9,12 @@ ids; the figures are counted by the database from the kept progress rows
 """
 
 import datetime
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 import django_filters
 from django import forms
-from django.db.models import Case, Count, Exists, F, OuterRef, Q, Subquery, Sum, Value, When
-from django.db.models.functions import Coalesce, TruncDate
-from django.db.models.lookups import GreaterThan
+from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -176,7 +175,7 @@ def whole_cohort(filterset, user):
 
 
 def cohort_figures(cohort, program=None, *, today=None, regions=None, viewer=None, without_mentor=None):
-    """The dashboard's numbers for the cohort (a queryset of ``StaffProfile``), counted in one query.
+    """The dashboard's numbers for the cohort (a queryset of ``StaffProfile``), counted from its standings.
 
     Read from the kept progress rows, so the cost is one narrow row per person whatever
     they have done: certified (a valid certificate of the program), at risk (a skill
@@ -188,6 +187,9 @@ def cohort_figures(cohort, program=None, *, today=None, regions=None, viewer=Non
     ``regions`` (from ``whole_cohort``): the cohort is every trainee of these regions plus the few people the
     scope reaches otherwise, less ``viewer`` (nobody is in their own cohort); the first are added up from the
     kept ``Tally`` (a few rows per region whatever the number of people), the others counted one by one.
+    Without ``regions`` the database groups the cohort's rows by standing. Either way the few standings are
+    then read in Python (``progress.models.standings``): a query of two dozen filtered sums cost more to build
+    than to run.
     ``without_mentor``: that figure when the caller has already counted it for the same cohort (the waiting
     queue).
 
@@ -198,19 +200,19 @@ def cohort_figures(cohort, program=None, *, today=None, regions=None, viewer=Non
     if program is None:
         conditions = standing_conditions(None, today=today)
         return cohort.order_by().aggregate(**{name: _count(q) for name, q in conditions.items()}), []
-    conditions = standing_conditions(program, today=today)
+    today = today or timezone.localdate()
     # Whether a person has a mentor today is not a column of the rows: counted over the people (or given).
-    without_mentor_q = conditions.pop("without_mentor")
-    conditions.update(started=Q(started=True), theory=Q(theory_done=True), complete=Q(complete=True))
+    without_mentor_q = standing_conditions(None)["without_mentor"]
     # The quizzes with a bit in the rows, still live and counted (a quiz the program no longer requires has its
     # bits cleared when the rows are rebuilt, so nobody has tried it).
     slots = list(QuizSlot.objects.filter(program=program, quiz__live=True, quiz__practice=False)
                  .order_by("quiz__path").values_list("quiz_id", "slot", "quiz__title"))
-    for quiz_id, slot, _title in slots:
-        conditions[f"tried_{quiz_id}"] = GreaterThan(F("quizzes_tried").bitand(1 << slot), 0)
-        conditions[f"passed_{quiz_id}"] = GreaterThan(F("quizzes_passed").bitand(1 << slot), 0)
+    columns = [name for name in Tally.KEY if name != "region_id"]
     if regions is None:
-        figures = _count_rows(program_rows(cohort, program), conditions, without_mentor_q=without_mentor_q)
+        # The people one by one, grouped by the database into their standings (a few dozen rows).
+        grouped = list(program_rows(cohort, program).order_by().values(*columns)
+                       .annotate(people=Count("pk"), without_mentor=Count("pk", filter=without_mentor_q)))
+        without_mentor = sum(row["without_mentor"] for row in grouped)
     else:
         tally = Tally.objects.filter(program=program)
         people = []
@@ -219,34 +221,42 @@ def cohort_figures(cohort, program=None, *, today=None, regions=None, viewer=Non
             # The people the scope reaches otherwise (a post, their mentees…) outside those regions: usually
             # none, read as ids (one light pass over the profiles) so their rows are then found by the index.
             people = list(cohort_users(cohort.exclude(region_id__in=regions)).values_list("user_id", flat=True))
-        own = Q(user=viewer, trainee=True)  # the viewer, counted in the tally of their region if a trainee there
-        if regions != "all":
-            own &= Q(region_id__in=regions)
-        # Added: those people; taken off: the viewer if the tally counted them; the viewer's row otherwise: 0.
-        weight = Case(When(own, then=Value(-1)), When(user=viewer, then=Value(0)), default=Value(1))
-        rows = Progress.objects.filter(program=program, user_id__in=people + ([viewer.pk] if viewer else []))
-        extra = _count_rows(rows, conditions, weight)
-        counted = tally.aggregate(**{f"n_{name}": Coalesce(Sum("n", filter=q or None), 0)
-                                     for name, q in conditions.items()})
-        figures = {name: counted[f"n_{name}"] + extra[name] for name in conditions}
+        grouped = list(tally.order_by().values(*columns).annotate(people=Sum("n")))
+        # Added: those people; taken off: the viewer if the tally counted them (a trainee of those regions).
+        viewer_id = viewer.pk if viewer is not None else None
+        rows = Progress.objects.filter(program=program, user_id__in=people + ([viewer_id] if viewer_id else []))
+        for row in rows.values("user_id", "trainee", "region_id", *columns):
+            if row["user_id"] != viewer_id:
+                row["people"] = 1
+            else:
+                row["people"] = -1 if row["trainee"] and (regions == "all" or row["region_id"] in regions) else 0
+            grouped.append(row)
         if without_mentor is None:
             without_mentor = cohort.filter(without_mentor_q).count()
-        figures["without_mentor"] = without_mentor
-    quizzes = [(title, figures.pop(f"passed_{pk}"), figures.pop(f"tried_{pk}")) for pk, _slot, title in slots]
+    figures, quizzes = _add_up(grouped, slots, today)
+    figures["without_mentor"] = without_mentor
     return figures, quizzes
 
 
-def _count_rows(rows, conditions, weight=None, without_mentor_q=None):
-    """``{name: number of rows meeting the condition}`` in one query (and those without a mentor, if asked);
-    each row counting ``weight`` (an expression: 1 or -1) when given."""
-    if weight is not None:
-        counts = {name: Coalesce(Sum(weight, filter=q or None), 0) for name, q in conditions.items()}
-    else:
-        counts = {name: Count("pk", filter=q) if q else Count("pk") for name, q in conditions.items()}
-    if without_mentor_q is not None:
-        counts["without_mentor"] = Count("pk", filter=without_mentor_q)
-    # Aliases apart from the field names (an aggregate may not share a name with a field it filters on).
-    return {name[2:]: n for name, n in rows.aggregate(**{f"n_{name}": c for name, c in counts.items()}).items()}
+def _add_up(rows, slots, today):
+    """``(figures, quizzes)`` of ``cohort_figures`` from rows of standings, each standing for ``people`` people:
+    each headline figure as ``progress.models.standings`` reads the row, the funnel's stages, and per counted
+    quiz (its bit in ``quizzes_tried`` / ``quizzes_passed``) how many handed it in and passed it."""
+    figures = dict.fromkeys(["trainees", "certified", "at_risk", "overdue", "on_track", "started", "theory",
+                             "complete"], 0)
+    tried, passed = Counter(), Counter()
+    for row in rows:
+        n = row["people"]
+        figures["trainees"] += n
+        for name, holds in progress.standings(row, today).items():
+            figures[name] += n if holds else 0
+        figures["started"] += n if row["started"] else 0
+        figures["theory"] += n if row["theory_done"] else 0
+        figures["complete"] += n if row["complete"] else 0
+        for quiz_id, slot, _title in slots:
+            tried[quiz_id] += n if row["quizzes_tried"] & (1 << slot) else 0
+            passed[quiz_id] += n if row["quizzes_passed"] & (1 << slot) else 0
+    return figures, [(title, passed[pk], tried[pk]) for pk, _slot, title in slots]
 
 
 def funnel_stages(figures):

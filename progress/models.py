@@ -45,6 +45,18 @@ def on_track_q(today=None):
     return ~certified_q(today) & Q(at_risk=False) & ~overdue_q(today)
 
 
+def standings(row, today=None):
+    """The Python face of the four conditions above, for a row given as a dict of its fields (a ``Tally`` row or
+    a progress row's values): ``{name: whether the row counts under it}``. Each is the ``Q`` above, read on one
+    row: the cockpit counts a few dozen tally rows with it instead of compiling a query of a dozen filtered sums
+    (the tests check both faces count the same people)."""
+    today = today or timezone.localdate()
+    certified = bool(row["certified"]) and (row["certified_until"] is None or row["certified_until"] >= today)
+    overdue = row["due_on"] is not None and row["due_on"] < today
+    return {"certified": certified, "at_risk": bool(row["at_risk"]) and not certified, "overdue": overdue,
+            "on_track": not certified and not row["at_risk"] and not overdue}
+
+
 class Progress(models.Model):
     """One person's standing in one certification program (see the module docstring)."""
 
