@@ -575,6 +575,16 @@ class QuizPage(LearnerPageMixin, Page):
             return max(attempts, key=lambda a: a.number)
         return max(attempts, key=lambda a: (a.passed, a.awaiting_marking, a.score or 0, -a.number))
 
+    @classmethod
+    def graded_attempt_order(cls, grading):
+        """The SQL face of ``graded_attempt``: an ``order_by`` of a quiz's finished attempts that puts the one that
+        counts under ``grading`` first (a test keeps the two equal)."""
+        if grading == cls.Grading.LAST:
+            return [F("number").desc()]
+        awaiting = models.Case(models.When(state=Attempt.State.AWAITING_MARKING, then=Value(1)), default=Value(0))
+        return [F("passed").desc(), awaiting.desc(), Coalesce("score", Value(0), output_field=models.DecimalField()).desc(),
+                F("number").asc()]
+
     def standing(self, user, attempts=None, rounds=None):
         """``user``'s ``QuizStanding`` here. ``attempts`` and ``rounds`` (``RoundGrant``) may be given, already
         fetched (any quiz or learner), to avoid queries."""
