@@ -207,8 +207,8 @@ class LessonPage(LearnerPageMixin, Page):
             number=progress.position(self) if progress else None,
             next_step=progress.next_step(after=self) if progress and read else None,
         )
-        # The body fills [[rule]] tokens with these values; the body's cache key varies with them.
-        context["site_rules"] = current_rules(request)
+        # The body fills [[rule]] tokens with these values (read with the course); the body's cache key varies with them.
+        context["site_rules"] = progress.site_rules if progress else current_rules(request)
         return context
 
 

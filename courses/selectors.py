@@ -31,6 +31,7 @@ from .models import (
     QuizPage,
     TrainingIndexPage,
 )
+from .site_rules import rules_column
 
 
 def completed_course_ids(user):
@@ -96,6 +97,7 @@ class CourseProgress:
     due_date: object = None  # the soonest due date of the assignments that reach the learner
     assigned: bool = False
     parent: Page = None  # the course's parent page (the training home), when it was read with the course
+    site_rules: dict = None  # the organisation's service rules (``site_rules.current_rules``), when read with it
     missing_prerequisites: bool = field(default=False, repr=False)
 
     @property
@@ -165,13 +167,14 @@ def _content_types():
 
 
 def _outline(*, user_id, kinds, course_paths=(), parent_paths=(), post_id=None, region_ids=(), with_due=False,
-             assigned=False, index_kind=None, with_attempts=False):
+             assigned=False, index_kind=None, with_attempts=False, with_rules=False):
     """The query of ``_rows``. Every value reaches the SQL unchanged (``lms.prepared``): children are found by
     their parent's path (the page's own path without its last step), not by a ``startswith`` pattern.
 
     ``assigned``: the courses are the live ones an assignment reaches the learner by (a subquery, not
     ``course_paths``); ``index_kind``: the live pages of that content type (the training index) come along;
-    ``with_attempts``: each quiz row carries the learner's graded attempt (``_graded_attempt``)."""
+    ``with_attempts``: each quiz row carries the learner's graded attempt (``_graded_attempt``); ``with_rules``: every
+    row carries the organisation's service rules (``site_rules.rules_column``)."""
     step = Page.steplen
     completions = CourseCompletion.objects.filter(user_id=user_id)
     prerequisites = CoursePage.prerequisites.through.objects.filter(from_coursepage_id=OuterRef("pk")).exclude(
@@ -184,6 +187,8 @@ def _outline(*, user_id, kinds, course_paths=(), parent_paths=(), post_id=None, 
     }
     if with_attempts:
         facts["learner_graded"] = _graded_attempt(user_id)
+    if with_rules:
+        facts["site_rules"] = rules_column()
     if with_due:
         assignments = CourseAssignment.objects.filter(
             _reaching(user_id, post_id, region_ids), course_id=OuterRef("pk")
@@ -246,10 +251,12 @@ def _attempt_of(quiz, user, graded):
 
 
 _prepared_outline = Prepared(_outline)
-FACTS = ("learner_read", "learner_completed", "learner_blocked", "learner_graded", "learner_assigned", "learner_due")
+FACTS = ("learner_read", "learner_completed", "learner_blocked", "learner_graded", "learner_assigned", "learner_due",
+         "site_rules")
 
 
-def _rows(user, course_paths=None, *, with_due, with_parents, with_index=False, with_attempts=False):
+def _rows(user, course_paths=None, *, with_due, with_parents, with_index=False, with_attempts=False,
+          with_rules=False):
     """The courses at ``course_paths`` (None: the live courses assigned to ``user``) and their live lessons and
     quizzes, in tree order, with the learner's facts as attributes (one query, compiled once per shape:
     ``lms.prepared``). The courses' parent pages come along when ``with_parents``, the live training index pages
@@ -265,7 +272,8 @@ def _rows(user, course_paths=None, *, with_due, with_parents, with_index=False, 
     if with_index:
         values["index_kind"] = ContentType.objects.get_for_model(TrainingIndexPage).pk
     result = []
-    options = {"with_due": with_due, "assigned": course_paths is None, "with_attempts": with_attempts}
+    options = {"with_due": with_due, "assigned": course_paths is None, "with_attempts": with_attempts,
+               "with_rules": with_rules}
     for row in _prepared_outline.read(options, **values):
         kind = kinds.get(row.content_type_id)
         page = getattr(row, kind) if kind else row
@@ -349,14 +357,17 @@ def course_progress(user, course, *, with_parent=False):
 
 def lesson_progress(user, lesson):
     """The lesson page's reading of its course, in one query: the course and its lessons with their read state
-    (for the lesson's own state, its lock and its neighbours) and its quizzes (for the step after the last lesson).
+    (for the lesson's own state, its lock and its neighbours), its quizzes (for the step after the last lesson) and
+    the organisation's service rules (which the lesson body fills in: ``CourseProgress.site_rules``).
     Attempts and due dates are not read: the lesson page does not show them."""
     course_path = lesson.path[: -Page.steplen]
-    rows = _rows(user, [course_path], with_due=False, with_parents=False)
+    rows = _rows(user, [course_path], with_due=False, with_parents=False, with_rules=True)
     courses = [page for page in rows if isinstance(page, CoursePage)]
     if not courses:  # a live lesson under a course that is not a course page (or not there): no course to follow
         return None
-    return _progress(user, courses, rows, with_attempts=False)[0]
+    progress = _progress(user, courses, rows, with_attempts=False)[0]
+    progress.site_rules = rows[0].site_rules
+    return progress
 
 
 def my_courses(user, *, with_index=False):

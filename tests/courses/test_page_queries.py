@@ -17,7 +17,7 @@ from .conftest import answer_all, make_category, make_course, make_question, mak
 # The site, the page itself (one query whatever its depth: lms.routing), the session and the user, then the page's
 # own reading of its course.
 COURSE_PAGE = 5
-LESSON_PAGE = 6  # and the organisation's service rules, which the lesson body fills in
+LESSON_PAGE = 5  # the organisation's service rules, which the lesson body fills in, come with the course
 
 
 def _queries(client, url):
@@ -88,3 +88,10 @@ def test_the_lesson_page_reads_its_state_lock_and_neighbours_in_one_query(client
     sql = _queries(client, second.url)
     assert len(sql) == LESSON_PAGE  # attempts and due dates are not shown on a lesson: never read
     assert not _reads(sql, "courses_attempt")
+
+
+def test_the_lesson_page_reads_the_service_rules_with_its_course(client, learner, course):
+    client.force_login(learner)
+    sql = _queries(client, course.lessons()[1].url)
+    assert not any(q.lstrip().startswith('SELECT "courses_siterules"') for q in sql)
+    assert _reads(sql, "courses_siterules") is False and any('"courses_siterules"' in q for q in sql)
