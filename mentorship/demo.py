@@ -14,11 +14,12 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from lms.demo import at
 from lms.models import Region
 
 from .access import training_leads_of
 from .catalogue import ensure_catalogues
-from .models import Approval, ChecklistTopic, Guidance, MentorAssignment, Question, RideAlong, Skill
+from .models import Approval, ChecklistTopic, Guidance, MentorAssignment, RideAlong, Skill
 from .services import (
     accept_answer,
     acknowledge_topic,
@@ -27,6 +28,7 @@ from .services import (
     assess_mentor,
     assess_skill,
     assign_mentor,
+    confirm_guidance,
     decide_approval,
     escalate_question,
     expense_guidance_owed_on_next_trip,
@@ -179,16 +181,16 @@ def load_regulation_demo(stdout=None):
     answer = answer_question(question=answered, user=mentor,
                              body="先核对试剂批号和有效期，再检查洗板机和孵育温度，最后看操作记录。")
     accept_answer(question=answered, user=trainee, answer=answer)
-    overdue = ask_question(trainee=trainee, owner=people["demo-post-head"], subject="出差住宿标准是多少？",
-                           body="杭州出差住宿每晚的报销上限是多少？需要什么发票？")
-    Question.objects.filter(pk=overdue.pk).update(asked_at=timezone.now() - datetime.timedelta(days=6))
+    with at(_at(-6)):
+        ask_question(trainee=trainee, owner=people["demo-post-head"], subject="出差住宿标准是多少？",
+                     body="杭州出差住宿每晚的报销上限是多少？需要什么发票？")
 
     # Guidance (M2), checklist (M7), care (M11).
-    log_guidance(mentor=mentor, trainee=trainee, mode=Guidance.Mode.ONE_TO_ONE, topic="首问负责制与一次性告知",
-                 duration_minutes=45, date=today - datetime.timedelta(days=20))
+    confirmed = log_guidance(mentor=mentor, trainee=trainee, mode=Guidance.Mode.ONE_TO_ONE,
+                             topic="首问负责制与一次性告知", duration_minutes=45, date=today - datetime.timedelta(days=20))
     log_guidance(mentor=mentor, trainee=trainee, mode=Guidance.Mode.CORRECTION, topic="上门时未出示工牌",
                  duration_minutes=10, date=today - datetime.timedelta(days=3))
-    Guidance.objects.filter(trainee=trainee, topic="首问负责制与一次性告知").update(trainee_confirmed_at=timezone.now())
+    confirm_guidance(guidance=confirmed, trainee=trainee)
     for n, topic in enumerate(ChecklistTopic.objects.filter(active=True)[:6]):
         item = mark_topic_covered(trainee=trainee, topic=topic, mentor=mentor)
         if n < 4:

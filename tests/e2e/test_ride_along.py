@@ -6,6 +6,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from .forms import request_ride_along
+
 pytestmark = pytest.mark.e2e
 
 PREPARE = """
@@ -43,15 +45,8 @@ def test_mentor_requests_approvers_approve_mentor_signs_off_trainee_confirms(pag
     page.goto("/mentorship/ride-alongs/new/")
     expect(page.get_by_role("heading", level=1)).to_have_text("申请老带新出行")
     page.get_by_label("新员工").select_option(str(ids["trainee"]))
-    page.get_by_label("目的区域").select_option(str(ids["region"]))
-    page.get_by_label("城市").fill("杭州、宁波")
-    page.get_by_label("开始日期").fill(today.isoformat())
-    page.get_by_label("结束日期").fill((today + datetime.timedelta(days=2)).isoformat())
-    page.get_by_label("目的", exact=True).fill("营业厅现场带教")
-    step("request-form")
-    page.get_by_role("button", name="提交申请").click()
-    expect(page).to_have_url(re.compile(r"/mentorship/ride-alongs/\d+/$"))
-    ride_along = int(re.search(r"/ride-alongs/(\d+)/", page.url).group(1))
+    ride_along = request_ride_along(page, step, region=ids["region"], city="杭州、宁波", start=today, days=2,
+                                    purpose="营业厅现场带教", shot="request-form")
     step("requested")
     page.get_by_role("button", name="退出登录").click()
 

@@ -19,6 +19,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from .forms import request_ride_along
+
 pytestmark = pytest.mark.e2e
 
 TRAINEE = "wb-e2e-trainee"
@@ -229,15 +231,8 @@ def test_a_wrong_answer_becomes_the_mentors_field_focus_and_leaves_the_book_afte
     for clause in weak:
         expect(focus).to_have_value(re.compile(clause))
     expect(page.get_by_label("新员工")).to_have_value(str(ids["trainee"]))
-    page.get_by_label("目的区域").select_option(str(ids["region"]))
-    page.get_by_label("城市").fill("杭州")
-    page.get_by_label("开始日期").fill(today.isoformat())
-    page.get_by_label("结束日期").fill((today + datetime.timedelta(days=1)).isoformat())
-    page.get_by_label("目的", exact=True).fill("上门服务现场带教，练习错题本里的条款")
-    step("request-with-focus")
-    page.get_by_role("button", name="提交申请").click()
-    expect(page).to_have_url(re.compile(r"/mentorship/ride-alongs/\d+/$"))
-    trip = int(re.search(r"/ride-alongs/(\d+)/", page.url).group(1))
+    trip = request_ride_along(page, step, region=ids["region"], city="杭州", start=today, days=1,
+                              purpose="上门服务现场带教，练习错题本里的条款", shot="request-with-focus")
     for clause in weak:
         expect(page.locator("[data-focus]")).to_contain_text(clause)
     step("requested")

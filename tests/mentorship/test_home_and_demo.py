@@ -4,8 +4,9 @@ import datetime
 
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
-from mentorship.models import AccountabilityRecord, Question, RideAlong
+from mentorship.models import AccountabilityRecord, Guidance, Question, RideAlong
 
 from .helpers import START, approve_all, at, request_trip
 
@@ -48,6 +49,12 @@ def test_demo_has_trips_in_each_state_questions_and_an_accountability_record(db)
     assert states == set(RideAlong.State.values) - {RideAlong.State.COMPLETED} | {RideAlong.State.COMPLETED}
     assert Question.objects.filter(status=Question.Status.ACCEPTED).exists()
     assert Question.objects.exclude(status=Question.Status.ACCEPTED).exists()
+    # Written through the services at the moment they happened: the open question was asked six days ago, and
+    # the trainee confirmed one guidance session (both with the clock moved, not patched afterwards).
+    five_days_ago = timezone.now() - datetime.timedelta(days=5)
+    assert Question.objects.filter(asked_by__username="demo-trainee", status=Question.Status.OPEN,
+                                   asked_at__lt=five_days_ago).exists()
+    assert Guidance.objects.filter(trainee__username="demo-trainee", trainee_confirmed_at__isnull=False).count() == 1
     assert AccountabilityRecord.objects.filter(kind=AccountabilityRecord.Kind.SKILL_NOT_MASTERED).exists()
     assert RideAlong.objects.count() == 6
 
