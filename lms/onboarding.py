@@ -42,8 +42,18 @@ class InvitationTokenGenerator(PasswordResetTokenGenerator):
 invitation_tokens = InvitationTokenGenerator()
 
 
+def directory_login():
+    """Whether staff log in with their directory account (``LDAP_SERVER_URI`` set, see ``lms.directory``): then
+    their password lives in the directory, nobody is invited to set one here, and "not in yet" means "has never
+    logged in"."""
+    return bool(getattr(settings, "AUTH_LDAP_SERVER_URI", ""))
+
+
 def not_activated():
-    """A ``Q`` over ``StaffProfile``: an active account that has never had a password (nobody can log in as it)."""
+    """A ``Q`` over ``StaffProfile``: an active account nobody has got into yet: without a password here, or, with
+    directory login, never logged in (a roster account keeps no local password after its directory login)."""
+    if directory_login():
+        return Q(user__is_active=True, user__last_login__isnull=True)
     return Q(user__is_active=True, user__password__startswith=UNUSABLE_PASSWORD_PREFIX)
 
 
@@ -59,7 +69,8 @@ def lead_scope(user):
 
 def invitable_people(user):
     """The people of ``user``'s regions still waiting to get into their account, with the last invitation sent to
-    each (``last_invited``), longest waiting first."""
+    each (``last_invited``), longest waiting first. With directory login: who has not logged in yet (nobody needs an
+    invitation; the list tells the lead whom to remind)."""
     last = Invitation.objects.filter(user=OuterRef("user")).order_by("-sent_at").values("sent_at")[:1]
     return (StaffProfile.objects.filter(lead_scope(user), not_activated())
             .select_related("user", "region", "post").annotate(last_invited=Subquery(last))
@@ -67,14 +78,18 @@ def invitable_people(user):
 
 
 def awaits_invitation(viewer, profile):
-    """Whether ``viewer`` may invite ``profile`` now: a person of their regions who has no password yet."""
-    return (not profile.user.has_usable_password() and profile.user.is_active
+    """Whether ``viewer`` may invite ``profile`` now: a person of their regions who has no password yet (never with
+    directory login)."""
+    return (not directory_login() and not profile.user.has_usable_password() and profile.user.is_active
             and StaffProfile.objects.filter(lead_scope(viewer), pk=profile.pk).exists())
 
 
 def _check(by, profile):
     if not StaffProfile.objects.filter(lead_scope(by), pk=profile.pk).exists():
         raise PermissionDenied
+    if directory_login():
+        raise ValidationError(_("Staff log in here with their directory account and its password: nobody needs an "
+                                "invitation to set a password."))
     if not profile.user.is_active or profile.user.has_usable_password():
         raise ValidationError(_("%(name)s has already set a password.") % {"name": profile.name})
     if not profile.user.email:

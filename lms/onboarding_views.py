@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from .access import get_in_scope_or_404, role_required
 from .models import StaffProfile
-from .onboarding import invitable_people, invitation_tokens, lead_scope, send_invitations
+from .onboarding import directory_login, invitable_people, invitation_tokens, lead_scope, send_invitations
 from .roles import Role
 
 PAGE_SIZE = 50
@@ -50,7 +50,7 @@ def invitations(request):
         if _invite(request, chosen):
             return redirect("invitations")
     page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "lms/invitations.html", {"page": page})
+    return render(request, "lms/invitations.html", {"page": page, "directory": directory_login()})
 
 
 @role_required(Role.TRAINING_LEAD)

@@ -180,6 +180,36 @@ def test_the_person_page_offers_the_invitation_to_their_lead_only(cast, client):
         reverse("person", args=[hire.profile.pk])).content.decode()
 
 
+DIRECTORY = override_settings(AUTH_LDAP_SERVER_URI="ldap://127.0.0.1:55902")  # configured; never reached here
+
+
+@DIRECTORY
+def test_with_directory_login_the_list_shows_who_has_not_logged_in_and_offers_no_invitation(cast, client):
+    waiting = _new_hire(cast.org)
+    logged_in = _new_hire(cast.org, "N0002", email="xiaowang@example.cn")
+    client.force_login(logged_in)  # through the directory: the roster account keeps no local password
+    client.force_login(cast.lead)
+    page = client.get(reverse("invitations"))
+    names = {p.user.username for p in page.context["page"].object_list}
+    assert "N0001" in names and "N0002" not in names
+    text = page.content.decode()
+    assert "无需邀请" in text and 'name="people"' not in text
+    response = client.post(reverse("invitations"), {"people": [waiting.profile.pk]}, follow=True)
+    assert "无需邀请" in response.content.decode()
+    assert mail.outbox == [] and not Invitation.objects.exists()
+
+
+@DIRECTORY
+def test_with_directory_login_the_person_page_offers_no_invitation_and_a_post_sends_none(cast, client):
+    hire = _new_hire(cast.org)
+    client.force_login(cast.lead)
+    page = client.get(reverse("person", args=[hire.profile.pk]))
+    assert page.context["awaits_invitation"] is False
+    assert reverse("invite_person", args=[hire.profile.pk]) not in page.content.decode()
+    _invite(client, hire, cast.lead)
+    assert mail.outbox == [] and not Invitation.objects.exists()
+
+
 # --- 忘记密码 -----------------------------------------------------------------------------------------
 
 
