@@ -214,6 +214,7 @@ def file_wrong_answers(trainees, when):
     (one ``ClauseAnswer`` each) and their book entries worked out by the book's rule (``wrongbook.models.replay``);
     the clauses rotate over the library, so the heat map has the cohort × clauses behind it."""
     from courses.models import Question
+    from wrongbook import tally
     from wrongbook.models import BookEntry, ClauseAnswer, replay
 
     clause_ids = sorted({c for q in Question.objects.filter(active=True).only("clause_ids") for c in q.clause_id_list()})
@@ -227,6 +228,7 @@ def file_wrong_answers(trainees, when):
             entries.append(BookEntry(user=trainee, clause_id=clause_id, **replay([(answered_at, False, False)])))
     ClauseAnswer.objects.bulk_create(answers, batch_size=5000)
     BookEntry.objects.bulk_create(entries, batch_size=5000)
+    tally.rebuild()  # written in bulk: the cohort's weak-clause tally is counted again, as after an import
 
 
 # --- page measurements ----------------------------------------------------------------------------

@@ -149,6 +149,12 @@ class BookEntry(models.Model):
     due_on = models.DateField(_("practise again on"), null=True, blank=True)
     left_at = models.DateTimeField(_("left the book at"), null=True, blank=True)
     last_answered_at = models.DateTimeField(_("last answered at"), null=True, blank=True)
+    # Where the learner is counted in a cohort, kept with the entry so the entries can be counted per region
+    # (``ClauseTally``): their region and whether they are a trainee (``lms.cohort.trainee_q``), kept current by
+    # ``wrongbook.tally`` when the entry is written and when the person's profile or roles change.
+    region = models.ForeignKey("lms.Region", null=True, blank=True, on_delete=models.DO_NOTHING, db_constraint=False,
+                               related_name="+", verbose_name=_("region"))
+    trainee = models.BooleanField(_("trainee"), default=False)
 
     objects = BookEntryQuerySet.as_manager()
 
@@ -179,6 +185,29 @@ class BookEntry(models.Model):
     @property
     def days_still_needed(self):
         return max(0, DAYS_TO_LEAVE - self.right_days)
+
+
+class ClauseTally(models.Model):
+    """How many trainees of a region have a clause in their book: the book entries counted (the heat map's totals).
+
+    ``n`` is the number of entries in the book (``in_book``) of trainees (``trainee``) of ``region`` on
+    ``clause_id``. It moves in the same transaction as the entries (``wrongbook.tally``), so the lead's heat map
+    adds up a few rows per region instead of reading every entry of the cohort, and is never behind them. Two
+    writers adding the same new (region, clause) at once may each insert a row: the figures are sums, so they
+    still add up. ``manage.py rebuild_wrongbook_tally`` counts it again from the entries.
+    """
+
+    # No database constraint: a region removed leaves rows nobody counts (the rebuild drops them).
+    region = models.ForeignKey("lms.Region", null=True, on_delete=models.DO_NOTHING, db_constraint=False,
+                               related_name="+")
+    clause_id = models.CharField(max_length=40)
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["region", "clause_id"], name="clausetally_region_clause")]
+
+    def __str__(self):
+        return f"{self.region_id} · {self.clause_id} · {self.n}"
 
 
 class Drill(models.Model):

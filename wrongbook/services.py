@@ -5,20 +5,25 @@ Every function that writes is atomic; the rule of the book itself is ``models.re
 
 import random
 import uuid
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db.models import Case, Count, IntegerField, Q, Sum, Value, When
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from courses.models import Question
 from courses.services import lessons_teaching, question_snapshot
 from courses.site_rules import current_rules
 
-from .models import DRILL_PER_CLAUSE, DRILL_SIZE, BookEntry, ClauseAnswer, Drill, DrillItem, replay
+from lms.models import Region
+
+from . import tally
+from .access import scope_region_ids
+from .models import DRILL_PER_CLAUSE, DRILL_SIZE, BookEntry, ClauseAnswer, ClauseTally, Drill, DrillItem, replay
 
 ENTRY_FIELDS = ("in_book", "wrong_count", "right_count", "practised_count", "first_filed_at", "filed_at",
                 "right_days", "due_on", "left_at", "last_answered_at")
@@ -46,17 +51,25 @@ def file_quiz_answers(*, user_id, answers):
         refresh_entries(user_id=user_id, clause_ids={cid for a in given for cid in a.clause_id_list()})
 
 
+@transaction.atomic
 def refresh_entries(*, user_id, clause_ids):
-    """Work out the learner's book entries of ``clause_ids`` from all their answers on them (two queries)."""
+    """Work out the learner's book entries of ``clause_ids`` from all their answers on them, and move the cohort's
+    tally (``wrongbook.tally``) with them: a clause entering or leaving the book changes the heat map's totals in
+    the same transaction (four queries, and one per (region, clause) whose count changed)."""
     history = defaultdict(list)
     for answered_at, correct, source, cid in (
         ClauseAnswer.objects.filter(user_id=user_id, clause_id__in=clause_ids)
         .order_by("answered_at", "pk").values_list("answered_at", "correct", "source", "clause_id")
     ):
         history[cid].append((answered_at, correct, source == ClauseAnswer.Source.DRILL))
-    entries = [BookEntry(user_id=user_id, clause_id=cid, **replay(history[cid])) for cid in sorted(clause_ids)]
+    region_id, trainee = tally.places([user_id], lock=True)[user_id]
+    before = [tally.tally_key(*row) for row in BookEntry.objects.filter(user_id=user_id, clause_id__in=clause_ids)
+              .values_list("region_id", "trainee", "clause_id", "in_book")]
+    entries = [BookEntry(user_id=user_id, clause_id=cid, region_id=region_id, trainee=trainee, **replay(history[cid]))
+               for cid in sorted(clause_ids)]
     BookEntry.objects.bulk_create(entries, update_conflicts=True, unique_fields=["user", "clause_id"],
-                                  update_fields=list(ENTRY_FIELDS))
+                                  update_fields=[*ENTRY_FIELDS, "region", "trainee"])
+    tally.move(before, [tally.tally_key(region_id, trainee, e.clause_id, e.in_book) for e in entries])
 
 
 # --- what pages read -----------------------------------------------------------------------------
@@ -348,7 +361,7 @@ class HeatMap:
     of the cohort have each in their book), ``rows`` one per trainee with a cell per column."""
 
     columns: list  # [{"clause_id", "title", "url", "learners"}]
-    rows: list  # [{"profile", "cells": [(css class, text)]}]
+    rows: list  # [{"profile", "cells": [(css class, text)], "html": the cells as <td>s}]
 
 
 def heat_cell(entry):
@@ -363,26 +376,86 @@ def heat_cell(entry):
 HEAT_MAP_CLAUSES = 30
 
 
-def heat_map(cohort_users, profiles, *, clauses=HEAT_MAP_CLAUSES):
+def tallied_totals(cohort, *, regions, viewer):
+    """``{clause id: learners}``: how many of ``cohort`` (a ``StaffProfile`` queryset) have each clause in their
+    book, added up from the kept ``ClauseTally`` (a few rows per region, whatever the number of people), in one
+    query.
+
+    ``regions``: region ids all of whose trainees (bar ``viewer``) the cohort takes (the lead's scope, narrowed
+    to a region), or None for every region (a superuser's cohort). To the tally of these regions are added the
+    people the cohort reaches otherwise (a post, their mentees… outside those regions, usually none), and taken
+    off the viewer's own entries if the tally counted them (nobody is in their own cohort).
+    """
+    tallied = ClauseTally.objects.all()
+    viewer_counted = BookEntry.objects.filter(in_book=True, user=viewer, trainee=True)
+    others = BookEntry.objects.none()
+    if regions is not None:
+        tallied = tallied.filter(region_id__in=regions)
+        viewer_counted = viewer_counted.filter(region_id__in=regions)
+        others = BookEntry.objects.filter(
+            in_book=True, user__in=cohort.exclude(region_id__in=regions).order_by().values("user_id"))
+    # Three parts, each read by its own index: the tally, the others' entries (+1), the viewer's counted ones (-1).
+    parts = (tallied.order_by().values("clause_id").annotate(learners=Sum("n")).values_list("clause_id", "learners"),
+             others.order_by().values("clause_id").annotate(learners=Count("pk")).values_list("clause_id", "learners"),
+             viewer_counted.order_by().values_list("clause_id", Value(-1, output_field=IntegerField())))
+    totals = Counter()
+    for clause_id, learners in parts[0].union(*parts[1:], all=True):
+        totals[clause_id] += learners
+    return totals
+
+
+def whole_regions(filterset, user):
+    """The regions all of whose trainees the filtered cohort takes, so its totals may come from the kept tally
+    (``tallied_totals``): ``user``'s scope (None: every region, for a superuser), narrowed to the region chosen in
+    the filters; False when another filter narrows the cohort (its entries are then counted one by one)."""
+    cleaned = {}
+    if filterset.is_bound:
+        filterset.form.is_valid()
+        cleaned = getattr(filterset.form, "cleaned_data", {})
+    chosen = {name: value for name, value in cleaned.items() if value not in (None, "", [], ())}
+    region = chosen.pop("region", None)
+    if chosen:
+        return False
+    regions = scope_region_ids(user)
+    if region is not None:
+        below = Region.ids_with_descendants([region.pk])
+        regions = sorted(below if regions is None else set(regions) & below)
+    return regions
+
+
+def heat_map(cohort_users, profiles, *, clauses=HEAT_MAP_CLAUSES, totals=None):
     """The ``HeatMap`` of ``profiles`` (a page of the cohort) over the clauses most often in the books of the whole
-    cohort (``cohort_users``: a subquery of user ids). Four queries, whatever the size of the cohort or the page."""
-    totals = list(
-        BookEntry.objects.filter(user__in=cohort_users, in_book=True).values("clause_id")
-        .annotate(learners=Count("pk")).order_by("-learners", "clause_id")[:clauses]
-    )
-    clause_ids = [t["clause_id"] for t in totals]
+    cohort (``cohort_users``: a subquery of user ids). Four queries, whatever the size of the cohort or the page.
+
+    ``totals``: how many of the cohort have each clause in their book when the caller has them from the kept tally
+    (``tallied_totals``); otherwise they are counted here over the cohort's entries.
+    """
+    if totals is None:
+        totals = (BookEntry.objects.filter(user__in=cohort_users, in_book=True).values("clause_id")
+                  .annotate(learners=Count("pk")).order_by("-learners", "clause_id")
+                  .values_list("clause_id", "learners")[:clauses])
+    else:
+        totals = sorted(((cid, n) for cid, n in totals.items() if n > 0), key=lambda t: (-t[1], t[0]))[:clauses]
+    totals = list(totals)
+    clause_ids = [cid for cid, _n in totals]
     taught = lessons_teaching(set(clause_ids))
     columns = []
-    for total in totals:
-        lesson, title, _rule = taught.get(total["clause_id"], (None, "", ""))
-        url = f"{lesson.url}#clause-{total['clause_id']}" if lesson else ""
-        columns.append({"clause_id": total["clause_id"], "title": title, "url": url, "learners": total["learners"]})
+    for clause_id, learners in totals:
+        lesson, title, _rule = taught.get(clause_id, (None, "", ""))
+        url = f"{lesson.url}#clause-{clause_id}" if lesson else ""
+        columns.append({"clause_id": clause_id, "title": title, "url": url, "learners": learners})
     profiles = list(profiles)
     cells = {
         (e.user_id, e.clause_id): e
         for e in BookEntry.objects.filter(user__in=[p.user_id for p in profiles], clause_id__in=clause_ids)
     }
-    rows = [{"profile": p, "cells": [heat_cell(cells.get((p.user_id, cid))) for cid in clause_ids]} for p in profiles]
+    rows = []
+    for p in profiles:
+        row_cells = [heat_cell(cells.get((p.user_id, cid))) for cid in clause_ids]
+        # The row's cells as one piece of HTML: a page prints 25 × 30 of them, too many for the template language.
+        # Nothing to escape: the classes are ``heat_cell``'s own and the texts a number or a tick.
+        rows.append({"profile": p, "cells": row_cells,
+                     "html": mark_safe("".join(f'<td class="{css}">{text}</td>' for css, text in row_cells))})
     return HeatMap(columns, rows)
 
 

@@ -22,6 +22,8 @@ from .services import (
     open_drill,
     practice_history,
     start_drill,
+    tallied_totals,
+    whole_regions,
     with_results,
 )
 
@@ -95,5 +97,7 @@ def cohort_heat_map(request):
     require_role(request.user, Role.TRAINING_LEAD)
     filterset = filtered_cohort(request)
     page = Paginator(filterset.qs.select_related("user"), PAGE_SIZE).get_page(request.GET.get("page"))
-    heat = heat_map(cohort_users(filterset.qs), page.object_list)
+    regions = whole_regions(filterset, request.user)
+    totals = None if regions is False else tallied_totals(filterset.qs, regions=regions, viewer=request.user)
+    heat = heat_map(cohort_users(filterset.qs), page.object_list, totals=totals)
     return render(request, "wrongbook/heat_map.html", {"filter": filterset, "page": page, "heat": heat})

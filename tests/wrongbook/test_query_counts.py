@@ -10,6 +10,7 @@ from django.utils import timezone
 from courses.models import LessonPage
 from lms.roles import Role
 from tests.factories import make_person
+from wrongbook import tally
 from wrongbook.models import BookEntry
 from wrongbook.services import book_for
 
@@ -29,13 +30,15 @@ def taught(bank):
 
 
 def file_clauses(user, count, *, left=0):
-    """``count`` clauses in ``user``'s book (WB-01 …) and ``left`` more that left it."""
+    """``count`` clauses in ``user``'s book (WB-01 …) and ``left`` more that left it. Written straight into the
+    entries, so the cohort's tally is then counted again from them (as after any bulk write)."""
     for n in range(1, count + left + 1):
         in_book = n <= count
         BookEntry.objects.update_or_create(user=user, clause_id=f"WB-{n:02d}", defaults={
             "in_book": in_book, "wrong_count": 1 + n % 3, "right_count": 0 if in_book else 2,
             "practised_count": 0 if in_book else 2, "due_on": TODAY if in_book else None,
             "left_at": None if in_book else timezone.now()})
+    tally.rebuild()
 
 
 def pages_small_and_large(client, url, grow, django_assert_num_queries):
@@ -96,6 +99,22 @@ def test_the_heat_map_page_costs_the_same_for_2_or_20_trainees_and_clauses(clien
                                          django_assert_num_queries)
     assert "学员2-1" in small and "WB-03" not in small
     assert "学员20-19" in large and "#clause-WB-20" in large
+
+
+HEAT_MAP_QUERIES = 12  # as before the tally: its totals take the one query the aggregate took
+
+
+def test_the_heat_map_page_takes_a_pinned_number_of_queries_unfiltered_or_filtered(client, taught, cast,
+                                                                                   django_assert_num_queries):
+    """Unfiltered (the totals added up from the kept tally) and filtered by status (counted over the entries):
+    the same number of queries."""
+    client.force_login(cast.lead)
+    cohort(cast.org, 3)
+    url = reverse("wrongbook:heat_map")
+    client.get(url)  # Wagtail caches the site's root paths (the lessons' URLs) on first use
+    for query in ({}, {"status": "probation"}):
+        with django_assert_num_queries(HEAT_MAP_QUERIES):
+            assert "学员3-2" in client.get(url, query).content.decode()
 
 
 def test_the_heat_map_shades_each_cell_by_wrong_answers_and_ticks_a_clause_that_left(client, taught, cast):
