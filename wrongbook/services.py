@@ -392,8 +392,11 @@ def tallied_totals(cohort, *, regions, viewer):
     if regions is not None:
         tallied = tallied.filter(region_id__in=regions)
         viewer_counted = viewer_counted.filter(region_id__in=regions)
+        # The people outside those regions, found through the region index: the other regions (the tree is
+        # cached) and nobody's region, not a pass over every profile of the cohort.
+        elsewhere = Q(region_id__in=sorted(set(Region.tree()) - set(regions))) | Q(region_id__isnull=True)
         others = BookEntry.objects.filter(
-            in_book=True, user__in=cohort.exclude(region_id__in=regions).order_by().values("user_id"))
+            in_book=True, user__in=cohort.filter(elsewhere).order_by().values("user_id"))
     # Three parts, each read by its own index: the tally, the others' entries (+1), the viewer's counted ones (-1).
     parts = (tallied.order_by().values("clause_id").annotate(learners=Sum("n")).values_list("clause_id", "learners"),
              others.order_by().values("clause_id").annotate(learners=Count("pk")).values_list("clause_id", "learners"),
