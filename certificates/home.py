@@ -18,18 +18,27 @@ def panels(request, profile):
     result = []
     roles = profile.role_set()
     # The panel shows the certificate's own snapshot (program name, dates), not the program row.
-    certificates = list(Certificate.objects.filter(holder=profile.user).exclude(status=Certificate.Status.SUPERSEDED))
-    # Most people have no open refresher: their query stays narrow, and the lesson and quiz pages (titles and
-    # links, not the lesson body) are fetched only when there are refreshers to show.
-    refreshers = list(Refresher.objects.filter(holder=profile.user, completed_at__isnull=True).prefetch_related(
-        Prefetch("lesson", queryset=LessonPage.objects.defer("body")), "quiz"))
+    certificates = Certificate.objects.filter(holder=profile.user).exclude(status=Certificate.Status.SUPERSEDED)
+    refreshers = Refresher.objects.filter(holder=profile.user, completed_at__isnull=True)
     own_role = next((r for r in ROLE_ORDER if r in roles), None)
-    if own_role and (certificates or refreshers or own_role == Role.TRAINEE):
+
+    def listed(panel):
+        # Counted with the page's other numbers first: most people have no open refresher and many no certificate
+        # yet, so each list is read only when there is something in it (the refreshers' lesson and quiz pages with
+        # their titles and links, not the lesson body).
+        mine = panel.context
+        if not (mine["certificates"] or mine["refreshers"] or own_role == Role.TRAINEE):
+            return None
+        panel.count = mine["refreshers"] or None
+        mine["certificates"] = list(certificates) if mine["certificates"] else []
+        mine["refreshers"] = list(refreshers.prefetch_related(
+            Prefetch("lesson", queryset=LessonPage.objects.defer("body")), "quiz")) if mine["refreshers"] else []
+        return panel
+
+    if own_role:
         result.append(Panel(
-            own_role, "certificates/panels/mine.html",
-            {"certificates": certificates, "refreshers": refreshers,
-             "base_url": request.build_absolute_uri("/").rstrip("/")},
-            order=300, count=len(refreshers) or None,
+            own_role, "certificates/panels/mine.html", {"base_url": request.build_absolute_uri("/").rstrip("/")},
+            order=300, counts={"certificates": certificates, "refreshers": refreshers}, then=listed,
         ))
     if Role.TRAINING_LEAD in roles:
         from .services import open_refreshers_for

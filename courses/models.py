@@ -207,8 +207,8 @@ class LessonPage(LearnerPageMixin, Page):
             number=progress.position(self) if progress else None,
             next_step=progress.next_step(after=self) if progress and read else None,
         )
-        # The body fills [[rule]] tokens with these values; the body's cache key varies with them.
-        context["site_rules"] = current_rules(request)
+        # The body fills [[rule]] tokens with these values (read with the course); the body's cache key varies with them.
+        context["site_rules"] = progress.site_rules if progress else current_rules(request)
         return context
 
 
@@ -574,6 +574,16 @@ class QuizPage(LearnerPageMixin, Page):
         if self.grading == self.Grading.LAST:
             return max(attempts, key=lambda a: a.number)
         return max(attempts, key=lambda a: (a.passed, a.awaiting_marking, a.score or 0, -a.number))
+
+    @classmethod
+    def graded_attempt_order(cls, grading):
+        """The SQL face of ``graded_attempt``: an ``order_by`` of a quiz's finished attempts that puts the one that
+        counts under ``grading`` first (a test keeps the two equal)."""
+        if grading == cls.Grading.LAST:
+            return [F("number").desc()]
+        awaiting = models.Case(models.When(state=Attempt.State.AWAITING_MARKING, then=Value(1)), default=Value(0))
+        return [F("passed").desc(), awaiting.desc(), Coalesce("score", Value(0), output_field=models.DecimalField()).desc(),
+                F("number").asc()]
 
     def standing(self, user, attempts=None, rounds=None):
         """``user``'s ``QuizStanding`` here. ``attempts`` and ``rounds`` (``RoundGrant``) may be given, already

@@ -6,15 +6,16 @@ do" (``next_step``); the course page, the lesson page (its neighbours and the st
 
 It is read in as few queries as the data allows: one query returns the courses' rows and their live lessons and
 quizzes together, each with the learner's facts as columns (lesson read; course completed, still locked by a
-prerequisite, its due date; quiz attempted), and the learner's attempts are read in a second query only when a
-quiz has been attempted. The titles and links of the prerequisites that lock a course are read only when one does.
+prerequisite, its due date; on a quiz, the learner's graded attempt as a JSON column). The titles and links of the
+prerequisites that lock a course are read only when one does.
 """
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Exists, F, OuterRef, Q, Subquery
-from django.db.models.functions import Length, Substr
+from django.db.models import Case, Exists, F, JSONField, OuterRef, Q, Subquery, When
+from django.db.models.functions import JSONObject, Length, Substr
 from django.utils import timezone
 from wagtail.models import Page
 
@@ -30,6 +31,7 @@ from .models import (
     QuizPage,
     TrainingIndexPage,
 )
+from .site_rules import rules_column
 
 
 def completed_course_ids(user):
@@ -95,6 +97,7 @@ class CourseProgress:
     due_date: object = None  # the soonest due date of the assignments that reach the learner
     assigned: bool = False
     parent: Page = None  # the course's parent page (the training home), when it was read with the course
+    site_rules: dict = None  # the organisation's service rules (``site_rules.current_rules``), when read with it
     missing_prerequisites: bool = field(default=False, repr=False)
 
     @property
@@ -164,12 +167,14 @@ def _content_types():
 
 
 def _outline(*, user_id, kinds, course_paths=(), parent_paths=(), post_id=None, region_ids=(), with_due=False,
-             assigned=False, index_kind=None):
+             assigned=False, index_kind=None, with_attempts=False, with_rules=False):
     """The query of ``_rows``. Every value reaches the SQL unchanged (``lms.prepared``): children are found by
     their parent's path (the page's own path without its last step), not by a ``startswith`` pattern.
 
     ``assigned``: the courses are the live ones an assignment reaches the learner by (a subquery, not
-    ``course_paths``); ``index_kind``: the live pages of that content type (the training index) come along."""
+    ``course_paths``); ``index_kind``: the live pages of that content type (the training index) come along;
+    ``with_attempts``: each quiz row carries the learner's graded attempt (``_graded_attempt``); ``with_rules``: every
+    row carries the organisation's service rules (``site_rules.rules_column``)."""
     step = Page.steplen
     completions = CourseCompletion.objects.filter(user_id=user_id)
     prerequisites = CoursePage.prerequisites.through.objects.filter(from_coursepage_id=OuterRef("pk")).exclude(
@@ -179,9 +184,11 @@ def _outline(*, user_id, kinds, course_paths=(), parent_paths=(), post_id=None, 
         "learner_read": Exists(LessonRead.objects.filter(user_id=user_id, lesson_id=OuterRef("pk"))),
         "learner_completed": Exists(completions.filter(course_id=OuterRef("pk"))),
         "learner_blocked": Exists(prerequisites),
-        "learner_tried": Exists(Attempt.objects.filter(user_id=user_id, quiz_id=OuterRef("pk"))
-                                .exclude(state=Attempt.State.IN_PROGRESS)),
     }
+    if with_attempts:
+        facts["learner_graded"] = _graded_attempt(user_id)
+    if with_rules:
+        facts["site_rules"] = rules_column()
     if with_due:
         assignments = CourseAssignment.objects.filter(
             _reaching(user_id, post_id, region_ids), course_id=OuterRef("pk")
@@ -214,11 +221,42 @@ def _outline(*, user_id, kinds, course_paths=(), parent_paths=(), post_id=None, 
     )
 
 
+# The graded attempt's columns the pages show, read with the quiz row (``_graded_attempt``).
+GRADED_FIELDS = ("pk", "number", "state", "score", "passed")
+
+
+def _graded_attempt(user_id):
+    """The learner's attempt that counts on each quiz row (``QuizPage.graded_attempt``: its SQL face,
+    ``QuizPage.graded_attempt_order``, for the row's own grading), as a JSON object of ``GRADED_FIELDS``; NULL on
+    other rows and on quizzes without a finished attempt."""
+    finished = Attempt.objects.filter(user_id=user_id, quiz_id=OuterRef("pk")).exclude(
+        state=Attempt.State.IN_PROGRESS)
+
+    def first(grading):
+        row = finished.order_by(*QuizPage.graded_attempt_order(grading)).values(
+            graded=JSONObject(**{name: name for name in GRADED_FIELDS}))[:1]
+        return Subquery(row, output_field=JSONField())
+
+    return Case(*(When(quizpage__grading=grading, then=first(grading)) for grading in QuizPage.Grading.values),
+                default=None, output_field=JSONField())
+
+
+def _attempt_of(quiz, user, graded):
+    """The ``Attempt`` (only ``GRADED_FIELDS`` and its quiz and learner) from a quiz row's ``learner_graded``."""
+    if graded is None:
+        return None
+    score = graded["score"]
+    return Attempt(pk=graded["pk"], quiz=quiz, user_id=user.pk, number=graded["number"], state=graded["state"],
+                   score=None if score is None else Decimal(str(score)), passed=bool(graded["passed"]))
+
+
 _prepared_outline = Prepared(_outline)
-FACTS = ("learner_read", "learner_completed", "learner_blocked", "learner_tried", "learner_assigned", "learner_due")
+FACTS = ("learner_read", "learner_completed", "learner_blocked", "learner_graded", "learner_assigned", "learner_due",
+         "site_rules")
 
 
-def _rows(user, course_paths=None, *, with_due, with_parents, with_index=False):
+def _rows(user, course_paths=None, *, with_due, with_parents, with_index=False, with_attempts=False,
+          with_rules=False):
     """The courses at ``course_paths`` (None: the live courses assigned to ``user``) and their live lessons and
     quizzes, in tree order, with the learner's facts as attributes (one query, compiled once per shape:
     ``lms.prepared``). The courses' parent pages come along when ``with_parents``, the live training index pages
@@ -234,7 +272,8 @@ def _rows(user, course_paths=None, *, with_due, with_parents, with_index=False):
     if with_index:
         values["index_kind"] = ContentType.objects.get_for_model(TrainingIndexPage).pk
     result = []
-    options = {"with_due": with_due, "assigned": course_paths is None}
+    options = {"with_due": with_due, "assigned": course_paths is None, "with_attempts": with_attempts,
+               "with_rules": with_rules}
     for row in _prepared_outline.read(options, **values):
         kind = kinds.get(row.content_type_id)
         page = getattr(row, kind) if kind else row
@@ -258,11 +297,6 @@ def _progress(user, courses, rows, *, with_attempts):
                     setattr(given, name, getattr(page, name))
         elif not isinstance(page, (LessonPage, QuizPage)):
             parents[page.path] = page
-    quizzes = [page for page in rows if isinstance(page, QuizPage)]
-    attempts = []
-    if with_attempts and any(quiz.learner_tried for quiz in quizzes):
-        attempts = list(Attempt.objects.filter(user=user, quiz_id__in=[quiz.pk for quiz in quizzes])
-                        .exclude(state=Attempt.State.IN_PROGRESS))
     blocked = [course for course in by_path.values() if getattr(course, "learner_blocked", False)]
     missing = _missing_prerequisites(user, blocked) if blocked else {}
     children = {}
@@ -275,7 +309,7 @@ def _progress(user, courses, rows, *, with_attempts):
         own_quizzes = []
         for quiz in own:
             if isinstance(quiz, QuizPage):
-                graded = quiz.graded_attempt(user, attempts) if with_attempts else None
+                graded = _attempt_of(quiz, user, quiz.learner_graded) if with_attempts else None
                 own_quizzes.append((quiz, graded, bool(graded and graded.passed) if with_attempts else None))
         result.append(CourseProgress(
             course=course,
@@ -310,27 +344,30 @@ def progress_for_courses(user, courses, assignments=None):
     courses = list(courses)
     if not courses:
         return []
-    rows = _rows(user, [c.path for c in courses], with_due=True, with_parents=False)
+    rows = _rows(user, [c.path for c in courses], with_due=True, with_parents=False, with_attempts=True)
     order = {c.pk: i for i, c in enumerate(courses)}
     return sorted(_progress(user, courses, rows, with_attempts=True), key=lambda p: order[p.course.pk])
 
 
 def course_progress(user, course, *, with_parent=False):
     """``CourseProgress`` of ``user`` in ``course`` (the course page; ``with_parent`` also reads the page above)."""
-    rows = _rows(user, [course.path], with_due=True, with_parents=with_parent)
+    rows = _rows(user, [course.path], with_due=True, with_parents=with_parent, with_attempts=True)
     return _progress(user, [course], rows, with_attempts=True)[0]
 
 
 def lesson_progress(user, lesson):
     """The lesson page's reading of its course, in one query: the course and its lessons with their read state
-    (for the lesson's own state, its lock and its neighbours) and its quizzes (for the step after the last lesson).
+    (for the lesson's own state, its lock and its neighbours), its quizzes (for the step after the last lesson) and
+    the organisation's service rules (which the lesson body fills in: ``CourseProgress.site_rules``).
     Attempts and due dates are not read: the lesson page does not show them."""
     course_path = lesson.path[: -Page.steplen]
-    rows = _rows(user, [course_path], with_due=False, with_parents=False)
+    rows = _rows(user, [course_path], with_due=False, with_parents=False, with_rules=True)
     courses = [page for page in rows if isinstance(page, CoursePage)]
     if not courses:  # a live lesson under a course that is not a course page (or not there): no course to follow
         return None
-    return _progress(user, courses, rows, with_attempts=False)[0]
+    progress = _progress(user, courses, rows, with_attempts=False)[0]
+    progress.site_rules = rows[0].site_rules
+    return progress
 
 
 def my_courses(user, *, with_index=False):
@@ -338,7 +375,7 @@ def my_courses(user, *, with_index=False):
     learner's facts in one query (plus the attempts once a quiz was attempted).
 
     ``with_index=True`` returns ``(rows, the live training index page or None)``, read in the same query."""
-    pages = _rows(user, with_due=True, with_parents=False, with_index=with_index)
+    pages = _rows(user, with_due=True, with_parents=False, with_index=with_index, with_attempts=True)
     courses = [page for page in pages if isinstance(page, CoursePage)]
     rows = _progress(user, courses, pages, with_attempts=True) if courses else []
     far = timezone.localdate().replace(year=9999)

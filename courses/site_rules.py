@@ -34,6 +34,19 @@ def current_rules(request=None):
     return {name: getattr(setting, name) for name in RULES}
 
 
+def rules_column():
+    """The SQL face of ``current_rules``: a JSON object ``{rule name: value}`` (the saved setting's values, the
+    defaults before anyone has saved it), to read as a column of another query (the lesson page's outline)."""
+    from django.db.models import Subquery, Value
+    from django.db.models.functions import Coalesce, JSONObject
+
+    from .models import SiteRules
+
+    setting = SiteRules.objects.order_by("pk")  # the row ``SiteRules.load`` reads: the first
+    return JSONObject(**{name: Coalesce(Subquery(setting.values(name)[:1]), Value(default))
+                         for name, (_label, default) in RULES.items()})
+
+
 def fill(text, rules=None):
     """``text`` with every ``[[rule]]`` token replaced by the organisation's value; unknown tokens stay."""
     if "[[" not in (text or ""):

@@ -4,13 +4,21 @@ Domain apps add panels through ``settings.LMS_HOME_PANEL_PROVIDERS``: each is
 a function ``panels(request, profile) -> list[Panel]``. A panel names the role
 section it belongs to, a template and its context, so the home page grows with
 each app without the core knowing their models.
+
+A panel that shows numbers gives them as ``counts`` (querysets, not yet counted):
+the numbers of every panel on the page are read together in one query
+(``lms.counting.count_each``), then put in each panel's context, and the panel's
+``then`` (if any) finishes it from them — its badge, or a list read only when its
+number says there is something to list — or drops it by returning None.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.utils.module_loading import import_string
 
+from .counting import count_each
 from .roles import Role
 
 # The order sections appear in when a person holds several roles.
@@ -34,6 +42,10 @@ class Panel:
     order: int = 100
     # Items waiting for this person; shown as a badge on the panel title.
     count: int | None = None
+    # {name: queryset}: counted with every other panel's counts in one query; the numbers join ``context``.
+    counts: dict = field(default_factory=dict)
+    # ``then(panel)`` once the counts are in: finishes the panel and returns it, or returns None to leave it out.
+    then: Callable | None = None
 
 
 @dataclass
@@ -61,12 +73,26 @@ def core_panels(request, profile):
     return result
 
 
+def _counted(panels):
+    """``panels`` with their ``counts`` read (all in one query) and their ``then`` applied."""
+    wanted = {f"p{i}_{name}": qs for i, panel in enumerate(panels) for name, qs in panel.counts.items()}
+    numbers = count_each(**wanted)
+    result = []
+    for i, panel in enumerate(panels):
+        panel.context.update({name: numbers[f"p{i}_{name}"] for name in panel.counts})
+        panel = panel.then(panel) if panel.then else panel
+        if panel is not None:
+            result.append(panel)
+    return result
+
+
 def build_home(request, profile):
     """The sections of ``profile``'s home page, in role order, panels sorted."""
     roles = profile.role_set()
     panels = core_panels(request, profile)
     for path in settings.LMS_HOME_PANEL_PROVIDERS:
         panels.extend(import_string(path)(request, profile))
+    panels = _counted(panels)
     sections = []
     for role in ROLE_ORDER:
         if role not in roles:

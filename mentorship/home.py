@@ -63,16 +63,20 @@ def panels(request, profile):
         )
         result.append(Panel(Role.TRAINEE, "mentorship/panels/my_mentor.html", {"assignment": assignment}, order=20))
         sign_offs = SignOff.objects.filter(ride_along__trainee=user, trainee_confirmed_at__isnull=True)
-        waits = count_each(
-            guidance=Guidance.objects.filter(trainee=user, trainee_confirmed_at__isnull=True),
-            topics=ChecklistItem.objects.filter(trainee=user, acknowledged_at__isnull=True),
-            questions=Question.objects.filter(asked_by=user, status=Question.Status.ANSWERED),
-            sign_offs=sign_offs,
-        )
-        # The trips to confirm are listed (one link each) only when there are some: counted with the rest first.
-        count = waits["sign_offs"] + waits["guidance"] + waits["topics"] + waits["questions"]
-        waits["sign_offs"] = list(sign_offs.values("ride_along_id")) if waits["sign_offs"] else []
-        result.append(Panel(Role.TRAINEE, "mentorship/panels/trainee_waits.html", waits, order=25, count=count))
+
+        def listed(panel):
+            # The trips to confirm are listed (one link each) only when there are some: counted with the rest first.
+            waits = panel.context
+            panel.count = waits["sign_offs"] + waits["guidance"] + waits["topics"] + waits["questions"]
+            waits["sign_offs"] = list(sign_offs.values("ride_along_id")) if waits["sign_offs"] else []
+            return panel
+
+        result.append(Panel(Role.TRAINEE, "mentorship/panels/trainee_waits.html", order=25, then=listed, counts={
+            "guidance": Guidance.objects.filter(trainee=user, trainee_confirmed_at__isnull=True),
+            "topics": ChecklistItem.objects.filter(trainee=user, acknowledged_at__isnull=True),
+            "questions": Question.objects.filter(asked_by=user, status=Question.Status.ANSWERED),
+            "sign_offs": sign_offs,
+        }))
     if Role.MENTOR in roles:
         # Only the columns the panel shows: one row per trainee, no model instances.
         assignments = list(

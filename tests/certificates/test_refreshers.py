@@ -89,5 +89,8 @@ def test_the_holders_home_lists_refreshers_with_links_in_constant_queries(client
         home = client.get("/").content.decode()
     assert f'href="{certified.win_lesson.url}"' in home and f'href="{quiz.url}"' in home
     assert f'href="{other_lesson.url}"' in home and "电话礼仪修订" in home
-    # The lesson and quiz pages are read once for all refreshers, and only when there are some.
-    assert len(two_open.captured_queries) == len(none_open.captured_queries) + 2
+    # The refreshers (counted with the home's other numbers), then their lesson and quiz pages, are read once for
+    # all of them, and only when there are some.
+    assert len(two_open.captured_queries) == len(none_open.captured_queries) + 3
+    assert not any('FROM "certificates_refresher"' in q["sql"] and "COUNT" not in q["sql"]
+                   for q in none_open.captured_queries)

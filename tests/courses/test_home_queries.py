@@ -51,3 +51,21 @@ def test_a_sign_off_to_confirm_is_listed_only_when_there_is_one(client, learner)
     sql, html = _home(client, learner)
     assert not any(q.lstrip().startswith('SELECT "mentorship_signoff"') for q in sql)
     assert "确认出行签认" not in html
+
+
+# The session, the user, their roles, the courses' outline, the mentor, every panel's numbers (mentorship's waits,
+# the 错题本, certificates and refreshers: one query), the certification progress rows, the site (for the links).
+TRAINEE_HOME = 8
+
+
+def test_the_trainee_homes_numbers_are_counted_in_one_query_and_its_count_is_pinned(client, learner):
+    _assign(make_course("ONE", lessons=2), learner, 1)
+    sql, html = _home(client, learner)
+    counted = [q for q in sql if '"wrongbook_bookentry"' in q]
+    assert len(counted) == 1
+    assert all(f'"{table}"' in counted[0] for table in (
+        "mentorship_guidance", "mentorship_checklistitem", "certificates_certificate", "certificates_refresher"))
+    assert not any(q.lstrip().startswith(('SELECT "certificates_certificate"', 'SELECT "certificates_refresher"'))
+                   for q in sql)  # nothing to list: the lists are not read
+    assert "我的证书" in html
+    assert len(sql) == TRAINEE_HOME

@@ -1,6 +1,6 @@
 """The course and lesson pages read only what they show (issue 20), pinned: Wagtail's routing and the site frame
-take their share, the page's own reading is one query (the course's items with the learner's states as columns),
-plus the attempts only when a quiz was attempted and the prerequisites only when one locks the course."""
+take their share, the page's own reading is one query (the course's items with the learner's states as columns, the
+graded attempt of each quiz among them), plus the prerequisites only when one locks the course."""
 
 import datetime
 import re
@@ -17,7 +17,7 @@ from .conftest import answer_all, make_category, make_course, make_question, mak
 # The site, the page itself (one query whatever its depth: lms.routing), the session and the user, then the page's
 # own reading of its course.
 COURSE_PAGE = 5
-LESSON_PAGE = 6  # and the organisation's service rules, which the lesson body fills in
+LESSON_PAGE = 5  # the organisation's service rules, which the lesson body fills in, come with the course
 
 
 def _queries(client, url):
@@ -53,15 +53,18 @@ def test_the_course_page_reads_its_items_and_their_states_in_one_query(client, l
     assert not _reads(sql, "courses_coursepage_prerequisites")
 
 
-def test_the_course_page_reads_attempts_once_a_quiz_was_attempted_whatever_their_number(client, learner, course):
+def test_the_course_page_reads_the_graded_attempts_with_its_items_whatever_their_number(client, learner, course):
     quiz = course.quizzes().first().specific
     client.force_login(learner)
     finish_attempt(answer_all(start_attempt(learner, quiz)))
-    assert len(_queries(client, course.url)) == COURSE_PAGE + 1
-    finish_attempt(answer_all(start_attempt(learner, quiz)))
+    sql = _queries(client, course.url)
+    assert len(sql) == COURSE_PAGE
+    assert not any(q.lstrip().startswith('SELECT "courses_attempt"') for q in sql)  # a column of the quiz's row
+    assert "已通过" in client.get(course.url).content.decode()
+    finish_attempt(answer_all(start_attempt(learner, quiz), correct=False))
     for lesson in course.lessons():
         LessonRead.objects.create(user=learner, lesson=lesson)
-    assert len(_queries(client, course.url)) == COURSE_PAGE + 1
+    assert len(_queries(client, course.url)) == COURSE_PAGE
 
 
 def test_the_prerequisites_are_read_only_when_one_locks_the_course(client, learner, course):
@@ -85,3 +88,10 @@ def test_the_lesson_page_reads_its_state_lock_and_neighbours_in_one_query(client
     sql = _queries(client, second.url)
     assert len(sql) == LESSON_PAGE  # attempts and due dates are not shown on a lesson: never read
     assert not _reads(sql, "courses_attempt")
+
+
+def test_the_lesson_page_reads_the_service_rules_with_its_course(client, learner, course):
+    client.force_login(learner)
+    sql = _queries(client, course.lessons()[1].url)
+    assert not any(q.lstrip().startswith('SELECT "courses_siterules"') for q in sql)
+    assert _reads(sql, "courses_siterules") is False and any('"courses_siterules"' in q for q in sql)

@@ -74,3 +74,20 @@ def test_retired_questions_are_not_drawn(cast):
     Question.objects.filter(pk=retired.pk).update(active=False)
     quiz = make_quiz(draws=[(category, 2)])
     assert [q.pk for q in quiz.draw_questions(rng=random.Random(0))] == [kept.pk]
+
+
+def test_the_rules_read_with_the_lesson_are_the_settings_before_and_after_it_is_saved(db, learner):
+    from courses.models import SiteRules
+    from courses.selectors import lesson_progress
+
+    from .conftest import make_course
+
+    lesson = make_course(lessons=1).lessons().first()
+    assert not SiteRules.objects.exists()
+    assert lesson_progress(learner, lesson).site_rules == current_rules() == {
+        "arrive_early_minutes": 10, "answer_within_rings": 3}
+    setting = SiteRules.load()
+    setting.arrive_early_minutes, setting.answer_within_rings = 25, 5
+    setting.save()
+    assert lesson_progress(learner, lesson).site_rules == current_rules() == {
+        "arrive_early_minutes": 25, "answer_within_rings": 5}
