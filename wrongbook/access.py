@@ -25,16 +25,3 @@ def get_learner_or_denied(user, profile_pk):
     if profile.user_id != user.pk and not sees_others_results(user):
         raise PermissionDenied
     return profile.user
-
-
-def scope_region_ids(user):
-    """The regions (with every region below them) all of whose people ``user`` may see: the region part of
-    ``lms.access.profile_scope`` (None for a superuser, who sees everyone)."""
-    from lms.access import role_assignments
-    from lms.models import Region
-    from lms.roles import REGION_SCOPED_ROLES
-
-    if user.is_superuser:
-        return None
-    region_ids = [a.region_id for a in role_assignments(user) if a.role in REGION_SCOPED_ROLES and a.region_id]
-    return sorted(Region.ids_with_descendants(region_ids)) if region_ids else []

@@ -19,10 +19,10 @@ from courses.models import Question
 from courses.services import lessons_teaching, question_snapshot
 from courses.site_rules import current_rules
 
+from lms.access import scope_region_ids
 from lms.models import Region
 
 from . import tally
-from .access import scope_region_ids
 from .models import DRILL_PER_CLAUSE, DRILL_SIZE, BookEntry, ClauseAnswer, ClauseTally, Drill, DrillItem, replay
 
 ENTRY_FIELDS = ("in_book", "wrong_count", "right_count", "practised_count", "first_filed_at", "filed_at",
