@@ -251,7 +251,10 @@ class SaveResult:
 
 
 def _lock(attempt_pk):
-    return Attempt.objects.select_for_update().select_related("quiz").get(pk=attempt_pk)
+    # Only the attempt's row (of=self): locking the joined quiz page too made every hand-in hold the quiz row that
+    # every start's foreign-key check needs at commit, while the starts held the progress tally the hand-ins move
+    # next: a deadlock on PostgreSQL under a spike (make cluster).
+    return Attempt.objects.select_for_update(of=("self",)).select_related("quiz").get(pk=attempt_pk)
 
 
 def save_answer(attempt, *, position, seq, selected=None, text="", go_to=None, finish=False, now=None):
