@@ -12,7 +12,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import BooleanField, Count, ExpressionWrapper, F, Subquery
+from django.db.models import BooleanField, Count, ExpressionWrapper
 from django.utils import timezone
 
 from certificates.models import Certificate, Program
@@ -20,6 +20,7 @@ from certificates.requirements import Catalog, attempt_summary, met_pairs, requi
 from courses.models import Attempt, CourseAssignment, CourseCompletion, LessonRead
 from lms.cohort import trainee_q
 from lms.models import Region, StaffProfile
+from lms.tallies import move_tally
 from mentorship.models import SkillAssessment
 
 from .models import Progress, QuizSlot, Tally, tally_key
@@ -189,22 +190,12 @@ def _due_dates(scope):
 
 def count(program_id, before=(), after=()):
     """Move the program's ``Tally`` from the rows' places ``before`` to ``after`` (``tally_key``s; None: not
-    counted), in the caller's transaction. Each standing that changed is one update (and an insert when it is
-    new, a delete when it is left empty). The callers read the rows they move ``select_for_update``, so two
-    writers of the same person's row move the tally one after the other, each from the row as the other left it."""
+    counted), in the caller's transaction; a standing left empty is deleted, so the tally stays as small as the
+    standings. The callers read the rows they move ``select_for_update``, so two writers of the same person's row
+    move the tally one after the other, each from the row as the other left it."""
     if recounting():
         return
-    delta = Counter(key for key in after if key is not None)
-    delta.subtract(key for key in before if key is not None)
-    for key, n in sorted(delta.items(), key=repr):
-        if not n:
-            continue
-        same = Tally.objects.filter(program_id=program_id, **dict(zip(Tally.KEY, key)))
-        # One row of that standing (there may be two, from two writers inserting it at once): moved in one query.
-        if not Tally.objects.filter(pk=Subquery(same.order_by("pk").values("pk")[:1])).update(n=F("n") + n):
-            Tally.objects.create(program_id=program_id, n=n, **dict(zip(Tally.KEY, key)))
-        elif n < 0:  # nobody left standing that way: the row goes (the tally stays as small as the standings)
-            same.filter(n=0).delete()
+    move_tally(Tally, Tally.KEY, before=before, after=after, fixed={"program_id": program_id}, drop_empty=True)
 
 
 def recount(programs=None):

@@ -15,10 +15,11 @@ Bulk writes that skip all of these (``bulk_create`` of entries, ``QuerySet.updat
 from collections import Counter, defaultdict
 
 from django.db import transaction
-from django.db.models import BooleanField, Count, ExpressionWrapper, F, Subquery
+from django.db.models import BooleanField, Count, ExpressionWrapper
 
 from lms.cohort import trainee_q
 from lms.models import StaffProfile
+from lms.tallies import move_tally
 
 from .models import BookEntry, ClauseTally
 
@@ -46,16 +47,8 @@ def tally_key(region_id, trainee, clause_id, in_book):
 
 
 def move(before=(), after=()):
-    """Move the tally from the entries' keys ``before`` to ``after`` (``tally_key``s), in the caller's transaction:
-    one UPDATE per (region, clause) that changed, or an INSERT for a new one."""
-    delta = Counter(key for key in after if key is not None)
-    delta.subtract(key for key in before if key is not None)
-    for (region_id, clause_id), n in sorted(delta.items(), key=repr):
-        if not n:
-            continue
-        row = ClauseTally.objects.filter(region_id=region_id, clause_id=clause_id).values("pk")[:1]
-        if not ClauseTally.objects.filter(pk=Subquery(row)).update(n=F("n") + n):
-            ClauseTally.objects.create(region_id=region_id, clause_id=clause_id, n=n)
+    """Move the tally from the entries' keys ``before`` to ``after`` (``tally_key``s), in the caller's transaction."""
+    move_tally(ClauseTally, ("region_id", "clause_id"), before=before, after=after)
 
 
 @transaction.atomic
