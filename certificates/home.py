@@ -5,13 +5,28 @@ refreshers in their first role's section; a training lead gets a panel with
 the certificate list and the outstanding refreshers of their scope.
 """
 
+import datetime
+
 from django.db.models import Prefetch
+from django.db.models.functions import JSONObject
 
 from courses.models import LessonPage
+from lms.counting import JSONList
 from lms.home import ROLE_ORDER, Panel
 from lms.roles import Role
 
 from .models import Certificate, Refresher
+
+
+# What the holder's panel shows of each certificate.
+CERTIFICATE_COLUMNS = ("pk", "code", "program_name", "status", "issued_on", "expires_on", "pdf")
+
+
+def _certificate(row):
+    """A ``Certificate`` with ``CERTIFICATE_COLUMNS`` from its JSON row (dates as text: dates again)."""
+    for name in ("issued_on", "expires_on"):
+        row[name] = row[name] and datetime.date.fromisoformat(row[name])
+    return Certificate(**row)
 
 
 def panels(request, profile):
@@ -23,22 +38,25 @@ def panels(request, profile):
     own_role = next((r for r in ROLE_ORDER if r in roles), None)
 
     def listed(panel):
-        # Counted with the page's other numbers first: most people have no open refresher and many no certificate
-        # yet, so each list is read only when there is something in it (the refreshers' lesson and quiz pages with
-        # their titles and links, not the lesson body).
+        # Read with the page's other numbers: the certificates (the few columns the panel shows) as one JSON list, the
+        # open refreshers counted. Most people have no open refresher, so that list is read only when there is one
+        # (the refreshers' lesson and quiz pages with their titles and links, not the lesson body).
         mine = panel.context
+        mine["certificates"] = sorted((_certificate(row) for row in mine["certificates"] or []),
+                                      key=lambda c: (c.issued_on, c.pk), reverse=True)  # Certificate's ordering
         if not (mine["certificates"] or mine["refreshers"] or own_role == Role.TRAINEE):
             return None
         panel.count = mine["refreshers"] or None
-        mine["certificates"] = list(certificates) if mine["certificates"] else []
         mine["refreshers"] = list(refreshers.prefetch_related(
             Prefetch("lesson", queryset=LessonPage.objects.defer("body")), "quiz")) if mine["refreshers"] else []
         return panel
 
     if own_role:
+        listing = certificates.order_by().annotate(
+            j=JSONList(JSONObject(**{name: name for name in CERTIFICATE_COLUMNS}))).values("j")
         result.append(Panel(
             own_role, "certificates/panels/mine.html", {"base_url": request.build_absolute_uri("/").rstrip("/")},
-            order=300, counts={"certificates": certificates, "refreshers": refreshers}, then=listed,
+            order=300, counts={"refreshers": refreshers}, firsts={"certificates": listing}, then=listed,
         ))
     if Role.TRAINING_LEAD in roles:
         from .services import open_refreshers_for

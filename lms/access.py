@@ -77,7 +77,8 @@ def role_required(*roles):
 
 
 def role_assignments(user):
-    """``user``'s role assignments, read once per user object (the scope and the region checks both need them)."""
+    """``user``'s role assignments, read once per user object (the scope and the region checks both need them); the
+    signed-in user of a request has them already, read with the user (``lms.backends.load_user``)."""
     cached = getattr(user, "_lms_assignments", None)
     if cached is None:
         cached = user._lms_assignments = list(user.role_assignments.all())

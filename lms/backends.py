@@ -5,8 +5,15 @@ backend and django-axes' lockout key (``lockout_key``) both use it, so "li.ming"
 number count against one lockout counter.
 """
 
+import datetime
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
+from django.db.models import JSONField, OuterRef, Subquery
+from django.db.models.functions import JSONObject
+from django.utils.dateparse import parse_datetime
+
+from .counting import JSONList
 
 # Almost every page reads the signed-in person's profile, region (with the regions above it, for assignments and
 # scopes) and post: load them with the user, in the one query every authenticated request makes anyway.
@@ -36,10 +43,34 @@ def find_account(identifier):
     return None
 
 
+# The role assignments come along too, as a JSON list, for the role checks and scopes (``lms.access.role_assignments``).
+ROLE_COLUMNS = ("pk", "role", "region_id", "post_id", "created_at")
+
+
 def load_user(user_id):
-    """The signed-in user with what every page reads (``USER_JOINS``); None when gone or disabled."""
-    user = get_user_model()._default_manager.select_related(*USER_JOINS).filter(pk=user_id).first()
-    return user if user is not None and user.is_active else None
+    """The signed-in user with what every page reads (``USER_JOINS`` and the role assignments); None when gone or
+    disabled."""
+    from .models import RoleAssignment
+
+    roles = RoleAssignment.objects.filter(user_id=OuterRef("pk")).order_by().annotate(
+        j=JSONList(JSONObject(**{name: name for name in ROLE_COLUMNS}))).values("j")
+    user = (get_user_model()._default_manager.select_related(*USER_JOINS)
+            .annotate(lms_role_list=Subquery(roles, output_field=JSONField())).filter(pk=user_id).first())
+    if user is None or not user.is_active:
+        return None
+    user._lms_assignments = sorted((_assignment(user, row) for row in user.lms_role_list or []), key=lambda a: a.pk)
+    del user.lms_role_list
+    return user
+
+
+def _assignment(user, row):
+    """A ``RoleAssignment`` of ``user`` from its JSON row (its time as text: an aware datetime again)."""
+    from .models import RoleAssignment
+
+    created_at = parse_datetime(row.pop("created_at"))
+    if created_at.tzinfo is None:  # SQLite keeps UTC without an offset
+        created_at = created_at.replace(tzinfo=datetime.UTC)
+    return RoleAssignment(user_id=user.pk, created_at=created_at, **row)
 
 
 def lockout_key(request, credentials=None):

@@ -101,7 +101,7 @@ def test_the_heat_map_page_costs_the_same_for_2_or_20_trainees_and_clauses(clien
     assert "学员20-19" in large and "#clause-WB-20" in large
 
 
-HEAT_MAP_QUERIES = 11  # as before the tally: its totals take the one query the aggregate took; the role check and the scope read the role assignments once (lms.access)
+HEAT_MAP_QUERIES = 10  # as before the tally: its totals take the one query the aggregate took; the role check and the scope read the role assignments, which come with the signed-in user (lms.backends.load_user)
 
 
 def test_the_heat_map_page_takes_a_pinned_number_of_queries_unfiltered_or_filtered(client, taught, cast,
