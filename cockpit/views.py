@@ -83,7 +83,10 @@ def progress_matrix(request):
         return render(request, "cockpit/matrix.html", context)
     standing = _standing(request)
     cohort = services.with_standing(filterset.qs, standing, program=program)
-    page = Paginator(cohort.select_related("user", "region", "post"), PAGE_SIZE).get_page(request.GET.get("page"))
+    # The page's people as the few fields a row shows; their number added up from the kept tally when it can be.
+    paginator = services.cohort_paginator(filterset, request.user, cohort.values(*matrix.PAGE_FIELDS), PAGE_SIZE,
+                                          program=program, standing=standing)
+    page = paginator.get_page(request.GET.get("page"))
     columns, rows = matrix.build(page.object_list, program)
     context.update(page=page, columns=columns, rows=rows, standing=standing,
                    standing_label=standing_labels().get(standing, ""))
@@ -99,8 +102,7 @@ def matrix_export(request, fmt):
     if program is None:
         raise Http404
     cohort = services.with_standing(filterset.qs, _standing(request), program=program)
-    columns, rows = matrix.build(cohort.select_related("user", "region", "post"), program,
-                                 services.program_rows(cohort, program))
+    columns, rows = matrix.build(cohort.values(*matrix.EXPORT_FIELDS), program, services.program_rows(cohort, program))
     headers, body = matrix.table(columns, rows)
     return table_response(headers, body, filename="progress-matrix", fmt=fmt)
 
