@@ -175,7 +175,7 @@ def whole_cohort(filterset, user):
     return "all" if regions is None else regions
 
 
-def cohort_figures(cohort, program=None, *, today=None, regions=None, viewer=None, without_mentor=None):
+def cohort_figures(cohort, program=None, *, today=None, regions=None, viewer=None, without_mentor=None, outside=None):
     """The dashboard's numbers for the cohort (a queryset of ``StaffProfile``), counted from its standings.
 
     Read from the kept progress rows, so the cost is one narrow row per person whatever
@@ -192,7 +192,7 @@ def cohort_figures(cohort, program=None, *, today=None, regions=None, viewer=Non
     then read in Python (``progress.models.standings``): a query of two dozen filtered sums cost more to build
     than to run.
     ``without_mentor``: that figure when the caller has already counted it for the same cohort (the waiting
-    queue).
+    queue); ``outside``: ``outside_people``'s ids when the caller has read them.
 
     Returns ``(figures, quizzes)``: ``figures`` a dict of counts; ``quizzes`` a list of
     ``(quiz title, passed, tried)``. Without a program there are no rows: only the
@@ -215,7 +215,7 @@ def cohort_figures(cohort, program=None, *, today=None, regions=None, viewer=Non
                        .annotate(people=Count("pk"), without_mentor=Count("pk", filter=without_mentor_q)))
         without_mentor = sum(row["without_mentor"] for row in grouped)
     else:
-        grouped = tallied(cohort, program, regions=regions, viewer=viewer)
+        grouped = tallied(cohort, program, regions=regions, viewer=viewer, outside=outside)
         if without_mentor is None:
             without_mentor = cohort.filter(without_mentor_q).count()
     figures, quizzes = _add_up(grouped, slots, today)
@@ -223,7 +223,28 @@ def cohort_figures(cohort, program=None, *, today=None, regions=None, viewer=Non
     return figures, quizzes
 
 
-def tallied(cohort, program, *, regions, viewer=None):
+def outside_people(cohort, regions):
+    """The user ids of the people of ``cohort`` (taken whole, ``whole_cohort``) the scope reaches outside
+    ``regions`` (a post, their mentees…): usually none, read as ids in one light pass over the profiles, so their
+    rows elsewhere are then found by an index."""
+    return [] if regions == "all" else list(
+        cohort_users(cohort.exclude(region_id__in=regions)).values_list("user_id", flat=True))
+
+
+def cohort_members(cohort, program, *, regions, viewer, outside=None):
+    """The user ids of ``cohort`` as a subquery for ``user_id__in=`` filters: when the filters take it whole
+    (``regions`` from ``whole_cohort``) and there is a program, read from the kept places of its progress rows
+    (region, trainee: kept current with the people, like the tally) by an index instead of working out the scope
+    person by person; otherwise ``cohort_users``. ``outside``: ``outside_people``'s ids when already read."""
+    if regions is None or program is None:
+        return cohort_users(cohort)
+    people = outside_people(cohort, regions) if outside is None else outside
+    members = Q(trainee=True) if regions == "all" else Q(trainee=True, region_id__in=regions)
+    rows = Progress.objects.filter(members | Q(user_id__in=people), program=program)
+    return rows.exclude(user_id=viewer.pk).order_by().values("user_id") if viewer else rows.order_by().values("user_id")
+
+
+def tallied(cohort, program, *, regions, viewer=None, outside=None):
     """The standings of ``cohort`` in ``program`` added up from the kept ``Tally``: rows of ``Tally.KEY``'s columns
     (without the region) each standing for ``people`` people (three queries, whatever the cohort's size).
 
@@ -232,12 +253,9 @@ def tallied(cohort, program, *, regions, viewer=None):
     are the tally's rows of those regions; the others are read one by one, as are the viewer's own rows."""
     columns = [name for name in Tally.KEY if name != "region_id"]
     tally = Tally.objects.filter(program=program)
-    people = []
     if regions != "all":
         tally = tally.filter(region_id__in=regions)
-        # The people the scope reaches otherwise (a post, their mentees…) outside those regions: usually
-        # none, read as ids (one light pass over the profiles) so their rows are then found by the index.
-        people = list(cohort_users(cohort.exclude(region_id__in=regions)).values_list("user_id", flat=True))
+    people = outside_people(cohort, regions) if outside is None else outside
     grouped = list(tally.order_by().values(*columns).annotate(people=Sum("n")))
     # Added: those people; taken off: the viewer if the tally counted them (a trainee of those regions).
     viewer_id = viewer.pk if viewer is not None else None

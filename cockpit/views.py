@@ -40,12 +40,14 @@ def dashboard(request):
     _lead_or_404(request)
     filterset, program, context = _cohort(request)
     cohort = filterset.qs
-    users = services.cohort_users(cohort)
     waiting_items = waiting.for_lead(request.user)
     regions = services.whole_cohort(filterset, request.user)
+    outside = services.outside_people(cohort, regions) if regions is not None else None
+    # The cohort's people for the charts' counts: by the kept progress rows' places when it is taken whole.
+    users = services.cohort_members(cohort, program, regions=regions, viewer=request.user, outside=outside)
     # The whole cohort is the waiting queue's: its count of trainees without a mentor is the figure's.
     figures, quizzes = services.cohort_figures(
-        cohort, program, regions=regions, viewer=request.user,
+        cohort, program, regions=regions, viewer=request.user, outside=outside,
         without_mentor=waiting.count_of(waiting_items, "without_mentor") if regions is not None else None)
     context.update(
         figures=figures,

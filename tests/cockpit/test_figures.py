@@ -44,6 +44,10 @@ def _figures(cast, program, viewer=None):
     added, added_quizzes = services.cohort_figures(cohort, program, regions="all" if regions is None else regions,
                                                    viewer=viewer)
     assert (added, added_quizzes) == (figures, quizzes)
+    # The charts' people read from the kept rows' places are the cohort's people worked out from the scope.
+    members = services.cohort_members(cohort, program, regions="all" if regions is None else regions, viewer=viewer)
+    assert sorted(members.values_list("user_id", flat=True)) == sorted(
+        services.cohort_users(cohort).values_list("user_id", flat=True))
     return {name: figures[name] for name in HEADLINE}
 
 
