@@ -231,17 +231,24 @@ def outside_people(cohort, regions):
         cohort_users(cohort.exclude(region_id__in=regions)).values_list("user_id", flat=True))
 
 
-def cohort_members(cohort, program, *, regions, viewer, outside=None):
-    """The user ids of ``cohort`` as a subquery for ``user_id__in=`` filters: when the filters take it whole
-    (``regions`` from ``whole_cohort``) and there is a program, read from the kept places of its progress rows
-    (region, trainee: kept current with the people, like the tally) by an index instead of working out the scope
-    person by person; otherwise ``cohort_users``. ``outside``: ``outside_people``'s ids when already read."""
+def cohort_member_rows(cohort, program, *, regions, viewer, outside=None):
+    """The progress rows of ``program`` of the people of ``cohort`` when the filters take it whole (``regions``
+    from ``whole_cohort``), found by the kept places of the rows (region, trainee: kept current with the people,
+    like the tally) through an index instead of working out the scope person by person; None when a filter
+    narrows the cohort or there is no program. ``outside``: ``outside_people``'s ids when already read."""
     if regions is None or program is None:
-        return cohort_users(cohort)
+        return None
     people = outside_people(cohort, regions) if outside is None else outside
     members = Q(trainee=True) if regions == "all" else Q(trainee=True, region_id__in=regions)
-    rows = Progress.objects.filter(members | Q(user_id__in=people), program=program)
-    return rows.exclude(user_id=viewer.pk).order_by().values("user_id") if viewer else rows.order_by().values("user_id")
+    rows = Progress.objects.filter(members | Q(user_id__in=people), program=program).order_by()
+    return rows.exclude(user_id=viewer.pk) if viewer is not None else rows
+
+
+def cohort_members(cohort, program, *, regions, viewer, outside=None):
+    """The user ids of ``cohort`` as a subquery for ``user_id__in=`` filters: from the kept places of the progress
+    rows when the filters take it whole (``cohort_member_rows``), otherwise ``cohort_users``."""
+    rows = cohort_member_rows(cohort, program, regions=regions, viewer=viewer, outside=outside)
+    return cohort_users(cohort) if rows is None else rows.values("user_id")
 
 
 def tallied(cohort, program, *, regions, viewer=None, outside=None):

@@ -10,6 +10,7 @@ from courses.services import lessons_teaching
 from lms.access import require_role
 from lms.exports import table_response
 from lms.roles import Role
+from mentorship import queues
 
 from . import matrix, mentor_stats, services, waiting
 from .charts import bar_chart, column_chart, funnel
@@ -40,11 +41,14 @@ def dashboard(request):
     _lead_or_404(request)
     filterset, program, context = _cohort(request)
     cohort = filterset.qs
-    waiting_items = waiting.for_lead(request.user)
     regions = services.whole_cohort(filterset, request.user)
     outside = services.outside_people(cohort, regions) if regions is not None else None
-    # The cohort's people for the charts' counts: by the kept progress rows' places when it is taken whole.
-    users = services.cohort_members(cohort, program, regions=regions, viewer=request.user, outside=outside)
+    # The cohort's people for the charts' counts and the waiting queue's trainees without a mentor: by the kept
+    # progress rows' places when the cohort is taken whole (then it is the lead's whole scope, the queue's).
+    members = services.cohort_member_rows(cohort, program, regions=regions, viewer=request.user, outside=outside)
+    users = services.cohort_users(cohort) if members is None else members.values("user_id")
+    waiting_items = waiting.for_lead(
+        request.user, without_mentor=None if members is None else members.filter(queues.without_current_mentor_q()))
     # The whole cohort is the waiting queue's: its count of trainees without a mentor is the figure's.
     figures, quizzes = services.cohort_figures(
         cohort, program, regions=regions, viewer=request.user, outside=outside,
