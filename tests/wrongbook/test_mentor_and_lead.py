@@ -10,7 +10,7 @@ from django.urls import reverse
 from lms.roles import Role
 from tests.factories import make_person
 from wrongbook.models import BookEntry
-from wrongbook.services import Trend, heat_map, summary_for, trend_for
+from wrongbook.services import Trend, heat_map, heat_map_rows, summary_for, trend_for
 
 from .conftest import at, take
 
@@ -107,7 +107,7 @@ def test_the_heat_map_costs_the_same_queries_for_a_larger_cohort(bank, cast):
     def build():
         cohort = cohort_queryset(cast.lead)
         with CaptureQueriesContext(connection) as queries:
-            result = heat_map(cohort_users(cohort), cohort.select_related("user")[:25])
+            result = heat_map(cohort_users(cohort), heat_map_rows(cohort)[:25])
         return len(queries), result
 
     _trainees_with_books(cast.org, 2, 0)
