@@ -12,8 +12,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
-from django.db.models import CharField, Count, IntegerField, OuterRef, Q, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import CharField, Count, IntegerField, Q, Subquery, Sum, Value
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -416,7 +415,7 @@ def tallied_totals(cohort, *, regions, viewer):
       kept ``ClauseTally``;
     - ``trainees``: how many people the cohort holds, from the kept ``progress.Tally`` of the first active program
       (every person has a progress row in each active program, kept with their region and trainee standing);
-      None when no program is active (the caller counts the people then);
+      None when no program is active or its tally has nobody of these regions (the caller counts the people);
     - ``elsewhere``: the people the cohort reaches outside ``regions`` (a post, their mentees…), usually none.
 
     ``regions``: region ids all of whose trainees (bar ``viewer``) the cohort takes (the lead's scope, narrowed
@@ -426,7 +425,7 @@ def tallied_totals(cohort, *, regions, viewer):
     tallied = ClauseTally.objects.all()
     viewer_counted = BookEntry.objects.filter(in_book=True, user=viewer, trainee=True)
     program = Subquery(Program.objects.filter(active=True).order_by("pk").values("pk")[:1])
-    people = Tally.objects.filter(program=OuterRef("pk"))
+    people = Tally.objects.filter(program=program)
     viewer_row = Progress.objects.filter(program=program, user=viewer, trainee=True)
     elsewhere = cohort.none()
     if regions is not None:
@@ -440,7 +439,6 @@ def tallied_totals(cohort, *, regions, viewer):
                                   | Q(region_id__isnull=True)).order_by().values("user_id")
     marker = functools.partial(Value, output_field=CharField())
     number = functools.partial(Value, output_field=IntegerField())
-    people_n = people.order_by().values("program").annotate(n=Sum("n")).values("n")
     # Each part read by its own index. The clauses: the tally (+), the entries of the people elsewhere (+1 each), the
     # viewer's counted ones (-1). The people: the program's tally, those elsewhere (their ids), the viewer if counted.
     parts = (
@@ -448,8 +446,7 @@ def tallied_totals(cohort, *, regions, viewer):
         BookEntry.objects.filter(in_book=True, user__in=elsewhere).order_by().values("clause_id")
         .annotate(learners=Count("pk")).values_list("clause_id", "learners"),
         viewer_counted.order_by().values_list("clause_id", number(-1)),
-        Program.objects.filter(pk=program).order_by().values_list(
-            marker(_TALLIED), Coalesce(Subquery(people_n), 0, output_field=IntegerField())),
+        people.order_by().values_list(marker(_TALLIED)).annotate(n=Sum("n")),
         elsewhere.values_list(marker(_ELSEWHERE), "user_id"),
         viewer_row.order_by().values_list(marker(_VIEWER), number(1)),
     )
