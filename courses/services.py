@@ -461,6 +461,10 @@ class StudyItem:
         return f"{self.lesson.url}#clause-{self.clause_id}" if self.lesson else ""
 
 
+# The fields of a page read to find its children and to link to it (``Page.url``).
+LINKED_PAGE_FIELDS = ("id", "path", "depth", "url_path", "title", "locale_id", "live", "content_type_id")
+
+
 def _clause_lessons(courses):
     """``{clause id: (lesson, clause title, rule text)}`` from the live lessons of ``courses`` (one query)."""
     from .models import LessonPage
@@ -469,7 +473,8 @@ def _clause_lessons(courses):
     for course in courses:
         query |= Q(path__startswith=course.path, depth=course.depth + 1)
     taught = {}
-    for lesson in LessonPage.objects.live().filter(query).order_by("path"):
+    # Only what is read here and what the lesson's URL needs: a lesson page has many more fields to load.
+    for lesson in LessonPage.objects.live().filter(query).order_by("path").only(*LINKED_PAGE_FIELDS, "body"):
         # The stored blocks as they are (the clause's fields are plain text): turning every block of every lesson
         # into its Python value (rich text, lists, images) cost more than the rest of the pages that ask.
         for block in lesson.body.raw_data:
@@ -485,7 +490,7 @@ def lessons_teaching(clause_ids):
     codes = {cid.split("-")[0] for cid in clause_ids}
     if not codes:
         return {}
-    taught = _clause_lessons(CoursePage.objects.live().filter(code__in=codes))
+    taught = _clause_lessons(CoursePage.objects.live().filter(code__in=codes).only(*LINKED_PAGE_FIELDS))
     return {cid: taught[cid] for cid in clause_ids if cid in taught}
 
 
