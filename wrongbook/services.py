@@ -24,9 +24,9 @@ from courses.services import lessons_teaching, question_snapshot
 from courses.site_rules import current_rules
 
 from lms.access import scope_region_ids
-from lms.cohort import trainee_q
+from lms.cohort import is_trainee, trainee_q
 from lms.models import Region, StaffProfile
-from progress.models import Progress, Tally
+from progress.models import Tally
 
 from . import tally
 from .models import DRILL_PER_CLAUSE, DRILL_SIZE, BookEntry, ClauseAnswer, ClauseTally, Drill, DrillItem, replay
@@ -395,7 +395,7 @@ HEAT_MAP_CLAUSES = 30
 PLACEHOLDER_PK = 987654321
 
 # Markers of the rows of ``tallied_totals``'s query that are not a clause's (no clause id starts with "*").
-_TALLIED, _ELSEWHERE, _VIEWER = "*tallied", "*elsewhere", "*viewer"
+_TALLIED, _ELSEWHERE = "*tallied", "*elsewhere"
 
 
 @dataclass
@@ -403,13 +403,13 @@ class Tallied:
     """What ``tallied_totals`` read from the kept counts."""
 
     totals: Counter  # {clause id: how many of the cohort have it in their book}
-    trainees: int | None  # how many people the cohort holds; None without an active program (to be counted)
+    trainees: int | None  # how many people the cohort holds; None when they are to be counted
     elsewhere: list  # user ids of the people of the cohort outside its regions (usually none)
 
 
 def tallied_totals(cohort, *, regions, viewer):
-    """The cohort's figures added up from kept counts, a few rows per region whatever the number of people, in one
-    query (a ``Tallied``):
+    """The cohort's figures added up from kept counts, a few rows per region whatever the number of people (a
+    ``Tallied``), in one query (two when the cohort reaches people outside its regions):
 
     - ``totals``: how many of ``cohort`` (a ``StaffProfile`` queryset) have each clause in their book, from the
       kept ``ClauseTally``;
@@ -422,46 +422,43 @@ def tallied_totals(cohort, *, regions, viewer):
     to a region), or None for every region (a superuser's cohort). To the tallies of these regions are added the
     people elsewhere, and taken off the viewer if the tallies counted them (nobody is in their own cohort).
     """
-    tallied = ClauseTally.objects.all()
-    viewer_counted = BookEntry.objects.filter(in_book=True, user=viewer, trainee=True)
     program = Subquery(Program.objects.filter(active=True).order_by("pk").values("pk")[:1])
+    tallied = ClauseTally.objects.all()
     people = Tally.objects.filter(program=program)
-    viewer_row = Progress.objects.filter(program=program, user=viewer, trainee=True)
-    elsewhere = cohort.none()
+    viewer_counted = BookEntry.objects.filter(in_book=True, user=viewer, trainee=True)
     if regions is not None:
         tallied = tallied.filter(region_id__in=regions)
-        viewer_counted = viewer_counted.filter(region_id__in=regions)
         people = people.filter(region_id__in=regions)
-        viewer_row = viewer_row.filter(region_id__in=regions)
+        viewer_counted = viewer_counted.filter(region_id__in=regions)
+    marker = functools.partial(Value, output_field=CharField())
+    # Each part read by its own index: the clauses' tally, the program's tally of people, the people elsewhere
+    # (their ids), the viewer's entries the tally counted (-1 each; only when it counted the viewer).
+    parts = [tallied.order_by().values("clause_id").annotate(learners=Sum("n")).values_list("clause_id", "learners"),
+             people.order_by().values_list(marker(_TALLIED)).annotate(n=Sum("n"))]
+    if regions is not None:
         # Found through the region index: the other regions (the tree is cached) and nobody's region, not a pass
         # over every profile of the cohort.
-        elsewhere = cohort.filter(Q(region_id__in=sorted(set(Region.tree()) - set(regions)))
-                                  | Q(region_id__isnull=True)).order_by().values("user_id")
-    marker = functools.partial(Value, output_field=CharField())
-    number = functools.partial(Value, output_field=IntegerField())
-    # Each part read by its own index. The clauses: the tally (+), the entries of the people elsewhere (+1 each), the
-    # viewer's counted ones (-1). The people: the program's tally, those elsewhere (their ids), the viewer if counted.
-    parts = (
-        tallied.order_by().values("clause_id").annotate(learners=Sum("n")).values_list("clause_id", "learners"),
-        BookEntry.objects.filter(in_book=True, user__in=elsewhere).order_by().values("clause_id")
-        .annotate(learners=Count("pk")).values_list("clause_id", "learners"),
-        viewer_counted.order_by().values_list("clause_id", number(-1)),
-        people.order_by().values_list(marker(_TALLIED)).annotate(n=Sum("n")),
-        elsewhere.values_list(marker(_ELSEWHERE), "user_id"),
-        viewer_row.order_by().values_list(marker(_VIEWER), number(1)),
-    )
-    totals, tallied_people, elsewhere_ids, viewer_counted = Counter(), None, [], 0
+        parts.append(cohort.filter(Q(region_id__in=sorted(set(Region.tree()) - set(regions)))
+                                   | Q(region_id__isnull=True)).order_by().values_list(marker(_ELSEWHERE), "user_id"))
+    profile = getattr(viewer, "profile", None)
+    viewer_tallied = (profile is not None and is_trainee(viewer)
+                      and (regions is None or profile.region_id in regions))
+    if viewer_tallied:
+        parts.append(viewer_counted.order_by().values_list("clause_id", Value(-1, output_field=IntegerField())))
+    totals, tallied_people, elsewhere = Counter(), None, []
     for key, n in parts[0].union(*parts[1:], all=True):
         if key == _TALLIED:
             tallied_people = n
         elif key == _ELSEWHERE:
-            elsewhere_ids.append(n)
-        elif key == _VIEWER:
-            viewer_counted = n
+            elsewhere.append(n)
         else:
             totals[key] += n
-    trainees = None if tallied_people is None else tallied_people + len(elsewhere_ids) - viewer_counted
-    return Tallied(totals, trainees, sorted(elsewhere_ids))
+    if elsewhere:  # their entries, one by one
+        for clause_id, n in (BookEntry.objects.filter(in_book=True, user_id__in=elsewhere).order_by()
+                             .values("clause_id").annotate(learners=Count("pk")).values_list("clause_id", "learners")):
+            totals[clause_id] += n
+    trainees = None if tallied_people is None else tallied_people + len(elsewhere) - viewer_tallied
+    return Tallied(totals, trainees, sorted(elsewhere))
 
 
 def cohort_of_regions(regions, *, elsewhere=(), viewer, order_by=("employee_no",)):
