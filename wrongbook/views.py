@@ -93,6 +93,6 @@ def cohort_heat_map(request):
     """The lead's clause × trainee heat map of a cohort (the cockpit's filters): which clauses the cohort keeps
     getting wrong, to fix lessons or coaching. 403 without the lead's role; the cohort is the lead's scope."""
     require_role(request.user, Role.TRAINING_LEAD)
-    filterset = filtered_cohort(request)
+    filterset = filtered_cohort(request, with_mentor=False)
     page, heat = heat_map_page(filterset, viewer=request.user, number=request.GET.get("page"), per_page=PAGE_SIZE)
     return render(request, "wrongbook/heat_map.html", {"filter": filterset, "page": page, "heat": heat})
