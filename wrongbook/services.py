@@ -317,7 +317,7 @@ class LearnerSummary:
 
 
 def summary_for(user, *, today=None, practice_rows=10):
-    """The learner's ``LearnerSummary`` in a fixed number of queries (five, whatever the size of the book)."""
+    """The learner's ``LearnerSummary`` in a fixed number of queries (four, whatever the size of the book)."""
     weak = with_lessons(BookEntry.objects.filter(user=user, in_book=True).order_by("-wrong_count", "clause_id"))
     practice = list(ClauseAnswer.objects.filter(user=user, source=ClauseAnswer.Source.DRILL)
                     .order_by("-answered_at", "-pk")[:practice_rows])
@@ -517,8 +517,8 @@ def heat_map_page(filterset, *, viewer, number, per_page):
 
 def heat_map(cohort_users, profiles, *, clauses=HEAT_MAP_CLAUSES, totals=None):
     """The ``HeatMap`` of ``profiles`` (a page of the cohort, as ``heat_map_rows``) over the clauses most often in
-    the books of the whole cohort (``cohort_users``: a subquery of user ids). Three queries, whatever the size of the
-    cohort or the page.
+    the books of the whole cohort (``cohort_users``: a subquery of user ids). Two queries (three when it counts the
+    totals), whatever the size of the cohort or the page.
 
     ``totals``: how many of the cohort have each clause in their book when the caller has them from the kept tally
     (``tallied_totals``); otherwise they are counted here over the cohort's entries.
@@ -630,7 +630,7 @@ def sign_off_sent(*, ride_along, user, key):
 
 def chain_for(trainee, *, skill=None):
     """What the lead sees before deciding on the trainee's skill (19.5): the checklist results of their signed-off
-    trips (``skill``'s first when given), "needs work" first, and their weak clauses with the lessons (four
+    trips (``skill``'s first when given), "needs work" first, and their weak clauses with the lessons (three
     queries)."""
     from .models import Observation
 
