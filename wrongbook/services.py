@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import CharField, Count, IntegerField, Q, Subquery, Sum, Value
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
@@ -369,6 +370,20 @@ class HeatMap:
     columns: list  # [{"clause_id", "title", "url", "learners"}]
     rows: list  # [{"profile": {"pk", "user_id", "name"}, "url", "cells": [(css class, text)], "html"}]
 
+    # The table's header cells (a clause's code linked to its lesson), the totals' cells and each row as one piece
+    # of HTML: a page prints 30 columns and 25 × 30 cells, too many for the template language to write one by one.
+
+    @property
+    def heading_html(self):
+        return mark_safe("".join(
+            f'<th scope="col" title="{escape(c["title"])}">'
+            + (f'<a href="{escape(c["url"])}">{escape(c["clause_id"])}</a>' if c["url"] else escape(c["clause_id"]))
+            + "</th>" for c in self.columns))
+
+    @property
+    def totals_html(self):
+        return mark_safe("".join(f"<td><strong>{int(c['learners'])}</strong></td>" for c in self.columns))
+
 
 # What the heat map reads of each trainee of the page (``heat_map_rows``): not whole profiles.
 ROW_FIELDS = ("pk", "user_id", "name")
@@ -554,10 +569,12 @@ def heat_map(cohort_users, profiles, *, clauses=HEAT_MAP_CLAUSES, totals=None):
     rows = []
     for p in profiles:
         row_cells = [heat_cell(cells.get((p["user_id"], cid))) for cid in clause_ids]
-        # The row's cells as one piece of HTML: a page prints 25 × 30 of them, too many for the template language.
-        # Nothing to escape: the classes are ``heat_cell``'s own and the texts a number or a tick.
-        rows.append({"profile": p, "url": f"{person_url[0]}{p['pk']}{person_url[1]}", "cells": row_cells,
-                     "html": mark_safe("".join(f'<td class="{css}">{text}</td>' for css, text in row_cells))})
+        # The row as one piece of HTML (``HeatMap``): the name escaped; nothing else to escape (the URL is the
+        # person page's with a number, the classes are ``heat_cell``'s own and the texts a number or a tick).
+        url = f"{person_url[0]}{p['pk']}{person_url[1]}"
+        rows.append({"profile": p, "url": url, "cells": row_cells, "html": mark_safe(
+            f'<tr><th scope="row"><a href="{url}">{escape(p["name"])}</a></th>'
+            + "".join(f'<td class="{css}">{text}</td>' for css, text in row_cells) + "</tr>")})
     return HeatMap(columns, rows)
 
 
