@@ -7,9 +7,10 @@ each app without the core knowing their models.
 
 A panel that shows numbers gives them as ``counts`` (querysets, not yet counted):
 the numbers of every panel on the page are read together in one query
-(``lms.counting.count_each``), then put in each panel's context, and the panel's
+(``lms.counting.read_each``), then put in each panel's context, and the panel's
 ``then`` (if any) finishes it from them — its badge, or a list read only when its
-number says there is something to list — or drops it by returning None.
+number says there is something to list — or drops it by returning None. A panel that shows one small record
+gives it as ``firsts`` (a queryset of one JSON column), read in that same query.
 """
 
 from collections.abc import Callable
@@ -18,7 +19,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.utils.module_loading import import_string
 
-from .counting import count_each
+from .counting import read_each
 from .roles import Role
 
 # The order sections appear in when a person holds several roles.
@@ -44,6 +45,8 @@ class Panel:
     count: int | None = None
     # {name: queryset}: counted with every other panel's counts in one query; the numbers join ``context``.
     counts: dict = field(default_factory=dict)
+    # {name: queryset of one JSON column}: its first row's value (None without one), read in the same query.
+    firsts: dict = field(default_factory=dict)
     # ``then(panel)`` once the counts are in: finishes the panel and returns it, or returns None to leave it out.
     then: Callable | None = None
 
@@ -74,12 +77,14 @@ def core_panels(request, profile):
 
 
 def _counted(panels):
-    """``panels`` with their ``counts`` read (all in one query) and their ``then`` applied."""
-    wanted = {f"p{i}_{name}": qs for i, panel in enumerate(panels) for name, qs in panel.counts.items()}
-    numbers = count_each(**wanted)
+    """``panels`` with their ``counts`` and ``firsts`` read (all in one query) and their ``then`` applied."""
+    numbers = read_each(
+        counts={f"p{i}_{name}": qs for i, panel in enumerate(panels) for name, qs in panel.counts.items()},
+        firsts={f"p{i}_{name}": qs for i, panel in enumerate(panels) for name, qs in panel.firsts.items()},
+    )
     result = []
     for i, panel in enumerate(panels):
-        panel.context.update({name: numbers[f"p{i}_{name}"] for name in panel.counts})
+        panel.context.update({name: numbers[f"p{i}_{name}"] for name in [*panel.counts, *panel.firsts]})
         panel = panel.then(panel) if panel.then else panel
         if panel is not None:
             result.append(panel)

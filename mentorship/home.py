@@ -3,6 +3,7 @@
 import datetime
 
 from django.db.models import Count, F, Q
+from django.db.models.functions import JSONObject
 from django.urls import reverse
 from django.utils import timezone
 
@@ -58,10 +59,11 @@ def panels(request, profile):
     roles = profile.role_set()
     result = []
     if Role.TRAINEE in roles:
-        assignment = (
-            MentorAssignment.objects.current().filter(trainee=user).select_related("mentor__profile").first()
-        )
-        result.append(Panel(Role.TRAINEE, "mentorship/panels/my_mentor.html", {"assignment": assignment}, order=20))
+        # The current mentor's name and phone, read with the page's numbers (the same assignment ``.first()`` gives).
+        mentor = MentorAssignment.objects.current().filter(trainee=user).order_by("pk").values(j=JSONObject(
+            name="mentor__profile__name", phone="mentor__profile__phone", since="start_date"))
+        result.append(Panel(Role.TRAINEE, "mentorship/panels/my_mentor.html", order=20, firsts={"mentor": mentor},
+                            then=_mentor_since))
         sign_offs = SignOff.objects.filter(ride_along__trainee=user, trainee_confirmed_at__isnull=True)
 
         def listed(panel):
@@ -129,6 +131,13 @@ def panels(request, profile):
             result.append(Panel(host, "mentorship/panels/questions.html", {"questions": to_answer}, order=12,
                                 count=len(to_answer)))
     return result
+
+
+def _mentor_since(panel):
+    mentor = panel.context["mentor"]
+    if mentor:
+        mentor["since"] = datetime.date.fromisoformat(mentor["since"])
+    return panel
 
 
 REJECTIONS_SHOWN_FOR = datetime.timedelta(days=30)

@@ -1,8 +1,7 @@
 """The trainee's "my certification" panel (see lms.home): each requirement met or missing, with where to go.
 
-Read from the kept progress rows and the programs' requirement objects: three queries
-whatever the number of requirements (the rows with their programs, the programs'
-courses, their skills).
+Read from the kept progress rows, which carry their programs' courses and skills for the requirement objects' labels
+and links: one query whatever the number of programs and requirements (``services.learner_standing``).
 """
 
 from lms.home import Panel
@@ -14,6 +13,6 @@ from . import services
 def panels(request, profile):
     if not profile.has_role(Role.TRAINEE):
         return []
-    programs = services.standing_of(request.user, with_totals=False)
+    programs = services.learner_standing(request.user)
     return [Panel(Role.TRAINEE, "progress/panels/my_certification.html", {"programs": programs}, order=15,
                   count=sum(1 for p in programs if not p.certified) or None)]

@@ -12,16 +12,19 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import BooleanField, Count, ExpressionWrapper
+from django.db.models import BooleanField, Count, ExpressionWrapper, OuterRef, Subquery
+from django.db.models.functions import JSONObject
 from django.utils import timezone
 
 from certificates.models import Certificate, Program
 from certificates.requirements import Catalog, attempt_summary, met_pairs, requirements_of, statuses
-from courses.models import Attempt, CourseAssignment, CourseCompletion, LessonRead
+from courses.models import Attempt, CourseAssignment, CourseCompletion, CoursePage, LessonRead
 from lms.cohort import trainee_q
+from lms.counting import JSONList
 from lms.models import Region, StaffProfile
+from lms.prepared import Prepared
 from lms.tallies import move_tally
-from mentorship.models import SkillAssessment
+from mentorship.models import Skill, SkillAssessment
 
 from .models import Progress, QuizSlot, Tally, tally_key
 
@@ -411,14 +414,54 @@ class Standing:
 def standing_of(user, *, with_totals=True):
     """The person's ``Standing`` in each active program, from the kept rows (no recomputation).
 
-    ``with_totals=False`` leaves out the courses' lesson and quiz totals (two queries fewer), for
-    views that show what is met and where to go, not the counts.
+    ``with_totals=False`` leaves out the courses' lesson and quiz totals, for views that show what is met and
+    where to go, not the counts: then everything comes in one query (``learner_standing``).
     """
+    if not with_totals:
+        return learner_standing(user)
     result = []
     for row in Progress.objects.filter(user=user, program__active=True).select_related("program").order_by("program"):
         catalog = Catalog(row.program)
-        if not with_totals:
-            catalog.children = ({}, {})  # not read: the courses' texts then leave out the totals
+        reqs = requirements_of(row.program, catalog=catalog)
+        result.append(Standing(row.program, row, statuses(reqs, set(row.met), row.facts)))
+    return result
+
+
+# The columns of a required course and of a required skill that the requirements' labels and links use.
+COURSE_COLUMNS = ("pk", "path", "depth", "title", "code", "url_path")
+SKILL_COLUMNS = ("pk", "name")
+
+
+def _standing_rows(*, user_id):
+    """The person's rows in the active programs, each with its program and, as JSON lists, the program's required
+    courses and skills (``COURSE_COLUMNS``, ``SKILL_COLUMNS``): one query whatever the number of programs."""
+    courses = Program.required_courses.through.objects.filter(program_id=OuterRef("program_id")).order_by()
+    skills = Program.required_skills.through.objects.filter(program_id=OuterRef("program_id")).order_by()
+    course = JSONObject(**{name: f"coursepage__{'page_ptr_id' if name == 'pk' else name}" for name in COURSE_COLUMNS})
+    skill = JSONObject(**{name: f"skill__{'id' if name == 'pk' else name}" for name in SKILL_COLUMNS})
+    return (
+        Progress.objects.filter(user_id=user_id, program__active=True)
+        .select_related("program")
+        .annotate(course_list=Subquery(courses.annotate(j=JSONList(course)).values("j")),
+                  skill_list=Subquery(skills.annotate(j=JSONList(skill)).values("j")))
+        .order_by("program")
+    )
+
+
+_prepared_standing = Prepared(_standing_rows)
+
+
+def learner_standing(user):
+    """``standing_of(user, with_totals=False)`` in one query (the trainee's home): the kept rows with their programs'
+    courses and skills, so the requirement objects label and link each requirement without reading anything more.
+    The courses' lesson and quiz totals are left out, as with ``with_totals=False``."""
+    result = []
+    for row in _prepared_standing.read(user_id=user.pk):
+        catalog = Catalog(row.program)
+        # What Catalog would read, in its order (courses in tree order, skills by name).
+        catalog.courses = sorted((CoursePage(**c) for c in row.course_list or []), key=lambda c: c.path)
+        catalog.skills = sorted((Skill(**s) for s in row.skill_list or []), key=lambda s: s.name)
+        catalog.children = ({}, {})
         reqs = requirements_of(row.program, catalog=catalog)
         result.append(Standing(row.program, row, statuses(reqs, set(row.met), row.facts)))
     return result

@@ -53,9 +53,10 @@ def test_a_sign_off_to_confirm_is_listed_only_when_there_is_one(client, learner)
     assert "确认出行签认" not in html
 
 
-# The session, the user, their roles, the courses' outline, the mentor, every panel's numbers (mentorship's waits,
-# the 错题本, certificates and refreshers: one query), the certification progress rows, the site (for the links).
-TRAINEE_HOME = 8
+# The session, the user, their roles, the courses' outline, every panel's numbers and the mentor (mentorship's waits,
+# the 错题本, certificates and refreshers: one query), the certification progress rows (with their programs' courses
+# and skills), the site (for the links).
+TRAINEE_HOME = 7
 
 
 def test_the_trainee_homes_numbers_are_counted_in_one_query_and_its_count_is_pinned(client, learner):

@@ -36,6 +36,23 @@ def test_it_shows_the_trainee_their_mentor(client, cast):
     assert "王建国" in html
 
 
+def test_it_shows_the_current_mentor_since_the_start_of_their_assignment(client, cast):
+    import datetime
+
+    from django.utils.formats import date_format
+
+    MentorAssignment.objects.filter(trainee=cast.trainee).update(start_date=datetime.date(2019, 1, 1),
+                                                                end_date=datetime.date(2020, 1, 31))
+    cast.lead.profile.phone = "021-5555-0101"
+    cast.lead.profile.save()
+    MentorAssignment.objects.create(trainee=cast.trainee, mentor=cast.lead, start_date=datetime.date(2020, 2, 1))
+    html = home(client, cast.trainee)
+    card = html.split("我的导师")[1].split("</article>")[0]
+    assert cast.lead.profile.name in card and "王建国" not in card  # the ended assignment is not the current one
+    assert date_format(datetime.date(2020, 2, 1)) in card  # a date as the language shows dates, not ISO text
+    assert 'href="tel:021-5555-0101"' in card
+
+
 def test_it_tells_a_trainee_without_mentor_that_one_will_be_assigned(client, cast):
     MentorAssignment.objects.filter(trainee=cast.trainee).delete()
     html = home(client, cast.trainee)
