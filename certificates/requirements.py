@@ -403,16 +403,18 @@ def _checklist(catalog):
 
 
 # The kinds, in the order a program lists them; each builds the program's requirements of its kind.
-KINDS = [_courses, _ride_alongs, _skills, _checklist]
+KINDS = {"course": _courses, "ride_alongs": _ride_alongs, "skill": _skills, "checklist": _checklist}
 
 
-def requirements_of(program, *, catalog=None):
+def requirements_of(program, *, catalog=None, kinds=None):
     """The requirements of ``program``, in a stable order (courses in tree order, ride-alongs, skills, checklist).
 
     ``catalog``: the program's ``Catalog`` when the caller has one (it reads the course pages once).
+    ``kinds``: only the requirements of these kinds (``Requirement.kind``), when the caller needs no others.
     """
     catalog = catalog or Catalog(program)
-    return [requirement for kind in KINDS for requirement in kind(catalog)]
+    return [requirement for kind, build in KINDS.items() if kinds is None or kind in kinds
+            for requirement in build(catalog)]
 
 
 def met_pairs(requirements, users=None):

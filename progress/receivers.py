@@ -61,8 +61,10 @@ def on_attempt_saved(sender, instance, created=False, update_fields=None, **kwar
         if not services.mark_started(instance.user_id):
             _refresh(instance.user_id)  # a person without rows yet gets them whole
         return
-    if update_fields is None or {"state", "passed", "score"} & set(update_fields):
+    if update_fields is None:
         _refresh(instance.user_id)
+    elif {"state", "passed", "score"} & set(update_fields):  # handed in, marked or regraded: the attempts' part
+        batching.defer("progress.refresh_attempts", services.refresh_attempts, [instance.user_id])
 
 
 @receiver(post_delete, sender=Attempt, dispatch_uid="progress.attempt_deleted")

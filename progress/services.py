@@ -53,18 +53,17 @@ def compute(program, users=None, *, catalog=None):
     for key, user_id in met_pairs(reqs, scope):
         met[user_id].add(key)
     shared = {}
-    facts = {r.key: r.facts(scope, shared) for r in reqs}
+    facts = {r.key: r.facts(scope, shared) for r in reqs if r.kind != "course"}
+    from_attempts = _attempt_parts(program, catalog, reqs, scope, shared, skill_risks=_skill_risks(scope))
     started = _started(scope)
     certified = _certified(program, scope)
-    risks = _risks(catalog, scope)
-    quiz_bits = _quiz_bits(program, catalog, scope, shared)
     due = _due_dates(scope)
     cohort = _cohort_places(scope)
     courses = {r.key for r in reqs if r.kind == "course"}
     rows = {}
     for user_id in people:
         met_keys = [r.key for r in reqs if r.key in met[user_id]]
-        person_facts = {r.key: facts[r.key][user_id] for r in reqs if user_id in facts[r.key]}
+        person_facts = {r.key: facts[r.key][user_id] for r in reqs if r.key in facts and user_id in facts[r.key]}
         holds, until = certified.get(user_id, (False, None))
         rows[user_id] = {
             "met": met_keys,
@@ -76,15 +75,45 @@ def compute(program, users=None, *, catalog=None):
             "complete": bool(reqs) and len(met_keys) == len(reqs),
             "certified": holds,
             "certified_until": until,
-            "at_risk": bool(risks.get(user_id)),
-            "risks": risks.get(user_id, []),
             "due_on": due.get(user_id),
-            "quizzes_tried": quiz_bits[user_id][0] if user_id in quiz_bits else 0,
-            "quizzes_passed": quiz_bits[user_id][1] if user_id in quiz_bits else 0,
             "region_id": cohort.get(user_id, (None, False))[0],
             "trainee": cohort.get(user_id, (None, False))[1],
         }
+        _merge_attempt_part(rows[user_id], from_attempts(user_id), [r for r in reqs if r.kind == "course"])
     return rows
+
+
+# What a person's attempts decide in their rows: the courses' facts (quizzes passed, attempts waiting for
+# marking), the quiz bits and the risks. Whether a course is completed rests on its ``CourseCompletion``, whose own
+# receiver refreshes the whole row; so an attempt handed in or marked needs only this part again
+# (``refresh_attempts``), and ``compute`` builds the same part the same way.
+ATTEMPT_FIELDS = ["facts", "at_risk", "risks", "quizzes_tried", "quizzes_passed"]
+
+
+def _attempt_parts(program, catalog, reqs, scope, shared, *, skill_risks):
+    """``part(user id)`` → the attempt-made part of that person's row (``ATTEMPT_FIELDS``, with only the courses'
+    facts under "facts"), from a fixed number of queries for everyone in ``scope``. ``skill_risks``: the
+    skill-assessment risks (``_skill_risks``), which the risks list also holds."""
+    courses = [r for r in reqs if r.kind == "course"]
+    facts = {r.key: r.facts(scope, shared) for r in courses}
+    risks = _attempt_risks(catalog, scope)
+    quiz_bits = _quiz_bits(program, catalog, scope, shared)
+
+    def part(user_id):
+        reasons = sorted(skill_risks.get(user_id, []) + risks.get(user_id, []),
+                         key=lambda why: (why["kind"], why["name"]))
+        tried, passed = quiz_bits[user_id] if user_id in quiz_bits else (0, 0)
+        return {"facts": {r.key: facts[r.key][user_id] for r in courses if user_id in facts[r.key]},
+                "at_risk": bool(reasons), "risks": reasons, "quizzes_tried": tried, "quizzes_passed": passed}
+
+    return part
+
+
+def _merge_attempt_part(row, part, courses):
+    """Put ``part`` (``_attempt_parts``) into ``row``: the facts of the course requirements ``courses`` replace the
+    row's, and come first (a program lists its courses first, ``certificates.requirements.KINDS``)."""
+    keys = {r.key for r in courses}
+    row.update(part, facts={**part["facts"], **{k: v for k, v in row["facts"].items() if k not in keys}})
 
 
 def _cohort_places(scope):
@@ -119,16 +148,22 @@ def _certified(program, scope):
     return result
 
 
-def _risks(catalog, scope):
-    """``{user id: [why]}``: a skill failed at the latest assessment; a round of a counted certifying quiz of the
-    program used up without a pass, with no new round granted since (``Attempt.objects.rounds_used_up``, exam's
-    definition; an attempt waiting for marking may still pass, so it is not a risk yet)."""
+def _skill_risks(scope):
+    """``{user id: [why]}``: a skill failed at the latest assessment."""
     result = defaultdict(list)
     failed = SkillAssessment.objects.latest_per_skill().filter(result=SkillAssessment.Result.FAILED)
     if scope is not None:
         failed = failed.filter(trainee_id__in=scope)
     for trainee_id, skill in failed.values_list("trainee_id", "skill__name"):
         result[trainee_id].append({"kind": "skill", "name": skill})
+    return result
+
+
+def _attempt_risks(catalog, scope):
+    """``{user id: [why]}``: a round of a counted certifying quiz of the program used up without a pass, with no new
+    round granted since (``Attempt.objects.rounds_used_up``, exam's definition; an attempt waiting for marking may
+    still pass, so it is not a risk yet)."""
+    result = defaultdict(list)
     _lessons, quizzes = catalog.children
     limited = [pk for pk, quiz in quizzes.items() if quiz.attempts_allowed]
     if limited:
@@ -137,8 +172,6 @@ def _risks(catalog, scope):
             used_up = used_up.filter(user_id__in=scope)
         for user_id, quiz_id in set(used_up.order_by().values_list("user_id", "quiz_id")):
             result[user_id].append({"kind": "attempts", "name": quizzes[quiz_id].title})
-    for reasons in result.values():
-        reasons.sort(key=lambda why: (why["kind"], why["name"]))
     return result
 
 
@@ -212,10 +245,12 @@ def recount(programs=None):
     Tally.objects.bulk_create((Tally(n=row.pop("people"), **row) for row in grouped.iterator()), batch_size=BATCH)
 
 
-def _write(program, rows, now):
-    """Insert or update the rows of ``program``; ``changed_at`` moves only when the person's standing changed."""
-    existing = {p.user_id: p for p in Progress.objects.filter(program=program, user_id__in=list(rows))
-                .order_by("user_id").select_for_update()}
+def _write(program, rows, now, *, kept=None):
+    """Insert or update the rows of ``program``; ``changed_at`` moves only when the person's standing changed.
+    ``kept``: the rows as the caller already read them ``select_for_update`` (else they are read here)."""
+    existing = kept if kept is not None else {
+        p.user_id: p for p in Progress.objects.filter(program=program, user_id__in=list(rows))
+        .order_by("user_id").select_for_update()}
     to_create, to_update = [], []
     before, after = [], []
     for user_id, values in rows.items():
@@ -235,7 +270,10 @@ def _write(program, rows, now):
         to_update.append(kept)
     if to_create:
         Progress.objects.bulk_create(to_create, batch_size=BATCH)
-    if to_update:
+    if len(to_update) == 1:  # one person (a request's own event): a plain UPDATE, not a CASE per column
+        row = to_update[0]
+        Progress.objects.filter(pk=row.pk).update(changed_at=row.changed_at, **row.values())
+    elif to_update:
         Progress.objects.bulk_update(to_update, Progress.FIELDS + ["changed_at"], batch_size=BATCH)
     count(program.pk, before, after)
     return len(to_create) + len(to_update)
@@ -275,6 +313,38 @@ def refresh(users, *, programs=None):
         for program in programs:
             written += _write(program, compute(program, chunk), now)
     return written
+
+
+@transaction.atomic(savepoint=False)  # inside the attempt's own transaction
+def refresh_attempts(user_ids):
+    """Only attempts of ``user_ids`` changed (handed in, marked, regraded): recompute the part of their rows that
+    attempts make (``ATTEMPT_FIELDS``, by the same ``_attempt_parts`` as ``compute``) and keep the rest, which the
+    other records' receivers keep current. A quiz hand-in costs a few queries, not a whole row's."""
+    user_ids = sorted({uid for uid in user_ids if uid is not None})
+    programs = {p.pk: p for p in Program.objects.filter(active=True)}
+    rows = list(Progress.objects.filter(user_id__in=user_ids, program_id__in=programs)
+                .order_by("program_id", "user_id").select_for_update())
+    have = Counter(row.user_id for row in rows)
+    whole = [uid for uid in user_ids if have[uid] < len(programs)]
+    if whole:  # a row missing (a new person, no profile): computed whole
+        refresh(whole)
+        rows = [row for row in rows if row.user_id not in set(whole)]
+    now = timezone.now()
+    by_program = defaultdict(list)
+    for row in rows:
+        by_program[programs[row.program_id]].append(row)
+    for program, program_rows in by_program.items():
+        catalog = Catalog(program)
+        courses = requirements_of(program, catalog=catalog, kinds=["course"])  # the others' facts stay as kept
+        scope = [row.user_id for row in program_rows]
+        skill_risks = {row.user_id: [why for why in row.risks if why["kind"] == "skill"] for row in program_rows}
+        part = _attempt_parts(program, catalog, courses, scope, {}, skill_risks=skill_risks)
+        updates = {}
+        for row in program_rows:
+            values = row.values()
+            _merge_attempt_part(values, part(row.user_id), courses)
+            updates[row.user_id] = values
+        _write(program, updates, now, kept={row.user_id: row for row in program_rows})
 
 
 @transaction.atomic
