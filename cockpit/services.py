@@ -13,6 +13,7 @@ from collections import Counter, defaultdict
 
 import django_filters
 from django import forms
+from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
@@ -176,7 +177,7 @@ def whole_cohort(filterset, user):
     return "all" if regions is None else regions
 
 
-def cohort_figures(cohort, program=None, *, today=None, regions=None, viewer=None, without_mentor=None):
+def cohort_figures(cohort, program=None, *, today=None, regions=None, viewer=None, without_mentor=None, outside=None):
     """The dashboard's numbers for the cohort (a queryset of ``StaffProfile``), counted from its standings.
 
     Read from the kept progress rows, so the cost is one narrow row per person whatever
@@ -193,7 +194,7 @@ def cohort_figures(cohort, program=None, *, today=None, regions=None, viewer=Non
     then read in Python (``progress.models.standings``): a query of two dozen filtered sums cost more to build
     than to run.
     ``without_mentor``: that figure when the caller has already counted it for the same cohort (the waiting
-    queue).
+    queue); ``outside``: ``outside_people``'s ids when the caller has read them.
 
     Returns ``(figures, quizzes)``: ``figures`` a dict of counts; ``quizzes`` a list of
     ``(quiz title, passed, tried)``. Without a program there are no rows: only the
@@ -216,28 +217,105 @@ def cohort_figures(cohort, program=None, *, today=None, regions=None, viewer=Non
                        .annotate(people=Count("pk"), without_mentor=Count("pk", filter=without_mentor_q)))
         without_mentor = sum(row["without_mentor"] for row in grouped)
     else:
-        tally = Tally.objects.filter(program=program)
-        people = []
-        if regions != "all":
-            tally = tally.filter(region_id__in=regions)
-            # The people the scope reaches otherwise (a post, their mentees…) outside those regions: usually
-            # none, read as ids (one light pass over the profiles) so their rows are then found by the index.
-            people = list(cohort_users(cohort.exclude(region_id__in=regions)).values_list("user_id", flat=True))
-        grouped = list(tally.order_by().values(*columns).annotate(people=Sum("n")))
-        # Added: those people; taken off: the viewer if the tally counted them (a trainee of those regions).
-        viewer_id = viewer.pk if viewer is not None else None
-        rows = Progress.objects.filter(program=program, user_id__in=people + ([viewer_id] if viewer_id else []))
-        for row in rows.values("user_id", "trainee", "region_id", *columns):
-            if row["user_id"] != viewer_id:
-                row["people"] = 1
-            else:
-                row["people"] = -1 if row["trainee"] and (regions == "all" or row["region_id"] in regions) else 0
-            grouped.append(row)
+        grouped = tallied(cohort, program, regions=regions, viewer=viewer, outside=outside)
         if without_mentor is None:
             without_mentor = cohort.filter(without_mentor_q).count()
     figures, quizzes = _add_up(grouped, slots, today)
     figures["without_mentor"] = without_mentor
     return figures, quizzes
+
+
+def outside_people(cohort, regions):
+    """The user ids of the people of ``cohort`` (taken whole, ``whole_cohort``) the scope reaches outside
+    ``regions`` (a post, their mentees…): usually none, read as ids in one light pass over the profiles, so their
+    rows elsewhere are then found by an index."""
+    return [] if regions == "all" else list(
+        cohort_users(cohort.exclude(region_id__in=regions)).values_list("user_id", flat=True))
+
+
+def cohort_member_rows(cohort, program, *, regions, viewer, outside=None):
+    """The progress rows of ``program`` of the people of ``cohort`` when the filters take it whole (``regions``
+    from ``whole_cohort``), found by the kept places of the rows (region, trainee: kept current with the people,
+    like the tally) through an index instead of working out the scope person by person; None when a filter
+    narrows the cohort or there is no program. ``outside``: ``outside_people``'s ids when already read."""
+    if regions is None or program is None:
+        return None
+    people = outside_people(cohort, regions) if outside is None else outside
+    members = Q(trainee=True) if regions == "all" else Q(trainee=True, region_id__in=regions)
+    rows = Progress.objects.filter(members | Q(user_id__in=people), program=program).order_by()
+    return rows.exclude(user_id=viewer.pk) if viewer is not None else rows
+
+
+def cohort_members(cohort, program, *, regions, viewer, outside=None):
+    """The user ids of ``cohort`` as a subquery for ``user_id__in=`` filters: from the kept places of the progress
+    rows when the filters take it whole (``cohort_member_rows``), otherwise ``cohort_users``."""
+    rows = cohort_member_rows(cohort, program, regions=regions, viewer=viewer, outside=outside)
+    return cohort_users(cohort) if rows is None else rows.values("user_id")
+
+
+def tallied(cohort, program, *, regions, viewer=None, outside=None):
+    """The standings of ``cohort`` in ``program`` added up from the kept ``Tally``: rows of ``Tally.KEY``'s columns
+    (without the region) each standing for ``people`` people (three queries, whatever the cohort's size).
+
+    ``regions`` (from ``whole_cohort``): the cohort is every trainee of these regions (``"all"``: of every region)
+    plus the few people the scope reaches otherwise, less ``viewer`` (nobody is in their own cohort). The first
+    are the tally's rows of those regions; the others are read one by one, as are the viewer's own rows."""
+    columns = [name for name in Tally.KEY if name != "region_id"]
+    tally = Tally.objects.filter(program=program)
+    if regions != "all":
+        tally = tally.filter(region_id__in=regions)
+    people = outside_people(cohort, regions) if outside is None else outside
+    grouped = list(tally.order_by().values(*columns).annotate(people=Sum("n")))
+    # Added: those people; taken off: the viewer if the tally counted them (a trainee of those regions).
+    viewer_id = viewer.pk if viewer is not None else None
+    rows = Progress.objects.filter(program=program, user_id__in=people + ([viewer_id] if viewer_id else []))
+    for row in rows.values("user_id", "trainee", "region_id", *columns):
+        if row["user_id"] != viewer_id:
+            row["people"] = 1
+        else:
+            row["people"] = -1 if row["trainee"] and (regions == "all" or row["region_id"] in regions) else 0
+        grouped.append(row)
+    return grouped
+
+
+def tallied_count(filterset, user, *, program=None, standing=""):
+    """How many people of the filtered cohort (``filtered_cohort``) count under the headline figure ``standing``
+    (everyone when empty), added up from the kept tally of ``program`` (any active program when None: every
+    person has a row in each), so a cohort page's paginator need not count ten thousand people; None when a
+    filter narrows the people, the figure is not one the tally keeps (without a mentor) or there is no program.
+    """
+    regions = whole_cohort(filterset, user)
+    if regions is None or standing not in ("", "trainees", *TALLIED):
+        return None
+    program = program or Program.objects.filter(active=True).order_by("pk").first()
+    if program is None:
+        return None
+    today = timezone.localdate()
+    rows = tallied(filterset.qs, program, regions=regions, viewer=user)
+    if standing in ("", "trainees"):
+        return sum(row["people"] for row in rows)
+    return sum(row["people"] for row in rows if progress.standings(row, today)[standing])
+
+
+# The headline figures a tally row answers (``progress.models.standings``); "without a mentor" is not one.
+TALLIED = ("certified", "at_risk", "overdue", "on_track")
+
+
+class CountedPaginator(Paginator):
+    """A paginator told the number of its objects (e.g. by ``tallied_count``) instead of counting them; it counts
+    them as usual when told None."""
+
+    def __init__(self, object_list, per_page, *, count=None, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        if count is not None:
+            self.count = count  # ``Paginator.count`` is a cached property: the value given is the one kept
+
+
+def cohort_paginator(filterset, user, object_list, per_page, *, program=None, standing=""):
+    """A ``CountedPaginator`` over ``object_list`` (the filtered cohort, narrowed to ``standing`` and shaped for
+    the page) whose count comes from the kept tally when the filters take the scope whole (``tallied_count``)."""
+    return CountedPaginator(object_list, per_page,
+                            count=tallied_count(filterset, user, program=program, standing=standing))
 
 
 def _add_up(rows, slots, today):

@@ -10,6 +10,7 @@ from courses.services import lessons_teaching
 from lms.access import require_role
 from lms.exports import table_response
 from lms.roles import Role
+from mentorship import queues
 
 from . import matrix, mentor_stats, services, waiting
 from .charts import bar_chart, column_chart, funnel
@@ -40,12 +41,17 @@ def dashboard(request):
     _lead_or_404(request)
     filterset, program, context = _cohort(request)
     cohort = filterset.qs
-    users = services.cohort_users(cohort)
-    waiting_items = waiting.for_lead(request.user)
     regions = services.whole_cohort(filterset, request.user)
+    outside = services.outside_people(cohort, regions) if regions is not None else None
+    # The cohort's people for the charts' counts and the waiting queue's trainees without a mentor: by the kept
+    # progress rows' places when the cohort is taken whole (then it is the lead's whole scope, the queue's).
+    members = services.cohort_member_rows(cohort, program, regions=regions, viewer=request.user, outside=outside)
+    users = services.cohort_users(cohort) if members is None else members.values("user_id")
+    waiting_items = waiting.for_lead(
+        request.user, without_mentor=None if members is None else members.filter(queues.without_current_mentor_q()))
     # The whole cohort is the waiting queue's: its count of trainees without a mentor is the figure's.
     figures, quizzes = services.cohort_figures(
-        cohort, program, regions=regions, viewer=request.user,
+        cohort, program, regions=regions, viewer=request.user, outside=outside,
         without_mentor=waiting.count_of(waiting_items, "without_mentor") if regions is not None else None)
     context.update(
         figures=figures,
@@ -83,7 +89,10 @@ def progress_matrix(request):
         return render(request, "cockpit/matrix.html", context)
     standing = _standing(request)
     cohort = services.with_standing(filterset.qs, standing, program=program)
-    page = Paginator(cohort.select_related("user", "region", "post"), PAGE_SIZE).get_page(request.GET.get("page"))
+    # The page's people as the few fields a row shows; their number added up from the kept tally when it can be.
+    paginator = services.cohort_paginator(filterset, request.user, cohort.values(*matrix.PAGE_FIELDS), PAGE_SIZE,
+                                          program=program, standing=standing)
+    page = paginator.get_page(request.GET.get("page"))
     columns, rows = matrix.build(page.object_list, program)
     context.update(page=page, columns=columns, rows=rows, standing=standing,
                    standing_label=standing_labels().get(standing, ""))
@@ -99,8 +108,7 @@ def matrix_export(request, fmt):
     if program is None:
         raise Http404
     cohort = services.with_standing(filterset.qs, _standing(request), program=program)
-    columns, rows = matrix.build(cohort.select_related("user", "region", "post"), program,
-                                 services.program_rows(cohort, program))
+    columns, rows = matrix.build(cohort.values(*matrix.EXPORT_FIELDS), program, services.program_rows(cohort, program))
     headers, body = matrix.table(columns, rows)
     return table_response(headers, body, filename="progress-matrix", fmt=fmt)
 

@@ -32,14 +32,17 @@ def count_of(items, key):
     return next(item.count for item in items if item.key == key)
 
 
-def for_lead(user):
+def for_lead(user, *, without_mentor=None):
+    """The lead's waiting items, counted in one round trip. ``without_mentor``: the trainees of the lead's scope
+    without a mentor as a queryset of the same people found another way (the cockpit's kept progress rows, read
+    by an index), counted instead of ``mentorship.queues.trainees_without_mentor``."""
     counts = count_each(
         essays=essays_to_mark_for(user),
         refreshers=open_refreshers_for(user),
         reports=queues.question_reports_to_review(user),
         approvals=queues.approvals_waiting(user),
         accountability=queues.accountability_records(user),
-        without_mentor=queues.trainees_without_mentor(user),
+        without_mentor=queues.trainees_without_mentor(user) if without_mentor is None else without_mentor,
         overrides=overrides_for(user),
     )
     return [

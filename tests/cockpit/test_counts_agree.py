@@ -7,9 +7,11 @@ trainee role. Both now count ``lms.cohort`` trainees through ``mentorship.queues
 
 import datetime
 
+import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from certificates.models import Program
 from courses.models import Attempt, AttemptQuestion, QuizPage
 from mentorship.models import Question, QuestionReport, RideAlong
 from tests.certificates.conftest import make_course
@@ -41,7 +43,12 @@ def _cockpit_counts(client):
     return counts, response.context["figures"]["without_mentor"]
 
 
-def test_the_leads_home_and_the_cockpit_show_the_same_numbers(client, cast):
+@pytest.mark.parametrize("with_program", [False, True])
+def test_the_leads_home_and_the_cockpit_show_the_same_numbers(client, cast, with_program):
+    """With a program the unfiltered cockpit finds its people by the kept progress rows' places; without one, by
+    the scope; the home always by the scope."""
+    if with_program:
+        Program.objects.create(code="P", name="上岗认证")
     # Two new hires just imported from the roster: on probation, no role, no mentor.
     make_person("imported1", region=cast.org.sh)
     make_person("imported2", region=cast.org.hz)

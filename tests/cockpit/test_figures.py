@@ -12,6 +12,7 @@ from courses.services import ensure_training_index, grant_new_round
 from lms.access import scope_region_ids
 from lms.models import RoleAssignment, StaffProfile
 from mentorship.models import MentorAssignment
+from mentorship.queues import trainees_without_mentor, without_current_mentor_q
 from lms.roles import Role
 from mentorship.models import Skill, SkillAssessment
 from lms.cohort import trainee_q as cohort_trainee_q
@@ -44,6 +45,14 @@ def _figures(cast, program, viewer=None):
     added, added_quizzes = services.cohort_figures(cohort, program, regions="all" if regions is None else regions,
                                                    viewer=viewer)
     assert (added, added_quizzes) == (figures, quizzes)
+    # The charts' people read from the kept rows' places are the cohort's people worked out from the scope.
+    members = services.cohort_members(cohort, program, regions="all" if regions is None else regions, viewer=viewer)
+    assert sorted(members.values_list("user_id", flat=True)) == sorted(
+        services.cohort_users(cohort).values_list("user_id", flat=True))
+    # And the waiting queue's trainees without a mentor counted over those rows (the unfiltered dashboard's way).
+    rows = services.cohort_member_rows(cohort, program, regions="all" if regions is None else regions, viewer=viewer)
+    assert rows.filter(without_current_mentor_q()).count() == figures["without_mentor"] == \
+        trainees_without_mentor(viewer).count()
     return {name: figures[name] for name in HEADLINE}
 
 

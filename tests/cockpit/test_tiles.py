@@ -104,3 +104,34 @@ def test_the_clause_chart_names_each_clause_with_its_title(cast):
     course.add_child(instance=LessonPage(title="第一课", slug="l1", body=json.dumps(body)))
     rows = _with_clause_titles([("FIRST-02", 40, "2/5"), ("GONE-01", 10, "1/10")])
     assert rows == [("FIRST-02 首问负责到底", 40, "2/5"), ("GONE-01", 10, "1/10")]
+
+
+@pytest.mark.parametrize("standing", ["", "trainees", "certified", "on_track", "overdue", "at_risk",
+                                      "without_mentor"])
+def test_the_matrix_counts_the_people_it_lists_from_the_tally(client, cast, cohort, standing):
+    """The matrix's "N trainees" (its paginator's count, added up from the kept tally when the filters take the
+    scope whole) is the number of people the same filters list, with a trainee the lead mentors in another region
+    and the lead themselves on probation (counted in their region's tally, not in their own cohort)."""
+    from cockpit.services import cohort_queryset, with_standing
+    from lms.models import StaffProfile
+    from mentorship.models import MentorAssignment
+
+    program, _late = cohort
+    elsewhere = make_person("elsewhere", role=Role.TRAINEE, region=cast.org.gz)
+    MentorAssignment.objects.create(trainee=elsewhere, mentor=cast.lead, start_date=datetime.date(2026, 9, 1))
+    StaffProfile.objects.filter(user=cast.lead).update(status=StaffProfile.Status.PROBATION)
+    from progress.services import rebuild
+    rebuild()  # the profile was updated in bulk, past the receivers
+    client.force_login(cast.lead)
+    page = client.get("/cockpit/matrix/", {"program": program.pk, "standing": standing}).context["page"]
+    listed = with_standing(cohort_queryset(cast.lead), standing, program=program).count()
+    assert page.paginator.count == listed == len(page.object_list)
+    if standing in ("", "trainees"):
+        assert listed == 5  # the region's four trainees and the one mentored elsewhere
+
+
+def test_a_filtered_matrix_counts_its_people_one_by_one(client, cast, cohort):
+    program, _late = cohort
+    client.force_login(cast.lead)
+    page = client.get("/cockpit/matrix/", {"program": program.pk, "region": cast.org.hz.pk}).context["page"]
+    assert page.paginator.count == len(page.object_list)
