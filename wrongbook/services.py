@@ -10,7 +10,6 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.db.models import CharField, Count, IntegerField, Q, Subquery, Sum, Value
 from django.urls import reverse
@@ -20,6 +19,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from certificates.models import Program
+from cockpit.services import CountedPaginator
 from courses.models import Question
 from courses.services import lessons_teaching, question_snapshot
 from courses.site_rules import current_rules
@@ -503,15 +503,6 @@ def whole_regions(filterset, user):
         below = Region.ids_with_descendants([region.pk])
         regions = sorted(below if regions is None else set(regions) & below)
     return regions
-
-
-class CountedPaginator(Paginator):
-    """A paginator told the number of its items (from kept counts) instead of counting them; None: it counts."""
-
-    def __init__(self, object_list, per_page, *, count=None, **kwargs):
-        super().__init__(object_list, per_page, **kwargs)
-        if count is not None:
-            self.count = count  # the cached property's value
 
 
 def heat_map_page(filterset, *, viewer, number, per_page):
