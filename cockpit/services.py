@@ -32,22 +32,22 @@ from progress import models as progress
 from progress.models import Progress, QuizSlot, Tally
 
 
-def cohort_queryset(user):
-    """The trainees ``user`` may see (``lms.cohort``: their regions for a lead), with their current mentor.
+def cohort_queryset(user, *, with_mentor=True):
+    """The trainees ``user`` may see (``lms.cohort``: their regions for a lead), with their current mentor
+    (``with_mentor=False``: without those columns, for a page that does not show them).
 
     "Is a trainee" is an EXISTS, not a join, so no DISTINCT is needed: the database
     can then count the cohort and page through it without computing the mentor
     columns of every row.
     """
-    current_mentor = MentorAssignment.objects.current().filter(trainee=OuterRef("user")).order_by("-start_date")
-    return (
-        trainees_visible_to(user)
-        .annotate(
+    cohort = trainees_visible_to(user)
+    if with_mentor:
+        current_mentor = MentorAssignment.objects.current().filter(trainee=OuterRef("user")).order_by("-start_date")
+        cohort = cohort.annotate(
             current_mentor_name=Subquery(current_mentor.values("mentor__profile__name")[:1]),
             current_mentor_id=Subquery(current_mentor.values("mentor_id")[:1]),
         )
-        .order_by("employee_no")
-    )
+    return cohort.order_by("employee_no")
 
 
 def cohort_users(cohort):
@@ -81,11 +81,13 @@ class CohortFilter(PeopleFilter):
         return queryset.filter(Exists(mentors))
 
 
-def filtered_cohort(request):
-    """The cohort narrowed by the filters; the regions offered are the lead's own (no scan of the people)."""
+def filtered_cohort(request, *, with_mentor=True):
+    """The cohort (``cohort_queryset``) narrowed by the filters; the regions offered are the lead's own (no scan
+    of the people)."""
     user = request.user
     regions = None if user.is_superuser else covered_region_ids(user, Role.TRAINING_LEAD)
-    return CohortFilter(request.GET or None, queryset=cohort_queryset(user), request=request, regions=regions)
+    return CohortFilter(request.GET or None, queryset=cohort_queryset(user, with_mentor=with_mentor), request=request,
+                        regions=regions)
 
 
 def programs_and_selected(request):

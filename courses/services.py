@@ -12,6 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
+from django.db.models.functions import Length, Substr
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
@@ -461,15 +462,21 @@ class StudyItem:
         return f"{self.lesson.url}#clause-{self.clause_id}" if self.lesson else ""
 
 
+# The fields of a page read to link to it (``Page.url``) and to tell which course it belongs to.
+LINKED_PAGE_FIELDS = ("id", "path", "depth", "url_path", "title", "locale_id", "live", "content_type_id")
+
+
 def _clause_lessons(courses):
-    """``{clause id: (lesson, clause title, rule text)}`` from the live lessons of ``courses`` (one query)."""
+    """``{clause id: (lesson, clause title, rule text)}`` from the live lessons of ``courses`` (a queryset of course
+    pages, read as a subquery of their paths: one query)."""
     from .models import LessonPage
 
-    query = Q(pk__in=[])
-    for course in courses:
-        query |= Q(path__startswith=course.path, depth=course.depth + 1)
+    parent_path = Substr("path", 1, Length("path") - Page.steplen)
+    lessons = (LessonPage.objects.live().alias(parent_path=parent_path)
+               .filter(parent_path__in=courses.order_by().values("path")).order_by("path"))
     taught = {}
-    for lesson in LessonPage.objects.live().filter(query).order_by("path"):
+    # Only what is read here and what the lesson's URL needs: a lesson page has many more fields to load.
+    for lesson in lessons.only(*LINKED_PAGE_FIELDS, "body"):
         # The stored blocks as they are (the clause's fields are plain text): turning every block of every lesson
         # into its Python value (rich text, lists, images) cost more than the rest of the pages that ask.
         for block in lesson.body.raw_data:
@@ -481,7 +488,7 @@ def _clause_lessons(courses):
 
 def lessons_teaching(clause_ids):
     """``{clause id: (lesson, clause title, rule text)}`` for ``clause_ids``, from the live lessons of the courses
-    whose codes the ids name (``WIN-05`` → course WIN): two queries whatever the number of clauses."""
+    whose codes the ids name (``WIN-05`` → course WIN): one query whatever the number of clauses."""
     codes = {cid.split("-")[0] for cid in clause_ids}
     if not codes:
         return {}
@@ -495,7 +502,7 @@ def clauses_to_study(course, answers):
     wrong = Counter(cid for a in answers if a.correct is False for cid in a.clause_id_list())
     if not wrong:
         return []
-    taught = _clause_lessons([course])
+    taught = _clause_lessons(CoursePage.objects.filter(pk=course.pk))
     others = {cid.split("-")[0] for cid in wrong if cid not in taught} - {course.code}
     if others:
         taught.update(_clause_lessons(CoursePage.objects.live().filter(code__in=others)))

@@ -177,10 +177,15 @@ class BookEntry(models.Model):
 
     @property
     def heat(self):
-        """The heat-map shade: "1"–"3" in the book (by wrong answers), "left" once it left, "0" never wrong."""
-        if not self.in_book:
-            return "left" if self.wrong_count else "0"
-        return str(min(self.wrong_count, 3))
+        return self.shade(self.in_book, self.wrong_count)
+
+    @staticmethod
+    def shade(in_book, wrong_count):
+        """The heat-map shade of an entry with these fields: "1"–"3" in the book (by wrong answers), "left" once it
+        left, "0" never wrong (the heat map reads the two fields, not whole entries)."""
+        if not in_book:
+            return "left" if wrong_count else "0"
+        return str(min(wrong_count, 3))
 
     @property
     def days_still_needed(self):

@@ -3,6 +3,7 @@
 Every function that writes is atomic; the rule of the book itself is ``models.replay``.
 """
 
+import functools
 import random
 import uuid
 from collections import Counter, defaultdict
@@ -10,17 +11,23 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Case, Count, IntegerField, Q, Sum, Value, When
+from django.db.models import CharField, Count, IntegerField, Q, Subquery, Sum, Value
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from certificates.models import Program
+from cockpit.services import CountedPaginator
 from courses.models import Question
 from courses.services import lessons_teaching, question_snapshot
 from courses.site_rules import current_rules
 
 from lms.access import scope_region_ids
-from lms.models import Region
+from lms.cohort import is_trainee, trainee_q
+from lms.models import Region, StaffProfile
+from progress.models import Tally
 
 from . import tally
 from .models import DRILL_PER_CLAUSE, DRILL_SIZE, BookEntry, ClauseAnswer, ClauseTally, Drill, DrillItem, replay
@@ -311,7 +318,7 @@ class LearnerSummary:
 
 
 def summary_for(user, *, today=None, practice_rows=10):
-    """The learner's ``LearnerSummary`` in a fixed number of queries (five, whatever the size of the book)."""
+    """The learner's ``LearnerSummary`` in a fixed number of queries (four, whatever the size of the book)."""
     weak = with_lessons(BookEntry.objects.filter(user=user, in_book=True).order_by("-wrong_count", "clause_id"))
     practice = list(ClauseAnswer.objects.filter(user=user, source=ClauseAnswer.Source.DRILL)
                     .order_by("-answered_at", "-pk")[:practice_rows])
@@ -361,50 +368,122 @@ class HeatMap:
     of the cohort have each in their book), ``rows`` one per trainee with a cell per column."""
 
     columns: list  # [{"clause_id", "title", "url", "learners"}]
-    rows: list  # [{"profile", "cells": [(css class, text)], "html": the cells as <td>s}]
+    rows: list  # [{"profile": {"pk", "user_id", "name"}, "url", "cells": [(css class, text)], "html"}]
+
+    # The table's header cells (a clause's code linked to its lesson), the totals' cells and each row as one piece
+    # of HTML: a page prints 30 columns and 25 × 30 cells, too many for the template language to write one by one.
+
+    @property
+    def heading_html(self):
+        return mark_safe("".join(
+            f'<th scope="col" title="{escape(c["title"])}">'
+            + (f'<a href="{escape(c["url"])}">{escape(c["clause_id"])}</a>' if c["url"] else escape(c["clause_id"]))
+            + "</th>" for c in self.columns))
+
+    @property
+    def totals_html(self):
+        return mark_safe("".join(f"<td><strong>{int(c['learners'])}</strong></td>" for c in self.columns))
+
+
+# What the heat map reads of each trainee of the page (``heat_map_rows``): not whole profiles.
+ROW_FIELDS = ("pk", "user_id", "name")
+
+
+def heat_map_rows(cohort):
+    """The cohort's rows as the heat map reads them (``ROW_FIELDS``, in the cohort's order): no model instances,
+    and none of the cohort's annotations (its mentor columns)."""
+    return cohort.values(*ROW_FIELDS)
 
 
 def heat_cell(entry):
-    """A heat-map cell of ``entry`` (a BookEntry or None): its shade's CSS class and its text (wrong answers while
-    in the book, ✓ once it left), worked out here so that the template of a large map only prints them."""
+    """A heat-map cell of ``entry`` (its ``(in_book, wrong_count)``, or None without one): its shade's CSS class and
+    its text (wrong answers while in the book, ✓ once it left), worked out here so that the template of a large map
+    only prints them."""
     if entry is None:
         return "heat-0", ""
-    heat = entry.heat
-    return f"heat-{heat}" + (" is-left" if heat == "left" else ""), str(entry.wrong_count) if entry.in_book else "✓"
+    in_book, wrong_count = entry
+    heat = BookEntry.shade(in_book, wrong_count)
+    return f"heat-{heat}" + (" is-left" if heat == "left" else ""), str(wrong_count) if in_book else "✓"
 
 
 HEAT_MAP_CLAUSES = 30
+PLACEHOLDER_PK = 987654321
+
+# Markers of the rows of ``tallied_totals``'s query that are not a clause's (no clause id starts with "*").
+_TALLIED, _ELSEWHERE = "*tallied", "*elsewhere"
+
+
+@dataclass
+class Tallied:
+    """What ``tallied_totals`` read from the kept counts."""
+
+    totals: Counter  # {clause id: how many of the cohort have it in their book}
+    trainees: int | None  # how many people the cohort holds; None when they are to be counted
+    elsewhere: list  # user ids of the people of the cohort outside its regions (usually none)
 
 
 def tallied_totals(cohort, *, regions, viewer):
-    """``{clause id: learners}``: how many of ``cohort`` (a ``StaffProfile`` queryset) have each clause in their
-    book, added up from the kept ``ClauseTally`` (a few rows per region, whatever the number of people), in one
-    query.
+    """The cohort's figures added up from kept counts, a few rows per region whatever the number of people (a
+    ``Tallied``), in one query (two when the cohort reaches people outside its regions):
+
+    - ``totals``: how many of ``cohort`` (a ``StaffProfile`` queryset) have each clause in their book, from the
+      kept ``ClauseTally``;
+    - ``trainees``: how many people the cohort holds, from the kept ``progress.Tally`` of the first active program
+      (every person has a progress row in each active program, kept with their region and trainee standing);
+      None when no program is active or its tally has nobody of these regions (the caller counts the people);
+    - ``elsewhere``: the people the cohort reaches outside ``regions`` (a post, their mentees…), usually none.
 
     ``regions``: region ids all of whose trainees (bar ``viewer``) the cohort takes (the lead's scope, narrowed
-    to a region), or None for every region (a superuser's cohort). To the tally of these regions are added the
-    people the cohort reaches otherwise (a post, their mentees… outside those regions, usually none), and taken
-    off the viewer's own entries if the tally counted them (nobody is in their own cohort).
+    to a region), or None for every region (a superuser's cohort). To the tallies of these regions are added the
+    people elsewhere, and taken off the viewer if the tallies counted them (nobody is in their own cohort).
     """
+    program = Subquery(Program.objects.filter(active=True).order_by("pk").values("pk")[:1])
     tallied = ClauseTally.objects.all()
+    people = Tally.objects.filter(program=program)
     viewer_counted = BookEntry.objects.filter(in_book=True, user=viewer, trainee=True)
-    others = BookEntry.objects.none()
     if regions is not None:
         tallied = tallied.filter(region_id__in=regions)
+        people = people.filter(region_id__in=regions)
         viewer_counted = viewer_counted.filter(region_id__in=regions)
-        # The people outside those regions, found through the region index: the other regions (the tree is
-        # cached) and nobody's region, not a pass over every profile of the cohort.
-        elsewhere = Q(region_id__in=sorted(set(Region.tree()) - set(regions))) | Q(region_id__isnull=True)
-        others = BookEntry.objects.filter(
-            in_book=True, user__in=cohort.filter(elsewhere).order_by().values("user_id"))
-    # Three parts, each read by its own index: the tally, the others' entries (+1), the viewer's counted ones (-1).
-    parts = (tallied.order_by().values("clause_id").annotate(learners=Sum("n")).values_list("clause_id", "learners"),
-             others.order_by().values("clause_id").annotate(learners=Count("pk")).values_list("clause_id", "learners"),
-             viewer_counted.order_by().values_list("clause_id", Value(-1, output_field=IntegerField())))
-    totals = Counter()
-    for clause_id, learners in parts[0].union(*parts[1:], all=True):
-        totals[clause_id] += learners
-    return totals
+    marker = functools.partial(Value, output_field=CharField())
+    # Each part read by its own index: the clauses' tally, the program's tally of people, the people elsewhere
+    # (their ids), the viewer's entries the tally counted (-1 each; only when it counted the viewer).
+    parts = [tallied.order_by().values("clause_id").annotate(learners=Sum("n")).values_list("clause_id", "learners"),
+             people.order_by().values_list(marker(_TALLIED)).annotate(n=Sum("n"))]
+    if regions is not None:
+        # Found through the region index: the other regions (the tree is cached) and nobody's region, not a pass
+        # over every profile of the cohort.
+        parts.append(cohort.filter(Q(region_id__in=sorted(set(Region.tree()) - set(regions)))
+                                   | Q(region_id__isnull=True)).order_by().values_list(marker(_ELSEWHERE), "user_id"))
+    profile = getattr(viewer, "profile", None)
+    viewer_tallied = (profile is not None and is_trainee(viewer)
+                      and (regions is None or profile.region_id in regions))
+    if viewer_tallied:
+        parts.append(viewer_counted.order_by().values_list("clause_id", Value(-1, output_field=IntegerField())))
+    totals, tallied_people, elsewhere = Counter(), None, []
+    for key, n in parts[0].union(*parts[1:], all=True):
+        if key == _TALLIED:
+            tallied_people = n
+        elif key == _ELSEWHERE:
+            elsewhere.append(n)
+        else:
+            totals[key] += n
+    if elsewhere:  # their entries, one by one
+        for clause_id, n in (BookEntry.objects.filter(in_book=True, user_id__in=elsewhere).order_by()
+                             .values("clause_id").annotate(learners=Count("pk")).values_list("clause_id", "learners")):
+            totals[clause_id] += n
+    trainees = None if tallied_people is None else tallied_people + len(elsewhere) - viewer_tallied
+    return Tallied(totals, trainees, sorted(elsewhere))
+
+
+def cohort_of_regions(regions, *, elsewhere=(), viewer, order_by=("employee_no",)):
+    """The cohort asked of the database as what it is: the trainees of ``regions`` (None: of every region) and the
+    people ``elsewhere`` (user ids), less ``viewer``, instead of the scope's conditions on every profile."""
+    people = StaffProfile.objects.filter(trainee_q()).exclude(user=viewer)
+    if regions is not None:
+        people = people.filter(Q(region_id__in=regions) | Q(user_id__in=elsewhere) if elsewhere
+                               else Q(region_id__in=regions))
+    return people.order_by(*order_by)
 
 
 def whole_regions(filterset, user):
@@ -426,9 +505,26 @@ def whole_regions(filterset, user):
     return regions
 
 
+def heat_map_page(filterset, *, viewer, number, per_page):
+    """``(page, heat map)`` of the lead's cohort (``filterset``: the cockpit's filters over it), in a fixed number of
+    queries. When the filters leave whole regions (``whole_regions``) the totals and the number of trainees come
+    from the kept tallies and the page's rows from the regions; otherwise everything is counted over the cohort."""
+    cohort = filterset.qs
+    regions = whole_regions(filterset, viewer)
+    totals = trainees = None
+    rows = cohort
+    if regions is not False:
+        tallied = tallied_totals(cohort, regions=regions, viewer=viewer)
+        totals, trainees = tallied.totals, tallied.trainees
+        rows = cohort_of_regions(regions, elsewhere=tallied.elsewhere, viewer=viewer, order_by=cohort.query.order_by)
+    page = CountedPaginator(heat_map_rows(rows), per_page, count=trainees).get_page(number)
+    return page, heat_map(cohort.order_by().values("user_id"), page.object_list, totals=totals)
+
+
 def heat_map(cohort_users, profiles, *, clauses=HEAT_MAP_CLAUSES, totals=None):
-    """The ``HeatMap`` of ``profiles`` (a page of the cohort) over the clauses most often in the books of the whole
-    cohort (``cohort_users``: a subquery of user ids). Four queries, whatever the size of the cohort or the page.
+    """The ``HeatMap`` of ``profiles`` (a page of the cohort, as ``heat_map_rows``) over the clauses most often in
+    the books of the whole cohort (``cohort_users``: a subquery of user ids). Two queries (three when it counts the
+    totals), whatever the size of the cohort or the page.
 
     ``totals``: how many of the cohort have each clause in their book when the caller has them from the kept tally
     (``tallied_totals``); otherwise they are counted here over the cohort's entries.
@@ -442,23 +538,34 @@ def heat_map(cohort_users, profiles, *, clauses=HEAT_MAP_CLAUSES, totals=None):
     totals = list(totals)
     clause_ids = [cid for cid, _n in totals]
     taught = lessons_teaching(set(clause_ids))
+    lesson_urls = {}  # a lesson's URL worked out once, whatever the number of its clauses among the columns
     columns = []
     for clause_id, learners in totals:
         lesson, title, _rule = taught.get(clause_id, (None, "", ""))
-        url = f"{lesson.url}#clause-{clause_id}" if lesson else ""
+        url = ""
+        if lesson is not None:
+            if lesson.pk not in lesson_urls:
+                lesson_urls[lesson.pk] = lesson.url
+            url = f"{lesson_urls[lesson.pk]}#clause-{clause_id}"
         columns.append({"clause_id": clause_id, "title": title, "url": url, "learners": learners})
     profiles = list(profiles)
     cells = {
-        (e.user_id, e.clause_id): e
-        for e in BookEntry.objects.filter(user__in=[p.user_id for p in profiles], clause_id__in=clause_ids)
+        (user_id, clause_id): (in_book, wrong_count)
+        for user_id, clause_id, in_book, wrong_count in BookEntry.objects.filter(
+            user__in=[p["user_id"] for p in profiles], clause_id__in=clause_ids).order_by()
+        .values_list("user_id", "clause_id", "in_book", "wrong_count")
     }
+    # The person page's URL reversed once: its shape around a placeholder number, filled with each row's pk.
+    person_url = reverse("person", args=[PLACEHOLDER_PK]).split(str(PLACEHOLDER_PK))
     rows = []
     for p in profiles:
-        row_cells = [heat_cell(cells.get((p.user_id, cid))) for cid in clause_ids]
-        # The row's cells as one piece of HTML: a page prints 25 × 30 of them, too many for the template language.
-        # Nothing to escape: the classes are ``heat_cell``'s own and the texts a number or a tick.
-        rows.append({"profile": p, "cells": row_cells,
-                     "html": mark_safe("".join(f'<td class="{css}">{text}</td>' for css, text in row_cells))})
+        row_cells = [heat_cell(cells.get((p["user_id"], cid))) for cid in clause_ids]
+        # The row as one piece of HTML (``HeatMap``): the name escaped; nothing else to escape (the URL is the
+        # person page's with a number, the classes are ``heat_cell``'s own and the texts a number or a tick).
+        url = f"{person_url[0]}{p['pk']}{person_url[1]}"
+        rows.append({"profile": p, "url": url, "cells": row_cells, "html": mark_safe(
+            f'<tr><th scope="row"><a href="{url}">{escape(p["name"])}</a></th>'
+            + "".join(f'<td class="{css}">{text}</td>' for css, text in row_cells) + "</tr>")})
     return HeatMap(columns, rows)
 
 
@@ -531,7 +638,7 @@ def sign_off_sent(*, ride_along, user, key):
 
 def chain_for(trainee, *, skill=None):
     """What the lead sees before deciding on the trainee's skill (19.5): the checklist results of their signed-off
-    trips (``skill``'s first when given), "needs work" first, and their weak clauses with the lessons (four
+    trips (``skill``'s first when given), "needs work" first, and their weak clauses with the lessons (three
     queries)."""
     from .models import Observation
 

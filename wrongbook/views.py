@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from cockpit.services import cohort_users, filtered_cohort
+from cockpit.services import filtered_cohort
 from courses.services import lessons_teaching
 from lms.access import require_role
 from lms.roles import Role
@@ -18,12 +18,10 @@ from .models import DAYS_TO_LEAVE, SPACING_DAYS
 from .services import (
     answer_drill_item,
     book_for,
-    heat_map,
+    heat_map_page,
     open_drill,
     practice_history,
     start_drill,
-    tallied_totals,
-    whole_regions,
     with_results,
 )
 
@@ -95,9 +93,6 @@ def cohort_heat_map(request):
     """The lead's clause × trainee heat map of a cohort (the cockpit's filters): which clauses the cohort keeps
     getting wrong, to fix lessons or coaching. 403 without the lead's role; the cohort is the lead's scope."""
     require_role(request.user, Role.TRAINING_LEAD)
-    filterset = filtered_cohort(request)
-    page = Paginator(filterset.qs.select_related("user"), PAGE_SIZE).get_page(request.GET.get("page"))
-    regions = whole_regions(filterset, request.user)
-    totals = None if regions is False else tallied_totals(filterset.qs, regions=regions, viewer=request.user)
-    heat = heat_map(cohort_users(filterset.qs), page.object_list, totals=totals)
+    filterset = filtered_cohort(request, with_mentor=False)
+    page, heat = heat_map_page(filterset, viewer=request.user, number=request.GET.get("page"), per_page=PAGE_SIZE)
     return render(request, "wrongbook/heat_map.html", {"filter": filterset, "page": page, "heat": heat})

@@ -163,8 +163,8 @@ def test_the_tallied_totals_equal_the_totals_counted_over_the_cohort(rf, cast):
         filterset = filtered_cohort(request)
         regions = whole_regions(filterset, request.user)
         assert regions is not False
-        totals = {cid: n for cid, n in tallied_totals(filterset.qs, regions=regions, viewer=request.user).items()
-                  if n}
+        tallied = tallied_totals(filterset.qs, regions=regions, viewer=request.user).totals
+        totals = {cid: n for cid, n in tallied.items() if n}
         assert totals == exact_totals(filterset.qs)
         if not query:  # the trainee and the mentees outside the regions; not the lead
             assert totals == {"WB-01": 2, "WB-02": 2, "WB-03": 2}
@@ -172,6 +172,42 @@ def test_the_tallied_totals_equal_the_totals_counted_over_the_cohort(rf, cast):
     request = rf.get(reverse("wrongbook:heat_map"), {"status": "probation"})
     request.user = lead
     assert whole_regions(filtered_cohort(request), lead) is False
+
+
+def test_the_heat_map_counts_and_lists_the_cohort_from_the_kept_tallies_as_over_the_people(rf, cast):
+    """With a program active, the number of trainees comes from its kept ``progress.Tally`` and the page's rows from
+    the regions: the same people as the cohort counted and listed over the profiles (the lead themselves a trainee
+    of the region, mentees outside it or without a region), unfiltered or narrowed to a region."""
+    from certificates.models import Program
+    from cockpit.services import filtered_cohort
+    from wrongbook.services import cohort_of_regions, heat_map_rows
+
+    Program.objects.create(code="P", name="上岗认证")
+    lead = cast.lead
+    RoleAssignment.objects.create(user=lead, role=Role.TRAINEE)
+    for name, region in (("far", cast.org.gz), ("nowhere", None)):
+        mentee = make_person(name, role=Role.TRAINEE, region=region)
+        MentorAssignment.objects.create(trainee=mentee, mentor=lead, start_date=datetime.date(2026, 9, 1))
+    make_person("probation-hz", region=cast.org.hz, status=StaffProfile.Status.PROBATION)
+    for query in ({}, {"region": cast.org.sh.pk}, {"region": cast.org.gz.pk}):
+        request = rf.get(reverse("wrongbook:heat_map"), query)
+        request.user = get_user_model().objects.get(pk=lead.pk)
+        filterset = filtered_cohort(request)
+        regions = whole_regions(filterset, request.user)
+        tallied = tallied_totals(filterset.qs, regions=regions, viewer=request.user)
+        people = list(heat_map_rows(filterset.qs))
+        assert tallied.trainees == len(people) > 0
+        assert list(heat_map_rows(cohort_of_regions(regions, elsewhere=tallied.elsewhere, viewer=request.user))) == people
+        assert lead.pk not in {p["user_id"] for p in people}
+
+
+def test_without_an_active_program_the_heat_map_counts_the_people(rf, cast):
+    from cockpit.services import filtered_cohort
+
+    request = rf.get(reverse("wrongbook:heat_map"))
+    request.user = cast.lead
+    filterset = filtered_cohort(request)
+    assert tallied_totals(filterset.qs, regions=whole_regions(filterset, cast.lead), viewer=cast.lead).trainees is None
 
 
 def test_the_heat_map_page_shows_the_same_totals_with_and_without_a_filter(client, cast):
