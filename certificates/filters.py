@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lms.filters import ListedModelChoiceFilter
 from lms.models import Region
 
 from .models import Certificate, Program
@@ -13,11 +14,11 @@ from .models import Certificate, Program
 
 class CertificateFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Name, employee number or code"), method="filter_q")
-    program = django_filters.ModelChoiceFilter(label=_("Program"), queryset=Program.objects.all(),
+    program = ListedModelChoiceFilter(label=_("Program"), queryset=Program.objects.all(),
                                                empty_label=_("All programs"))
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Certificate.Status.choices,
                                          method="filter_status", empty_label=_("All statuses"))
-    region = django_filters.ModelChoiceFilter(label=_("Region"), queryset=Region.objects.all(),
+    region = ListedModelChoiceFilter(label=_("Region"), queryset=Region.objects.all(),
                                               method="filter_region", empty_label=_("All regions"))
     issued_from = django_filters.DateFilter(label=_("Issued from"), field_name="issued_on", lookup_expr="gte",
                                             widget=forms.DateInput(attrs={"type": "date"}))

@@ -10,13 +10,37 @@ from .people import people_columns
 from .widgets import QuickSelect
 
 
+class ListedChoiceIterator(django_filters.fields.ModelChoiceIterator):
+    """A small table's choices read by one plain query, kept for the form's later renders. Django iterates
+    ``QuerySet.iterator()``, which on PostgreSQL opens a server-side cursor (DECLARE, FETCH, CLOSE) for a dozen
+    regions or posts, on every page that shows the filter."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        if self.field.null_label is not None:
+            yield (self.field.null_value, self.field.null_label)
+        for obj in self.queryset:
+            yield self.choice(obj)
+
+
+class ListedModelChoiceField(django_filters.fields.ModelChoiceField):
+    iterator = ListedChoiceIterator
+
+
+class ListedModelChoiceFilter(django_filters.ModelChoiceFilter):
+    """``ModelChoiceFilter`` over a small table (regions, posts, programs): see ``ListedChoiceIterator``."""
+
+    field_class = ListedModelChoiceField
+
+
 class PeopleFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Name or employee number"), method="filter_q")
-    region = django_filters.ModelChoiceFilter(
+    region = ListedModelChoiceFilter(
         label=_("Region"), queryset=Region.objects.none(), method="filter_region", empty_label=_("All regions"),
         widget=QuickSelect,
     )
-    post = django_filters.ModelChoiceFilter(label=_("Post"), queryset=Post.objects.all(), empty_label=_("All posts"))
+    post = ListedModelChoiceFilter(label=_("Post"), queryset=Post.objects.all(), empty_label=_("All posts"))
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=StaffProfile.Status.choices, empty_label=_("All statuses")
     )
