@@ -97,7 +97,7 @@ class Progress(models.Model):
         verbose_name = _("certification progress")
         verbose_name_plural = _("certification progress")
         constraints = [models.UniqueConstraint(fields=["program", "user"], name="one_progress_per_program")]
-        # A program's trainees of some regions, read from the index alone (``cockpit.services.cohort_members``).
+        # A program's trainees of some regions, read from the index alone (``cockpit.services.cohort_member_rows``).
         indexes = [models.Index(fields=["program", "region", "trainee", "user"], name="progress_cohort_place")]
 
     def __str__(self):

@@ -59,7 +59,8 @@ def compute(program, users=None, *, catalog=None):
     certified = _certified(program, scope)
     due = _due_dates(scope)
     cohort = _cohort_places(scope)
-    courses = {r.key for r in reqs if r.kind == "course"}
+    course_reqs = [r for r in reqs if r.kind == "course"]
+    courses = {r.key for r in course_reqs}
     rows = {}
     for user_id in people:
         met_keys = [r.key for r in reqs if r.key in met[user_id]]
@@ -79,7 +80,7 @@ def compute(program, users=None, *, catalog=None):
             "region_id": cohort.get(user_id, (None, False))[0],
             "trainee": cohort.get(user_id, (None, False))[1],
         }
-        _merge_attempt_part(rows[user_id], from_attempts(user_id), [r for r in reqs if r.kind == "course"])
+        _merge_attempt_part(rows[user_id], from_attempts(user_id), course_reqs)
     return rows
 
 
@@ -87,12 +88,11 @@ def compute(program, users=None, *, catalog=None):
 # marking), the quiz bits and the risks. Whether a course is completed rests on its ``CourseCompletion``, whose own
 # receiver refreshes the whole row; so an attempt handed in or marked needs only this part again
 # (``refresh_attempts``), and ``compute`` builds the same part the same way.
-ATTEMPT_FIELDS = ["facts", "at_risk", "risks", "quizzes_tried", "quizzes_passed"]
 
 
 def _attempt_parts(program, catalog, reqs, scope, shared, *, skill_risks):
-    """``part(user id)`` → the attempt-made part of that person's row (``ATTEMPT_FIELDS``, with only the courses'
-    facts under "facts"), from a fixed number of queries for everyone in ``scope``. ``skill_risks``: the
+    """``part(user id)`` → the attempt-made part of that person's row (its "facts" of the courses only, "at_risk",
+    "risks", "quizzes_tried", "quizzes_passed"), from a fixed number of queries for everyone in ``scope``. ``skill_risks``: the
     skill-assessment risks (``_skill_risks``), which the risks list also holds."""
     courses = [r for r in reqs if r.kind == "course"]
     facts = {r.key: r.facts(scope, shared) for r in courses}
@@ -318,17 +318,17 @@ def refresh(users, *, programs=None):
 @transaction.atomic(savepoint=False)  # inside the attempt's own transaction
 def refresh_attempts(user_ids):
     """Only attempts of ``user_ids`` changed (handed in, marked, regraded): recompute the part of their rows that
-    attempts make (``ATTEMPT_FIELDS``, by the same ``_attempt_parts`` as ``compute``) and keep the rest, which the
+    attempts make (by the same ``_attempt_parts`` as ``compute``) and keep the rest, which the
     other records' receivers keep current. A quiz hand-in costs a few queries, not a whole row's."""
     user_ids = sorted({uid for uid in user_ids if uid is not None})
     programs = {p.pk: p for p in Program.objects.filter(active=True)}
     rows = list(Progress.objects.filter(user_id__in=user_ids, program_id__in=programs)
                 .order_by("program_id", "user_id").select_for_update())
     have = Counter(row.user_id for row in rows)
-    whole = [uid for uid in user_ids if have[uid] < len(programs)]
+    whole = {uid for uid in user_ids if have[uid] < len(programs)}
     if whole:  # a row missing (a new person, no profile): computed whole
         refresh(whole)
-        rows = [row for row in rows if row.user_id not in set(whole)]
+        rows = [row for row in rows if row.user_id not in whole]
     now = timezone.now()
     by_program = defaultdict(list)
     for row in rows:
