@@ -21,6 +21,11 @@ from django.core.exceptions import EmptyResultSet, ImproperlyConfigured
 from django.db import connections
 from django.db.models.query import ModelIterable
 
+try:
+    from psycopg import Cursor as _psycopg_cursor
+except ImportError:  # without psycopg (SQLite only) nothing is prepared on the server
+    _psycopg_cursor = object
+
 _placeholders = itertools.count(1)
 
 
@@ -49,9 +54,61 @@ class _Compiled:
             value = values[name]
             params[position] = value[index] if index is not None else value
         compiler = copy.copy(self.compiler)  # a run of its own: threads share the compiled one
-        compiler.connection = connections[self.db]
+        compiler.connection = connection = connections[self.db]
         compiler.as_sql = lambda *args, **kwargs: (self.sql, params)
+        if connection.vendor == "postgresql":
+            compiler.execute_sql = lambda *args, **kwargs: _execute_prepared(connection, compiler, self.sql, params)
         return list(ModelIterable(_Source(self.model, self.db, compiler)))
+
+
+def _execute_prepared(connection, compiler, sql, params):
+    """The rows of ``sql`` as ``compiler.execute_sql()`` gives them, run as a server-side prepared statement.
+
+    Django binds parameters on the client (the server parses and plans every query anew); for these reads the
+    planning is most of the database's work (the course outline: ~4.5 ms of planning for ~0.8 ms of execution). On
+    a server-side binding cursor with ``prepare=True`` psycopg prepares the statement once per connection (it keeps
+    up to ``prepared_max`` of them) and later runs only bind and execute, so PostgreSQL can reuse its plan (its
+    ``plan_cache_mode`` chooses between a generic plan and planning for the values, as for any prepared statement).
+    """
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    with connection.wrap_database_errors:
+        raw = _PreparingCursor(connection.connection)
+        # As Django's own cursors: the connection's time zone for timestamptz values (``create_cursor``).
+        from django.db.backends.postgresql.base import TIMESTAMPTZ_OID, Format, register_tzloader
+
+        if connection.timezone != connection.connection.adapters.get_loader(TIMESTAMPTZ_OID, Format.TEXT).timezone:
+            register_tzloader(connection.timezone, raw)
+        if connection.queries_logged:
+            raw.shown = connection
+        cursor = connection._prepare_cursor(raw)
+    try:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    finally:
+        cursor.close()
+    if compiler.has_extra_select:
+        rows = [row[: compiler.col_count] for row in rows]
+    return [rows] if rows else []  # ``execute_sql(MULTI)``'s shape: a list of chunks of rows
+
+
+class _PreparingCursor(_psycopg_cursor):
+    """A server-side binding psycopg cursor whose statements are prepared at once (see ``_execute_prepared``)."""
+
+    shown = None  # the Django connection, when its queries are logged (tests, DEBUG)
+
+    def execute(self, query, params=None, *, prepare=None, binary=None):
+        super().execute(query, params, prepare=True, binary=binary)
+        if self.shown is not None:
+            # Django's query log reads the query psycopg sent (``cursor._query``), which a prepared execution does not
+            # keep: the SQL with its values written in, as Django's own client-side cursors log it.
+            self._query = _Shown(self.shown.ops.compose_sql(query, params).encode())
+        return self
+
+
+class _Shown:
+    def __init__(self, query):
+        self.query = query
 
 
 class _Source:
