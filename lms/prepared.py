@@ -66,9 +66,10 @@ def _execute_prepared(connection, compiler, sql, params):
 
     Django binds parameters on the client (the server parses and plans every query anew); for these reads the
     planning is most of the database's work (the course outline: ~4.5 ms of planning for ~0.8 ms of execution). On
-    a server-side binding cursor with ``prepare=True`` psycopg prepares the statement once per connection (it keeps
-    up to ``prepared_max`` of them) and later runs only bind and execute, so PostgreSQL can reuse its plan (its
-    ``plan_cache_mode`` chooses between a generic plan and planning for the values, as for any prepared statement).
+    a server-side binding cursor psycopg prepares a statement the connection has run ``prepare_threshold`` times
+    (the settings' ``configure_postgresql``; it keeps up to ``prepared_max`` of them) and later runs only bind and
+    execute, so PostgreSQL can reuse its plan (its ``plan_cache_mode`` chooses between a generic plan and planning
+    for the values, as for any prepared statement). A connection used for one request only prepares nothing.
     """
     connection.close_if_health_check_failed()
     connection.ensure_connection()
@@ -93,12 +94,12 @@ def _execute_prepared(connection, compiler, sql, params):
 
 
 class _PreparingCursor(_psycopg_cursor):
-    """A server-side binding psycopg cursor whose statements are prepared at once (see ``_execute_prepared``)."""
+    """A server-side binding psycopg cursor, whose statements psycopg prepares once repeated (``_execute_prepared``)."""
 
     shown = None  # the Django connection, when its queries are logged (tests, DEBUG)
 
     def execute(self, query, params=None, *, prepare=None, binary=None):
-        super().execute(query, params, prepare=True, binary=binary)
+        super().execute(query, params, prepare=prepare, binary=binary)
         if self.shown is not None:
             # Django's query log reads the query psycopg sent (``cursor._query``), which a prepared execution does not
             # keep: the SQL with its values written in, as Django's own client-side cursors log it.

@@ -147,14 +147,15 @@ def configure_postgresql(database):
 
     Django switches psycopg's prepared statements off (``prepare_threshold=None``, for connection poolers in
     transaction mode, which this deployment does not use). Django's own cursors bind on the client and never
-    prepare whatever this says; the threshold is set so that the reads that ask for it (``lms.prepared``, on a
-    server-binding cursor with ``prepare=True``) can be prepared, and nothing else is prepared by being repeated.
+    prepare whatever this says; the hot reads of ``lms.prepared`` run on a server-binding cursor, and psycopg
+    prepares such a statement the second time a connection runs it (so with ``DATABASE_CONN_MAX_AGE`` > 0 a
+    worker's connection plans the course outline once, not on every page).
     """
     if database["ENGINE"] != "django.db.backends.postgresql":
         return
     options = database.setdefault("OPTIONS", {})
     options["options"] = (options.get("options", "") + " -c jit=off").strip()
-    options.setdefault("prepare_threshold", 2**31 - 1)
+    options.setdefault("prepare_threshold", 2)
 
 
 configure_postgresql(DATABASES["default"])
