@@ -11,7 +11,7 @@ from django.db.models import Prefetch
 from django.db.models.functions import JSONObject
 
 from courses.models import LessonPage
-from lms.counting import JSONList
+from lms.counting import JSONList, Read
 from lms.home import ROLE_ORDER, Panel
 from lms.roles import Role
 
@@ -29,12 +29,21 @@ def _certificate(row):
     return Certificate(**row)
 
 
+def _open_refreshers(*, holder_id):
+    return Refresher.objects.filter(holder_id=holder_id, completed_at__isnull=True)
+
+
+def _listing(*, holder_id):
+    """The holder's certificates (``CERTIFICATE_COLUMNS``) as one JSON list. The panel shows the certificate's own
+    snapshot (program name, dates), not the program row."""
+    certificates = Certificate.objects.filter(holder_id=holder_id).exclude(status=Certificate.Status.SUPERSEDED)
+    return certificates.order_by().annotate(
+        j=JSONList(JSONObject(**{name: name for name in CERTIFICATE_COLUMNS}))).values("j")
+
+
 def panels(request, profile):
     result = []
     roles = profile.role_set()
-    # The panel shows the certificate's own snapshot (program name, dates), not the program row.
-    certificates = Certificate.objects.filter(holder=profile.user).exclude(status=Certificate.Status.SUPERSEDED)
-    refreshers = Refresher.objects.filter(holder=profile.user, completed_at__isnull=True)
     own_role = next((r for r in ROLE_ORDER if r in roles), None)
 
     def listed(panel):
@@ -47,16 +56,15 @@ def panels(request, profile):
         if not (mine["certificates"] or mine["refreshers"] or own_role == Role.TRAINEE):
             return None
         panel.count = mine["refreshers"] or None
-        mine["refreshers"] = list(refreshers.prefetch_related(
+        mine["refreshers"] = list(_open_refreshers(holder_id=profile.user_id).prefetch_related(
             Prefetch("lesson", queryset=LessonPage.objects.defer("body")), "quiz")) if mine["refreshers"] else []
         return panel
 
     if own_role:
-        listing = certificates.order_by().annotate(
-            j=JSONList(JSONObject(**{name: name for name in CERTIFICATE_COLUMNS}))).values("j")
         result.append(Panel(
             own_role, "certificates/panels/mine.html", {"base_url": request.build_absolute_uri("/").rstrip("/")},
-            order=300, counts={"refreshers": refreshers}, firsts={"certificates": listing}, then=listed,
+            order=300, counts={"refreshers": Read(_open_refreshers, holder_id=profile.user_id)},
+            firsts={"certificates": Read(_listing, holder_id=profile.user_id)}, then=listed,
         ))
     if Role.TRAINING_LEAD in roles:
         from .services import open_refreshers_for

@@ -7,7 +7,7 @@ from django.db.models.functions import JSONObject
 from django.urls import reverse
 from django.utils import timezone
 
-from lms.counting import count_each
+from lms.counting import Read, count_each
 from lms.home import ROLE_ORDER, Panel
 from lms.roles import Role
 
@@ -54,31 +54,44 @@ def _questions_to_answer(user):
     return open_questions.filter(pk__in=mine.union(escalated_to_me))
 
 
+def _current_mentor(*, trainee_id, today):
+    return MentorAssignment.objects.current(on=today).filter(trainee_id=trainee_id).order_by("pk").values(
+        j=JSONObject(name="mentor__profile__name", phone="mentor__profile__phone", since="start_date"))
+
+
+def _sign_offs_to_confirm(*, trainee_id):
+    return SignOff.objects.filter(ride_along__trainee_id=trainee_id, trainee_confirmed_at__isnull=True)
+
+
+# What waits for the trainee (``lms.counting.Read`` builders, each counted with the page's other numbers).
+TRAINEE_WAITS = {
+    "guidance": lambda *, trainee_id: Guidance.objects.filter(trainee_id=trainee_id, trainee_confirmed_at__isnull=True),
+    "topics": lambda *, trainee_id: ChecklistItem.objects.filter(trainee_id=trainee_id, acknowledged_at__isnull=True),
+    "questions": lambda *, trainee_id: Question.objects.filter(asked_by_id=trainee_id,
+                                                               status=Question.Status.ANSWERED),
+    "sign_offs": _sign_offs_to_confirm,
+}
+
+
 def panels(request, profile):
     user = request.user
     roles = profile.role_set()
     result = []
     if Role.TRAINEE in roles:
         # The current mentor's name and phone, read with the page's numbers (the same assignment ``.first()`` gives).
-        mentor = MentorAssignment.objects.current().filter(trainee=user).order_by("pk").values(j=JSONObject(
-            name="mentor__profile__name", phone="mentor__profile__phone", since="start_date"))
-        result.append(Panel(Role.TRAINEE, "mentorship/panels/my_mentor.html", order=20, firsts={"mentor": mentor},
-                            then=_mentor_since))
-        sign_offs = SignOff.objects.filter(ride_along__trainee=user, trainee_confirmed_at__isnull=True)
+        result.append(Panel(Role.TRAINEE, "mentorship/panels/my_mentor.html", order=20, then=_mentor_since,
+                            firsts={"mentor": Read(_current_mentor, trainee_id=user.pk, today=timezone.localdate())}))
 
         def listed(panel):
             # The trips to confirm are listed (one link each) only when there are some: counted with the rest first.
             waits = panel.context
             panel.count = waits["sign_offs"] + waits["guidance"] + waits["topics"] + waits["questions"]
-            waits["sign_offs"] = list(sign_offs.values("ride_along_id")) if waits["sign_offs"] else []
+            waits["sign_offs"] = (list(_sign_offs_to_confirm(trainee_id=user.pk).values("ride_along_id"))
+                                  if waits["sign_offs"] else [])
             return panel
 
         result.append(Panel(Role.TRAINEE, "mentorship/panels/trainee_waits.html", order=25, then=listed, counts={
-            "guidance": Guidance.objects.filter(trainee=user, trainee_confirmed_at__isnull=True),
-            "topics": ChecklistItem.objects.filter(trainee=user, acknowledged_at__isnull=True),
-            "questions": Question.objects.filter(asked_by=user, status=Question.Status.ANSWERED),
-            "sign_offs": sign_offs,
-        }))
+            name: Read(build, trainee_id=user.pk) for name, build in TRAINEE_WAITS.items()}))
     if Role.MENTOR in roles:
         # Only the columns the panel shows: one row per trainee, no model instances.
         assignments = list(
