@@ -251,11 +251,14 @@ class SaveResult:
     finished: bool = False  # the attempt was handed in by this call
 
 
-def _lock(attempt_pk):
+def _lock(attempt_pk, user=None):
     # Only the attempt's row (of=self): locking the joined quiz page too made every hand-in hold the quiz row that
     # every start's foreign-key check needs at commit, while the starts held the progress tally the hand-ins move
     # next: a deadlock on PostgreSQL under a spike (make cluster).
-    return Attempt.objects.select_for_update(of=("self",)).select_related("quiz").get(pk=attempt_pk)
+    rows = Attempt.objects.select_for_update(of=("self",)).select_related("quiz")
+    if user is not None:  # the owner's own hand-in: someone else's attempt is not found (Attempt.DoesNotExist)
+        rows = rows.filter(user=user)
+    return rows.get(pk=attempt_pk)
 
 
 def save_answer(attempt, *, position, seq, selected=None, text="", go_to=None, finish=False, now=None):
@@ -362,14 +365,16 @@ def _finish_locked(attempt, *, now=None, answers=None):
     _after_result(attempt)
 
 
-def finish_attempt(attempt, *, now=None):
+def finish_attempt(attempt, *, now=None, user=None):
     """Finish and score the attempt. Idempotent: a second (or simultaneous) finish changes nothing.
 
     Returns ``(attempt, finished_now)``. The row lock (PostgreSQL) or the IMMEDIATE
     transaction (SQLite) makes simultaneous finishes queue; the second sees it finished.
+    With ``user``, only that person's own attempt is finished: anyone else's raises ``Attempt.DoesNotExist``
+    (the hand-in request reads the attempt once, under its lock, instead of once to check and once to lock).
     """
     with transaction.atomic():
-        current = _lock(attempt.pk)
+        current = _lock(attempt.pk, user=user)
         if not current.is_open:
             return current, False
         _finish_locked(current, now=now)

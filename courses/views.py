@@ -140,8 +140,10 @@ def attempt_question(request, pk, number):
 @login_required
 @require_POST
 def attempt_finish(request, pk):
-    attempt = get_own_attempt_or_404(request.user, pk)
-    finish_attempt(attempt)
+    try:
+        attempt, _finished = finish_attempt(Attempt(pk=pk), user=request.user)
+    except Attempt.DoesNotExist:  # not yours, or no such attempt: the same 404 as every other attempt view
+        raise Http404 from None
     return _closed_redirect(request, attempt)
 
 
