@@ -110,14 +110,19 @@ def test_it_refuses_to_start_in_production_without_a_secret_key():
     assert "DJANGO_SECRET_KEY" in result.stderr
 
 
-def _cache_backend(**env):
+def _production_setting(expression, **env):
+    """``expression`` (over ``settings``) as the production settings give it with ``env`` set."""
     result = subprocess.run(
         [sys.executable, "-c", "import django; django.setup(); from django.conf import settings; "
-                               "print(settings.CACHES['default']['BACKEND'])"],
+                               f"print({expression})"],
         cwd=ROOT, env=_production_env(**env), capture_output=True, text=True,
     )
     assert result.returncode == 0, result.stderr
     return result.stdout.strip()
+
+
+def _cache_backend(**env):
+    return _production_setting("settings.CACHES['default']['BACKEND']", **env)
 
 
 def test_production_shares_its_cache_through_the_database_without_redis():
@@ -126,6 +131,12 @@ def test_production_shares_its_cache_through_the_database_without_redis():
 
 def test_production_shares_its_cache_through_redis_when_configured():
     assert _cache_backend(REDIS_URL="redis://127.0.0.1:6399/0") == "django.core.cache.backends.redis.RedisCache"
+
+
+def test_production_keeps_database_connections_and_checks_them_before_reuse():
+    keep = "settings.DATABASES['default']['CONN_MAX_AGE'], settings.DATABASES['default']['CONN_HEALTH_CHECKS']"
+    assert _production_setting(keep) == "60 True"
+    assert _production_setting(keep, DATABASE_CONN_MAX_AGE="0") == "0 True"
 
 
 def test_migrate_creates_the_database_caches_table(db):
