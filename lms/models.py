@@ -175,13 +175,6 @@ class StaffProfile(models.Model):
     def has_role(self, role):
         return role in self.role_set()
 
-    def scoped_region_ids(self, *roles):
-        """Region ids (with sub-regions) that this person covers in any of ``roles``."""
-        direct = self.user.role_assignments.filter(role__in=roles, region__isnull=False).values_list(
-            "region_id", flat=True
-        )
-        return Region.ids_with_descendants(direct)
-
 
 class RoleAssignment(models.Model):
     """One role held by one user, with its scope where the role has one."""

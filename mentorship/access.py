@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils import timezone
 
-from lms.access import covers_region, get_in_scope_or_404, has_role, visible_profiles
+from lms.access import covered_region_ids, covers_region, get_in_scope_or_404, has_role, visible_profiles
 from lms.models import Region, StaffProfile, holders_of
 from lms.roles import Role
 
@@ -45,6 +45,11 @@ def people_scope(user):
 
 def _profile(user):
     return StaffProfile.objects.filter(user=user).select_related("region", "post").first()
+
+
+def _has_profile(user):
+    """Whether ``user`` is staff with a profile: the signed-in user has it already (read with the user)."""
+    return getattr(user, "profile", None) is not None
 
 
 def training_leads_of(trainee):
@@ -91,8 +96,7 @@ def has_mentored(user, trainee):
 
 def lead_region_ids(user):
     """Regions (with those below) where ``user`` is the training lead."""
-    profile = getattr(user, "profile", None)
-    return profile.scoped_region_ids(Role.TRAINING_LEAD) if profile else set()
+    return covered_region_ids(user, Role.TRAINING_LEAD) if _has_profile(user) else set()
 
 
 def colleagues(user):
@@ -128,8 +132,7 @@ def ride_alongs_visible_to(user):
     )
     if user.is_superuser:
         return qs
-    profile = StaffProfile.objects.filter(user=user).first()
-    manager_regions = profile.scoped_region_ids(Role.REGIONAL_MANAGER) if profile else set()
+    manager_regions = covered_region_ids(user, Role.REGIONAL_MANAGER) if _has_profile(user) else set()
     return qs.filter(
         Q(trainee=user)
         | Q(mentor=user)
@@ -337,10 +340,9 @@ def accountability_visible_to(user):
     qs = AccountabilityRecord.objects.select_related("person__profile", "trainee__profile", "ride_along")
     if user.is_superuser:
         return qs
-    profile = _profile(user)
-    if profile is None:
+    if not _has_profile(user):
         return qs.none()
-    region_ids = profile.scoped_region_ids(Role.TRAINING_LEAD, Role.REGIONAL_HEAD)
+    region_ids = covered_region_ids(user, Role.TRAINING_LEAD, Role.REGIONAL_HEAD)
     return qs.filter(Q(person__profile__region_id__in=region_ids) | Q(trainee__profile__region_id__in=region_ids))
 
 
@@ -377,8 +379,5 @@ def mentor_assessments_visible_to(user):
     qs = MentorAssessment.objects.select_related("mentor__profile", "assessor__profile", "ride_along")
     if user.is_superuser:
         return qs
-    region_ids = set()
-    profile = getattr(user, "profile", None)
-    if profile is not None:
-        region_ids = profile.scoped_region_ids(Role.TRAINING_LEAD, Role.REGIONAL_HEAD)
+    region_ids = covered_region_ids(user, Role.TRAINING_LEAD, Role.REGIONAL_HEAD) if _has_profile(user) else set()
     return qs.filter(Q(mentor=user) | Q(assessor=user) | Q(mentor__profile__region_id__in=region_ids))

@@ -7,6 +7,7 @@ from django.db.models.functions import JSONObject
 from django.urls import reverse
 from django.utils import timezone
 
+from lms.access import covered_region_ids
 from lms.counting import Read, count_each
 from lms.home import ROLE_ORDER, Panel
 from lms.roles import Role
@@ -127,7 +128,7 @@ def panels(request, profile):
         result.append(Panel(Role.TRAINING_LEAD, "mentorship/panels/lead.html", waits, order=20, count=count))
     if Role.REGIONAL_HEAD in roles:
         records = access.accountability_visible_to(user)
-        region_ids = profile.scoped_region_ids(Role.REGIONAL_HEAD)
+        region_ids = covered_region_ids(user, Role.REGIONAL_HEAD)
         mentors = _mentors_of_regions(region_ids)
         result.append(Panel(Role.REGIONAL_HEAD, "mentorship/panels/regional_head.html",
                             {"accountability": records.count(), "mentors": list(mentors[:MENTORS_SHOWN]),

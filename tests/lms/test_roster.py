@@ -9,6 +9,7 @@ from django.core.management import CommandError, call_command
 from openpyxl import Workbook, load_workbook
 
 from lms.models import Post, Region, RosterImport, StaffProfile
+from lms.access import covered_region_ids
 from lms.roster import apply_plan, plan_import
 
 HEADER = "工号,姓名,区域,上级区域,岗位,入职日期,状态,电话\n"
@@ -130,7 +131,7 @@ def test_it_refuses_a_file_without_the_required_columns(cast):
 
 
 def test_a_lead_cannot_import_outside_their_regions(cast):
-    ids = cast.lead.profile.scoped_region_ids("training_lead")
+    ids = covered_region_ids(cast.lead, "training_lead")
     plan = plan_import(csv_bytes("T9500,林,广州区域,,,,,"), "r.csv", allowed_region_ids=ids)
     assert "不在你的管辖范围" in plan.errors[0].message
 
@@ -140,7 +141,7 @@ def test_a_lead_cannot_rename_or_move_someone_outside_their_regions(cast):
     even when the row's region is inside the lead's scope."""
     cast.other_trainee.profile.employee_no = "G0001"
     cast.other_trainee.profile.save()
-    ids = cast.lead.profile.scoped_region_ids("training_lead")
+    ids = covered_region_ids(cast.lead, "training_lead")
     plan = plan_import(csv_bytes("G0001,改名,上海区域,,,,,"), "r.csv", allowed_region_ids=ids)
     assert not plan.ok and plan.errors[0].row == 2
     assert "管辖范围以外" in plan.errors[0].message and "林嘉怡" not in plan.errors[0].message

@@ -6,6 +6,7 @@ import datetime
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from lms.access import covered_region_ids
 from lms.models import RoleAssignment, StaffProfile
 from lms.roles import Role
 from lms.roster import apply_plan, plan_import
@@ -24,7 +25,7 @@ def roles_of(employee_no):
 
 
 def lead_scope(cast):
-    return cast.lead.profile.scoped_region_ids(Role.TRAINING_LEAD)
+    return covered_region_ids(cast.lead, Role.TRAINING_LEAD)
 
 
 # --- dates ---------------------------------------------------------------------------------------------------
