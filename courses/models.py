@@ -1042,6 +1042,10 @@ class AttemptQuestion(SnapshotOptionsMixin, models.Model):
         verbose_name = _("attempt question")
         ordering = ["attempt", "order"]
         constraints = [models.UniqueConstraint(fields=["attempt", "order"], name="attempt_question_order_unique")]
+        # The marking queue (courses.services.marking_queue, counted on every lead's home and cockpit) reads the
+        # essays not marked yet, not every answer of every attempt (a table that grows by ten rows per attempt).
+        indexes = [models.Index(fields=["attempt"], condition=Q(type="essay", correct__isnull=True),
+                                name="attempt_question_to_mark")]
 
     def __str__(self):
         return self.stem[:60]

@@ -234,6 +234,9 @@ class RideAlong(WorkflowMixin, models.Model):
             models.CheckConstraint(condition=Q(end_date__gte=models.F("start_date")), name="ride_along_end_after_start"),
             models.CheckConstraint(condition=~Q(trainee=models.F("mentor")), name="ride_along_mentor_is_not_trainee"),
         ]
+        # The lead's "approvals waiting more than N days" (mentorship.queues.approvals_waiting) reads the few trips
+        # still waiting, not every trip ever made.
+        indexes = [models.Index(fields=["requested_at"], condition=Q(state="requested"), name="ride_along_waiting")]
 
     def __str__(self):
         return f"{self.trainee} · {self.destination_region} · {self.start_date}"
