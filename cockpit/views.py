@@ -23,9 +23,10 @@ def _lead_or_404(request):
     require_role(request.user, Role.TRAINING_LEAD)
 
 
-def _cohort(request):
-    """``(filters, the chosen program, the context every cockpit page shares)``."""
-    filterset = services.filtered_cohort(request)
+def _cohort(request, *, with_mentor=True):
+    """``(filters, the chosen program, the context every cockpit page shares)``; ``with_mentor=False`` for a page
+    that shows no one's mentor (``services.cohort_queryset``)."""
+    filterset = services.filtered_cohort(request, with_mentor=with_mentor)
     programs, program = services.programs_and_selected(request)
     return filterset, program, {"filter": filterset, "program": program, "programs": programs}
 
@@ -39,7 +40,7 @@ def _with_clause_titles(rows):
 @login_required
 def dashboard(request):
     _lead_or_404(request)
-    filterset, program, context = _cohort(request)
+    filterset, program, context = _cohort(request, with_mentor=False)  # counts and charts: nobody's mentor shown
     cohort = filterset.qs
     regions = services.whole_cohort(filterset, request.user)
     outside = services.outside_people(cohort, regions) if regions is not None else None
@@ -139,7 +140,7 @@ def certified_export(request, fmt):
     _lead_or_404(request)
     if fmt not in ("csv", "xlsx"):
         raise Http404
-    filterset, program, _context = _cohort(request)
+    filterset, program, _context = _cohort(request, with_mentor=False)
     headers, rows = services.certified_table(filterset.qs, program)
     # The file names its program (the one chosen in the dashboard's filters).
     filename = f"certified-{program.code}" if program is not None else "certified"
