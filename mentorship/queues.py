@@ -14,7 +14,7 @@ from lms.access import visible_profiles
 from lms.cohort import trainees_visible_to
 
 from .access import accountability_visible_to
-from .models import MentorAssignment, QuestionReport, RideAlong
+from .models import MentorAssignment, Question, QuestionReport, RideAlong
 from .services import overdue_questions
 
 STUCK_AFTER_DAYS = 3
@@ -45,11 +45,8 @@ def question_reports_to_review(lead):
 
 def overdue_questions_for(lead, now=None):
     """M4: questions of people in the lead's scope not resolved in time (``services.question_is_overdue``)."""
-    overdue = overdue_questions(now)
-    # Only the askers of overdue questions (a few) are looked up in the scope, not everyone in it.
-    in_scope = set(visible_profiles(lead).filter(user__in={q.asked_by_id for q in overdue})
-                   .values_list("user_id", flat=True))
-    return [q for q in overdue if q.asked_by_id in in_scope]
+    # The scope narrows the candidates in the database: only the lead's people's open questions are read.
+    return overdue_questions(now, among=Question.objects.filter(asked_by__in=_people(lead)))
 
 
 def approvals_waiting(lead, now=None):

@@ -88,11 +88,13 @@ def question_is_overdue(question, now=None):
     return now > add_working_days(timezone.localtime(question.asked_at), overdue_working_days())
 
 
-def overdue_questions(now=None):
+def overdue_questions(now=None, among=None):
+    """M4: the overdue questions (``question_is_overdue``), of ``among`` (a queryset of questions) when given."""
     now = now or timezone.now()
     # No question can be overdue before this many calendar days have passed.
     earliest = now - datetime.timedelta(days=overdue_working_days())
-    candidates = Question.objects.exclude(status=Question.Status.ACCEPTED).filter(asked_at__lt=earliest)
+    candidates = (Question.objects.all() if among is None else among).exclude(status=Question.Status.ACCEPTED)
+    candidates = candidates.filter(asked_at__lt=earliest)
     return [q for q in candidates.select_related("owner__profile", "asked_by__profile") if question_is_overdue(q, now)]
 
 

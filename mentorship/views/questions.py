@@ -16,7 +16,7 @@ def question_list(request):
     qs = access.questions_visible_to(request.user).order_by("-asked_at")
     overdue_only = bool(request.GET.get("overdue"))
     if overdue_only:  # the cockpit's "questions past their deadline" count opens exactly these
-        qs = qs.filter(pk__in=[q.pk for q in services.overdue_questions()])
+        qs = qs.filter(pk__in=[q.pk for q in services.overdue_questions(among=qs)])
     return render(request, "mentorship/question_list.html", {"page": paginate(request, qs), "overdue_only": overdue_only})
 
 

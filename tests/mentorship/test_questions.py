@@ -96,6 +96,18 @@ def test_m4_overdue_questions_are_flagged_once_to_the_owner_and_the_lead(cast, m
     assert flag_overdue_questions(now=THURSDAY) == []
 
 
+def test_m4_a_lead_counts_the_overdue_questions_of_their_own_people_only(cast):
+    from mentorship.queues import overdue_questions_for
+
+    mine = _ask(cast, at=MONDAY)
+    theirs = ask_question(trainee=cast.other_trainee, owner=cast.other_mentor, subject="燃气表读数异常",
+                          body="客户说表走得快，先查什么？")
+    Question.objects.filter(pk=theirs.pk).update(asked_at=MONDAY)
+    _ask(cast, owner=cast.mentor, at=THURSDAY - datetime.timedelta(hours=1))  # in scope, not overdue yet
+    assert [q.pk for q in overdue_questions_for(cast.lead, now=THURSDAY)] == [mine.pk]
+    assert [q.pk for q in overdue_questions_for(cast.other_lead, now=THURSDAY)] == [theirs.pk]
+
+
 def test_m4_the_daily_command_flags_overdue_questions(cast, mailoutbox):
     _ask(cast, at=timezone.now() - datetime.timedelta(days=10))
     call_command("mentorship_daily", stdout=open("/dev/null", "w"))
