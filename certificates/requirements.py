@@ -32,7 +32,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
-from wagtail.models import Page
+from wagtail.models import Page, Site
 
 from courses.models import Attempt, CourseCompletion, LessonRead
 from courses.services import completed_course_ids
@@ -99,6 +99,16 @@ class Catalog:
     @cached_property
     def skills(self):
         return list(self.program.required_skills.order_by("name"))
+
+    @cached_property
+    def _site_root_paths(self):
+        return Site.get_site_root_paths()
+
+    def url_of(self, page):
+        """``page.url`` with the site's root paths read once for the whole catalog: Wagtail reads them once per page
+        object (a round trip to the shared cache in production), and a program lists several courses."""
+        page._wagtail_cached_site_root_paths = self._site_root_paths  # where Page.url looks first
+        return page.url
 
 
 class Requirement:
@@ -217,7 +227,7 @@ class CourseRequirement(Requirement):
         return _("Complete the course %(title)s") % {"title": self.course.title}
 
     def link(self):
-        return self.course.url or ""
+        return self.catalog.url_of(self.course) or ""
 
 
 def _course_facts(catalog, users, shared):

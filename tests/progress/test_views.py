@@ -45,6 +45,27 @@ def test_the_trainee_sees_each_requirement_met_or_missing_with_where_to_go(clien
     assert "完成课程《课程HALL》" in panel_html and "课程 HALL" not in panel_html  # titles, no course codes
 
 
+def test_the_panels_course_links_read_the_sites_root_paths_once_whatever_the_number_of_courses(
+    client, cast, program, monkeypatch
+):
+    """Wagtail reads the site's root paths once per page object (from the shared cache: a round trip each in
+    production); the requirements of a program share one read (certificates.requirements.Catalog.url_of)."""
+    from wagtail.models import Site
+
+    prog, win, win_lesson, hall, skill = program
+    more = [make_course(f"MORE{n}")[0] for n in range(4)]
+    prog.required_courses.add(*more)
+    links = [f'<a href="{course.url}">' for course in (win, hall, *more)]
+    client.force_login(cast.trainee)
+    client.get("/")
+    reads = []
+    read = Site.get_site_root_paths
+    monkeypatch.setattr(Site, "get_site_root_paths", staticmethod(lambda: reads.append(1) or read()))
+    html = client.get("/").content.decode()
+    assert all(link in html for link in links)  # every course still linked, each at its own URL
+    assert len(reads) <= 2  # the panel's six course links: one read (plus one for the page's own links)
+
+
 def test_a_failed_assessment_tells_the_trainee_what_to_do(client, cast, program):
     *_rest, skill = program
     SkillAssessment.objects.create(trainee=cast.trainee, skill=skill, result="failed", assessor=cast.lead)
