@@ -47,9 +47,10 @@ def _profile(user):
     return StaffProfile.objects.filter(user=user).select_related("region", "post").first()
 
 
-def _has_profile(user):
-    """Whether ``user`` is staff with a profile: the signed-in user has it already (read with the user)."""
-    return getattr(user, "profile", None) is not None
+def _region_ids(user, *roles):
+    """The regions (with those below) ``user`` covers in ``roles`` (``lms.access.covered_region_ids``); none for
+    someone without a staff profile (the signed-in user's profile came with the user)."""
+    return covered_region_ids(user, *roles) if getattr(user, "profile", None) is not None else set()
 
 
 def training_leads_of(trainee):
@@ -96,7 +97,7 @@ def has_mentored(user, trainee):
 
 def lead_region_ids(user):
     """Regions (with those below) where ``user`` is the training lead."""
-    return covered_region_ids(user, Role.TRAINING_LEAD) if _has_profile(user) else set()
+    return _region_ids(user, Role.TRAINING_LEAD)
 
 
 def colleagues(user):
@@ -132,7 +133,7 @@ def ride_alongs_visible_to(user):
     )
     if user.is_superuser:
         return qs
-    manager_regions = covered_region_ids(user, Role.REGIONAL_MANAGER) if _has_profile(user) else set()
+    manager_regions = _region_ids(user, Role.REGIONAL_MANAGER)
     return qs.filter(
         Q(trainee=user)
         | Q(mentor=user)
@@ -340,9 +341,9 @@ def accountability_visible_to(user):
     qs = AccountabilityRecord.objects.select_related("person__profile", "trainee__profile", "ride_along")
     if user.is_superuser:
         return qs
-    if not _has_profile(user):
+    region_ids = _region_ids(user, Role.TRAINING_LEAD, Role.REGIONAL_HEAD)
+    if not region_ids:
         return qs.none()
-    region_ids = covered_region_ids(user, Role.TRAINING_LEAD, Role.REGIONAL_HEAD)
     return qs.filter(Q(person__profile__region_id__in=region_ids) | Q(trainee__profile__region_id__in=region_ids))
 
 
@@ -379,5 +380,5 @@ def mentor_assessments_visible_to(user):
     qs = MentorAssessment.objects.select_related("mentor__profile", "assessor__profile", "ride_along")
     if user.is_superuser:
         return qs
-    region_ids = covered_region_ids(user, Role.TRAINING_LEAD, Role.REGIONAL_HEAD) if _has_profile(user) else set()
+    region_ids = _region_ids(user, Role.TRAINING_LEAD, Role.REGIONAL_HEAD)
     return qs.filter(Q(mentor=user) | Q(assessor=user) | Q(mentor__profile__region_id__in=region_ids))
