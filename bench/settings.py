@@ -8,8 +8,7 @@ certificate figures can time database work and rendering separately.
 from lms.settings.base import *  # noqa: F401,F403
 import os
 
-from lms.settings.base import DATABASES, INSTALLED_APPS, STORAGES, VAR_DIR
-from lms.settings.env import envint
+from lms.settings.base import DATABASES, INSTALLED_APPS, STORAGES, VAR_DIR, keep_connections
 
 DEBUG = False
 SECRET_KEY = "bench-only-key"
@@ -24,8 +23,7 @@ MEDIA_ROOT = VAR_DIR / "bench-media"
 # Database connections kept as production keeps them (lms.settings.production): the spike's gunicorn workers reuse
 # theirs instead of connecting on every request. (The in-process page figures never closed theirs: the test client
 # does not.)
-DATABASES["default"]["CONN_MAX_AGE"] = envint("DATABASE_CONN_MAX_AGE", 60)
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+keep_connections(DATABASES["default"])
 TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
 # The render-throughput measurement runs real `db_worker` processes on the database task backend.
 if os.environ.get("BENCH_TASKS") == "database":

@@ -7,7 +7,9 @@ Required: ``DJANGO_SECRET_KEY``, ``DATABASE_URL``, ``DJANGO_ALLOWED_HOSTS``,
 import os
 
 from .base import *  # noqa: F401,F403
-from .base import DATABASE_CACHE, DATABASES, LMS_BEHIND_PROXY, PRIVATE_ROOT, TASKS, file_storages, shared_cache
+from .base import (
+    DATABASE_CACHE, DATABASES, LMS_BEHIND_PROXY, PRIVATE_ROOT, TASKS, file_storages, keep_connections, shared_cache,
+)
 from .env import envbool, envint, envlist, envsecret, envstr
 
 DEBUG = False
@@ -16,10 +18,7 @@ ALLOWED_HOSTS = envlist("DJANGO_ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = envlist("DJANGO_CSRF_TRUSTED_ORIGINS")
 WAGTAILADMIN_BASE_URL = envsecret("WAGTAILADMIN_BASE_URL")
 envsecret("DATABASE_URL")  # base.py parsed it; production must not fall back to SQLite
-# App servers keep their database connections for a minute (checked before reuse): no connection set-up per
-# request, and on PostgreSQL the learner pages' prepared reads (lms.prepared) are planned once per connection.
-DATABASES["default"]["CONN_MAX_AGE"] = envint("DATABASE_CONN_MAX_AGE", 60)
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+keep_connections(DATABASES["default"])
 # Certificates are signed with the organisation's own key: never a generated one.
 CERTIFICATES_SIGNING_SELF_SIGNED = False
 

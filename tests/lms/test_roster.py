@@ -8,8 +8,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from openpyxl import Workbook, load_workbook
 
-from lms.models import Post, Region, RosterImport, StaffProfile
 from lms.access import covered_region_ids
+from lms.models import Post, Region, RosterImport, StaffProfile
 from lms.roster import apply_plan, plan_import
 
 HEADER = "工号,姓名,区域,上级区域,岗位,入职日期,状态,电话\n"
