@@ -33,5 +33,12 @@ def test_a_prepared_read_gives_the_plain_rows_and_is_prepared_once_on_postgresql
     if connection.vendor == "postgresql":
         # One statement on the server for the read, whatever the values (not one per value, not none).
         assert _server_statements('FROM "lms_region" WHERE "lms_region"."parent_id" = $1') == 1
+        # Planned once, then that plan reused: never planned again for the values of a call.
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE statement LIKE %s",
+                           ['%FROM "lms_region" WHERE "lms_region"."parent_id" = $1%'])
+            generic_plans, custom_plans = cursor.fetchone()
+        assert custom_plans == 0
+        assert generic_plans >= 4  # the six reads of the loop and the last one, after the first (not prepared)
     else:
         assert connection.vendor == "sqlite"
