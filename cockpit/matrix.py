@@ -11,11 +11,12 @@ each distinct (requirement, met, facts) is asked of its requirement and written 
 (``Cells``), then reused with each person's link.
 """
 
+import html
 from dataclasses import dataclass
 from types import SimpleNamespace
 
 from django.urls import reverse
-from django.utils.html import escape, format_html
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -47,7 +48,9 @@ class Cell:
     _html: tuple = ("", "")  # the cell's HTML before and after its (escaped) link
 
     def html(self):
-        return mark_safe(self._html[0] + escape(self.url) + self._html[1])
+        # The standard library's escape (what django.utils.html.escape calls) without its lazy-string wrapper: a page
+        # writes hundreds of cells.
+        return self._html[0] + html.escape(self.url) + self._html[1]
 
 
 @dataclass
