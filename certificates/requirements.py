@@ -450,19 +450,20 @@ class Status:
     requirement: Requirement | None = None
     facts: dict = field(default_factory=dict)
 
-    @property
+    # Asked of the requirement once per status: a page's template reads each of them more than once.
+    @cached_property
     def state(self):
         return self.requirement.state(self.met, self.facts) if self.requirement else (DONE if self.met else TODO)
 
-    @property
+    @cached_property
     def text(self):
         return self.requirement.text(self.met, self.facts) if self.requirement else ""
 
-    @property
+    @cached_property
     def link(self):
         return self.requirement.link() if self.requirement else ""
 
-    @property
+    @cached_property
     def learner_label(self):
         return self.requirement.learner_label(self.facts) if self.requirement else self.label
 
