@@ -377,7 +377,10 @@ def _draws_children(draws):
         return [(d.category_id, d.count) for d in page.random_draws.all()]
 
     def set_(page):
-        page.random_draws = [QuizRandomDraw(category=category, count=count) for category, count in draws]
+        # Numbered: drawn in this order, and read back in it (two draws without a number come back from PostgreSQL in
+        # any order, and the next load would take them for a change).
+        page.random_draws = [QuizRandomDraw(category=category, count=count, sort_order=i)
+                             for i, (category, count) in enumerate(draws)]
 
     return get, set_, [(category.pk, count) for category, count in draws]
 
